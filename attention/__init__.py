@@ -1,0 +1,28 @@
+"""A numpy reference of Transformer self-attention and the worked example "The cat sat on mat".
+
+Every number on the site and in the clips comes from here.
+
+>>> import attention
+>>> attention.example().strongest_keys
+('cat', 'sat', 'cat', 'mat', 'on')
+"""
+
+from .core import causal_mask, scaled_dot_product_attention, softmax
+from .example import Example, example
+from .multihead import merge_heads, multi_head_attention, split_heads
+from .scaling import ScalingRow, scaling_demo, softmax_jacobian_norm
+
+__all__ = [
+    "Example",
+    "ScalingRow",
+    "causal_mask",
+    "example",
+    "merge_heads",
+    "multi_head_attention",
+    "scaled_dot_product_attention",
+    "scaling_demo",
+    "softmax",
+    "softmax_jacobian_norm",
+    "split_heads",
+]
+__version__ = "0.1.0"

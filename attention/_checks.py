@@ -1,0 +1,63 @@
+"""Input checks shared by the public functions: every error names what it received."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_float_array(name: str, value, *, min_ndim: int = 2) -> np.ndarray:
+    """Return ``value`` as a float array, or raise ``ValueError`` saying why not.
+
+    float32 and float64 are kept; integers become float64. Booleans, strings,
+    objects and complex numbers are refused, as are NaN and infinities.
+
+    >>> as_float_array("q", [[1, 2]]).dtype
+    dtype('float64')
+    >>> as_float_array("q", [1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: q must have at least 2 dimensions (..., n, d); got shape (2,). Add a token axis, e.g. q[None, :].
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a numeric array; numpy could not read it: {error}") from None
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise ValueError(
+            f"{name} must hold real numbers (int or float); got dtype {array.dtype}. "
+            f"Convert it first, e.g. np.asarray({name}, dtype=float)."
+        )
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)
+    if array.ndim < min_ndim:
+        raise ValueError(
+            f"{name} must have at least {min_ndim} dimensions (..., n, d); got shape {array.shape}. "
+            f"Add a token axis, e.g. {name}[None, :]."
+        )
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf), the first "
+            f"at index {where}: {array[where]}. Attention needs finite inputs; use mask= "
+            "to exclude positions instead of -inf."
+        )
+    return array
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The float dtype a computation on ``arrays`` keeps: float32 only if all are float32."""
+    return np.result_type(*arrays)
+
+
+def broadcast_batch(name_a: str, shape_a: tuple, name_b: str, shape_b: tuple) -> tuple:
+    """Broadcast the leading (batch) dimensions of two shapes, or raise ``ValueError``."""
+    try:
+        return np.broadcast_shapes(shape_a[:-2], shape_b[:-2])
+    except ValueError:
+        raise ValueError(
+            f"the batch dimensions of {name_a} {shape_a} and {name_b} {shape_b} do not broadcast: "
+            f"{shape_a[:-2]} against {shape_b[:-2]}."
+        ) from None

@@ -1,0 +1,220 @@
+"""The phases of the video, in reading order: the one list the CLI, the site and the tests read.
+
+Each phase is a storyboard of cues. A cue is one step of the scene's
+``construct``: how long it lasts on screen and the caption that describes it
+for a reader who cannot see the video. A phase's cues add up to its duration
+from the design card, checked when this module is imported.
+
+This module does not import manim, so the docs and the tests can read it cheaply.
+
+>>> [p.slug for p in PHASES][:3]
+['intro', 'qkv-projection', 'attention-scores']
+>>> get_phase("3").stem, get_phase("attention-scores").duration
+('03-attention-scores', 10.0)
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+FULL_STEM = "00-full"  #: file stem of the full-length video (all phases in order)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One storyboard step: how long it lasts and what a caption says is on screen."""
+
+    seconds: float
+    caption: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the card: a scene class and its timed storyboard."""
+
+    number: int
+    slug: str
+    title: str
+    duration: float  #: seconds, from the design card
+    scene: str  #: "module:ClassName" of the manim Scene
+    summary: str  #: one sentence for tables and link previews
+    cues: tuple[Cue, ...]
+
+    def __post_init__(self) -> None:
+        total = round(sum(cue.seconds for cue in self.cues), 6)
+        if total != self.duration:
+            raise ValueError(
+                f"phase {self.number} ({self.slug}): its cues last {total} s, the card says {self.duration} s."
+            )
+
+    @property
+    def stem(self) -> str:
+        """File stem of the phase's clip, poster and captions: number and slug, e.g. ``03-attention-scores``."""
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def module(self) -> str:
+        """The dotted module that defines the scene."""
+        return self.scene.partition(":")[0]
+
+    @property
+    def class_name(self) -> str:
+        """The scene's class name."""
+        return self.scene.partition(":")[2]
+
+    def cue_times(self) -> list[tuple[float, float, str]]:
+        """``(start, end, caption)`` for every cue, in seconds from the clip's start.
+
+        >>> get_phase(1).cue_times()[0]
+        (0.0, 1.5, 'The title appears: Transformer Self-Attention.')
+        """
+        times, start = [], 0.0
+        for cue in self.cues:
+            end = round(start + cue.seconds, 6)
+            times.append((start, end, cue.caption))
+            start = end
+        return times
+
+    def load_scene(self):
+        """Import and return the manim Scene class (this imports manim)."""
+        return getattr(importlib.import_module(self.module), self.class_name)
+
+
+PHASES: tuple[Phase, ...] = (
+    Phase(
+        1,
+        "intro",
+        "Intro",
+        3.0,
+        "scenes.phases.intro:Intro",
+        "The title and the five input tokens: The, cat, sat, on, mat.",
+        (
+            Cue(1.5, "The title appears: Transformer Self-Attention."),
+            Cue(1.5, "Five token boxes appear in a row, each in its own colour: The, cat, sat, on, mat."),
+        ),
+    ),
+    Phase(
+        2,
+        "qkv-projection",
+        "Q K V Projection",
+        8.0,
+        "scenes.phases.projection:QKVProjection",
+        "Each token's embedding is multiplied by W_Q, W_K and W_V to give its query, key and value.",
+        (
+            Cue(2.0, "Each token's embedding appears: a row of four numbers, one row per token."),
+            Cue(3.0, "The embeddings are multiplied by the weight matrices W_Q, W_K and W_V."),
+            Cue(3.0, "Three panels hold the results: Q, what each token looks for; K, what it offers; "
+                     "V, what it passes on."),
+        ),
+    ),
+    Phase(
+        3,
+        "attention-scores",
+        "Attention Scores",
+        10.0,
+        "scenes.phases.scores:AttentionScores",
+        "Every query is compared with every key by a dot product, filling a 5 by 5 grid of scores.",
+        (
+            Cue(3.0, "The query of 'sat' and the key of 'cat' are highlighted; their products are summed "
+                     "into one score."),
+            Cue(2.0, "A second pair is worked the same way, and its score fills its cell."),
+            Cue(3.0, "The remaining cells fill row by row: row i is query token i, column j is key token j."),
+            Cue(2.0, "The grid becomes a heatmap: dark cells are low scores, bright cells high, with a "
+                     "colour scale beside it."),
+        ),
+    ),
+    Phase(
+        4,
+        "scale-softmax",
+        "Scale & Softmax",
+        6.0,
+        "scenes.phases.softmax:ScaleSoftmax",
+        "Scores are divided by the square root of d_k, then softmax turns each row into weights "
+        "that sum to 1.",
+        (
+            Cue(2.0, "Every score is divided by the square root of d_k, which is 2 here; a note says why: "
+                     "it keeps the scores' variance near 1, so softmax does not saturate and its "
+                     "gradients do not vanish."),
+            Cue(2.0, "Softmax is applied row by row; each row's sum is shown as 1.00."),
+            Cue(2.0, "The largest weight in each row is outlined: the key each token attends to most."),
+        ),
+    ),
+    Phase(
+        5,
+        "output",
+        "Output Computation",
+        8.0,
+        "scenes.phases.output:OutputComputation",
+        "Each output row is the weighted sum of the value rows, with that token's attention weights.",
+        (
+            Cue(3.0, "One output row is built: the rows of V are scaled by that token's weights and added."),
+            Cue(3.0, "The other output rows are computed the same way, all at once."),
+            Cue(2.0, "The output tokens appear: each token now carries context from the tokens it attended to."),
+        ),
+    ),
+    Phase(
+        6,
+        "full-formula",
+        "Full Formula",
+        6.0,
+        "scenes.phases.formula:FullFormula",
+        "Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, with each part tied to what came before.",
+        (
+            Cue(2.0, "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over "
+                     "the square root of d_k, times V."),
+            Cue(4.0, "Each part of the formula lights up with the step it names: scores, scaling, "
+                     "softmax, and the weighted sum with V."),
+        ),
+    ),
+    Phase(
+        7,
+        "multi-head",
+        "Multi-Head Note",
+        5.0,
+        "scenes.phases.multihead:MultiHeadNote",
+        "Several heads attend in parallel, each with its own weights; their outputs are concatenated "
+        "and mixed by W_O.",
+        (
+            Cue(3.0, "Two heads run side by side, each with its own small heatmap of weights."),
+            Cue(2.0, "The heads' outputs are concatenated and multiplied by W_O."),
+        ),
+    ),
+    Phase(
+        8,
+        "outro",
+        "Outro",
+        4.0,
+        "scenes.phases.outro:Outro",
+        "A summary of the steps: project, score, scale and softmax, weighted sum.",
+        (
+            Cue(4.0, "A summary lists the steps: project to Q, K, V; score with Q K transpose; scale and "
+                     "softmax; take the weighted sum of V."),
+        ),
+    ),
+)
+
+
+def get_phase(key: str | int) -> Phase:
+    """Find a phase by number (``3``, ``"03"``) or slug (``"attention-scores"``).
+
+    >>> get_phase("softmax")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown phase 'softmax'; valid phases: 1 intro, 2 qkv-projection, 3 attention-scores, 4 scale-softmax, 5 output, 6 full-formula, 7 multi-head, 8 outro
+    """
+    text = str(key).strip()
+    for phase in PHASES:
+        if text == phase.slug or text == phase.stem or (text.isdigit() and int(text) == phase.number):
+            return phase
+    valid = ", ".join(f"{p.number} {p.slug}" for p in PHASES)
+    raise ValueError(f"unknown phase {key!r}; valid phases: {valid}")
+
+
+def total_duration() -> float:
+    """Length of the full video in seconds: every phase in order.
+
+    >>> total_duration()
+    50.0
+    """
+    return sum(phase.duration for phase in PHASES)
