@@ -34,7 +34,9 @@ def softmax(x, axis: int = -1) -> np.ndarray:
     if x.dtype not in (np.float32, np.float64):
         x = x.astype(np.float64)
     if np.isnan(x).any() or np.isposinf(x).any():
-        raise ValueError("softmax input contains NaN or +inf; only finite values and -inf (masked) are allowed.")
+        raise ValueError(
+            "softmax input contains NaN or +inf; only finite values and -inf (masked) are allowed."
+        )
     peak = np.max(x, axis=axis, keepdims=True)
     if np.isneginf(peak).any():
         raise ValueError(

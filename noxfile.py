@@ -1,0 +1,231 @@
+"""Sessions: ``nox -s tests`` (default), ``docs``, ``docs-live``, ``lint``, ``bench``.
+
+System packages (Cairo and Pango headers, LaTeX with dvisvgm, fonts, Chromium for
+the browser tests) are checked before anything is pip-installed. As root on
+Debian or Ubuntu they are installed with apt-get; elsewhere the session stops
+with the exact command to run. Set ATTENTION_NO_SYSTEM_INSTALL=1 to never install.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.10.9"
+nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+nox.options.default_venv_backend = "uv|virtualenv"
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+DOCS_OUT = ROOT / "docs" / "_build"
+PYTHON = "3.11"
+
+# -- System packages ---------------------------------------------------------
+# What each need is, how to tell it is there, and its packages per platform.
+SYSTEM_NEEDS = {
+    "cairo": {
+        "why": "Cairo and Pango headers, to build pycairo and manimpango",
+        "present": lambda: _pkg_config("cairo", "pangocairo"),
+        "debian": ["libcairo2-dev", "libpango1.0-dev", "pkg-config"],
+        "fedora": ["cairo-devel", "pango-devel", "pkgconf-pkg-config"],
+        "macos": ["brew install cairo pango pkg-config"],
+    },
+    "latex": {
+        "why": "LaTeX and dvisvgm, for manim's MathTex",
+        "present": lambda: (
+            bool(shutil.which("latex") and shutil.which("dvisvgm")) and _latex_has("standalone")
+        ),
+        "debian": ["texlive-latex-base", "texlive-latex-extra", "texlive-fonts-recommended", "dvisvgm"],
+        "fedora": ["texlive-scheme-medium", "texlive-dvisvgm"],
+        "macos": ["brew install --cask mactex-no-gui"],
+    },
+    "fonts": {
+        "why": "the DejaVu fonts the clips are set in",
+        "present": lambda: _has_font("DejaVu Sans"),
+        "debian": ["fonts-dejavu-core", "fontconfig"],
+        "fedora": ["dejavu-sans-fonts", "dejavu-sans-mono-fonts"],
+        "macos": ["brew install --cask font-dejavu"],
+    },
+    "chromium": {
+        "why": "Chromium, for the browser tests (Playwright drives it; it downloads no browser)",
+        "present": lambda: bool(_chromium()),
+        "debian": ["chromium"],
+        "fedora": ["chromium"],
+        "macos": ["brew install --cask chromium"],
+    },
+}
+
+
+def _pkg_config(*names: str) -> bool:
+    if not shutil.which("pkg-config"):
+        return False
+    return subprocess.run(["pkg-config", "--exists", *names], check=False).returncode == 0
+
+
+def _latex_has(package: str) -> bool:
+    kpsewhich = shutil.which("kpsewhich")
+    if not kpsewhich:
+        return False
+    found = subprocess.run([kpsewhich, f"{package}.cls"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def _has_font(family: str) -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    listed = subprocess.run(["fc-list", family], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())
+
+
+def _chromium() -> str | None:
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+
+
+def _platform() -> str:
+    if platform.system() == "Darwin":
+        return "macos"
+    release = Path("/etc/os-release")
+    text = release.read_text() if release.exists() else ""
+    if "fedora" in text.lower() or "rhel" in text.lower():
+        return "fedora"
+    return "debian"
+
+
+def _install_command(kind: str, needs: list[str]) -> str:
+    packages = [p for need in needs for p in SYSTEM_NEEDS[need][kind]]
+    if kind == "debian":
+        return "sudo apt-get update && sudo apt-get install -y " + " ".join(packages)
+    if kind == "fedora":
+        return "sudo dnf install -y " + " ".join(packages)
+    return " && ".join(packages)
+
+
+def ensure_system_packages(session: nox.Session, *needs: str) -> None:
+    """Install (as root on Debian/Ubuntu) or explain how to install what ``needs`` names."""
+    missing = [need for need in needs if not SYSTEM_NEEDS[need]["present"]()]
+    if not missing:
+        return
+    described = "; ".join(SYSTEM_NEEDS[need]["why"] for need in missing)
+    kind = _platform()
+    automatic = os.environ.get("ATTENTION_NO_SYSTEM_INSTALL", "") in ("", "0")
+    if (
+        automatic
+        and kind == "debian"
+        and hasattr(os, "geteuid")
+        and os.geteuid() == 0
+        and shutil.which("apt-get")
+    ):
+        packages = [p for need in missing for p in SYSTEM_NEEDS[need]["debian"]]
+        session.log(f"Installing system packages for: {described}")
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=env)
+        session.run(
+            "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, external=True, env=env
+        )
+        still = [need for need in missing if not SYSTEM_NEEDS[need]["present"]()]
+        if not still:
+            return
+        missing = still
+    commands = "\n".join(
+        f"  {name}: {_install_command(name, missing)}" for name in ("debian", "fedora", "macos")
+    )
+    session.error(
+        f"Missing system packages: {described}.\nInstall them, then run nox again:\n{commands}\n"
+        "(ATTENTION_NO_SYSTEM_INSTALL=1 turns the automatic apt-get install off.)"
+    )
+
+
+# -- Python environments -------------------------------------------------------
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable) and dependency groups, pinned by the constraints file."""
+    requirements = [r for group in groups for r in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install("-c", str(CONSTRAINTS), "-e", ".", *requirements)
+
+
+def sphinx_build(session: nox.Session, builder: str, out: Path, *extra: str) -> None:
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", builder, "docs", str(out), *extra)
+
+
+# -- Sessions ------------------------------------------------------------------
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Every test: doctests, unit and property tests, scene renders, the built site in Chromium."""
+    ensure_system_packages(session, "cairo", "latex", "fonts", "chromium")
+    install(session, "tests", "docs")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Render the clips (cached) and build the site into docs/_build/html (and dirhtml with -- dirhtml)."""
+    ensure_system_packages(session, "cairo", "latex", "fonts")
+    install(session, "docs")
+    builders = session.posargs or ["html"]
+    for builder in builders:
+        sphinx_build(session, builder, DOCS_OUT / builder)
+    session.log(f"Site: {DOCS_OUT / builders[0] / 'index.html'}")
+
+
+@nox.session(name="docs-live", python=PYTHON)
+def docs_live(session: nox.Session) -> None:
+    """Serve the site with sphinx-autobuild, rebuilding on changes to docs, scenes or attention."""
+    ensure_system_packages(session, "cairo", "latex", "fonts")
+    install(session, "docs-live")
+    session.run(
+        "sphinx-autobuild",
+        "docs",
+        str(DOCS_OUT / "live"),
+        "--watch",
+        "attention",
+        "--watch",
+        "scenes",
+        "--ignore",
+        "*/_build/*",
+        "--ignore",
+        "*/__pycache__/*",
+        "--ignore",
+        "*/.ipynb_checkpoints/*",
+        "-n",
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Build timings (cold, warm, prose edit, scene edit), render speed, clip bytes, page weight."""
+    ensure_system_packages(session, "cairo", "latex", "fonts")
+    install(session, "docs")
+    session.run("python", "benchmarks/build_bench.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lock(session: nox.Session) -> None:
+    """Refresh requirements/constraints.txt from the dependency groups (run after changing pyproject)."""
+    session.install(
+        "-e",
+        ".",
+        *[r for g in ("tests", "docs-live", "lint") for r in nox.project.dependency_groups(PYPROJECT, g)],
+    )
+    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    CONSTRAINTS.parent.mkdir(exist_ok=True)
+    lines = [line for line in frozen.splitlines() if line and not line.startswith(("-e ", "#"))]
+    CONSTRAINTS.write_text(
+        "# Pinned by `nox -s lock`: the versions the site is built and tested with.\n"
+        + "\n".join(lines)
+        + "\n"
+    )

@@ -1,0 +1,61 @@
+"""WebVTT from the registry's cues: captions for each clip, chapters for the full video.
+
+>>> from scenes.registry import get_phase
+>>> print(captions_webvtt(get_phase(1)))  # doctest: +ELLIPSIS
+WEBVTT
+<BLANKLINE>
+1
+00:00:00.000 --> 00:00:01.500
+The title appears: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .registry import Phase
+
+
+def timestamp(seconds: float) -> str:
+    """WebVTT timestamp ``hh:mm:ss.ttt``.
+
+    >>> timestamp(61.5)
+    '00:01:01.500'
+    """
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def _webvtt(cues: Iterable[tuple[float, float, str]]) -> str:
+    blocks = ["WEBVTT"]
+    for number, (start, end, text) in enumerate(cues, start=1):
+        blocks.append(f"{number}\n{timestamp(start)} --> {timestamp(end)}\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def captions_webvtt(phase: Phase) -> str:
+    """The phase's caption cues as a WebVTT captions file."""
+    return _webvtt(phase.cue_times())
+
+
+def chapters_webvtt(phases: Iterable[Phase]) -> str:
+    """One chapter cue per phase, back to back, for the full-length video.
+
+    >>> from scenes.registry import PHASES
+    >>> chapters_webvtt(PHASES).count(" --> ")
+    8
+    """
+    cues, start = [], 0.0
+    for phase in phases:
+        end = round(start + phase.duration, 6)
+        cues.append((start, end, f"{phase.number}. {phase.title}"))
+        start = end
+    return _webvtt(cues)
+
+
+def transcript(phase: Phase) -> list[tuple[float, str]]:
+    """``(start, caption)`` pairs: the text alternative shown under a clip."""
+    return [(start, text) for start, _, text in phase.cue_times()]

@@ -1,0 +1,68 @@
+"""Render one phase in its own process: ``python -m scenes.worker SLUG QUALITY DIRECTORY``.
+
+A fresh interpreter per render keeps manim's global ``config`` from leaking
+between scenes and lets renders run in parallel. The worker writes into
+DIRECTORY (a private staging folder): ``clip.mp4`` (fast-start, reproducible
+bytes), ``poster.png`` (the last frame) and ``info.json`` (duration, size).
+manim's own partial-movie cache is off: the render cache above it makes it
+redundant, and hashing every animation for it costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+#: Our quality names and manim's, with the pixel size and frame rate they mean.
+QUALITIES = {
+    "low": ("low_quality", 854, 480, 15),
+    "medium": ("medium_quality", 1280, 720, 30),
+    "high": ("high_quality", 1920, 1080, 60),
+}
+
+
+def render(slug: str, quality: str, directory: Path) -> dict:
+    """Render phase ``slug`` at ``quality`` into ``directory``; return its info."""
+    from manim import tempconfig
+
+    from .registry import get_phase
+    from .video import probe, remux, save_last_frame
+
+    phase = get_phase(slug)
+    scene_class = phase.load_scene()
+    manim_quality = QUALITIES[quality][0]
+    with tempfile.TemporaryDirectory(prefix="manim-media-") as media:
+        options = {
+            "quality": manim_quality,
+            "media_dir": media,
+            "disable_caching": True,
+            "progress_bar": "none",
+            "verbosity": "WARNING",
+            "output_file": phase.stem,
+            "write_to_movie": True,
+        }
+        with tempconfig(options):
+            scene = scene_class()
+            scene.render()
+            movie = Path(scene.renderer.file_writer.movie_file_path)
+        clip = directory / "clip.mp4"
+        remux(movie, clip, title=f"{phase.number}. {phase.title}: Transformer Self-Attention")
+    save_last_frame(clip, directory / "poster.png")
+    info = probe(clip)
+    record = {"duration": info.duration, "frames": info.frames, "width": info.width, "height": info.height}
+    (directory / "info.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return record
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or argv[1] not in QUALITIES:
+        print(f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY", file=sys.stderr)
+        return 2
+    render(argv[0], argv[1], Path(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
