@@ -56,6 +56,22 @@ def chapters_webvtt(phases: Iterable[Phase]) -> str:
     return _webvtt(cues)
 
 
+def full_captions_webvtt(phases: Iterable[Phase]) -> str:
+    """Every phase's captions, shifted to their place in the full-length video.
+
+    >>> from scenes.registry import PHASES
+    >>> full_captions_webvtt(PHASES).count(" --> ") == sum(len(p.cues) for p in PHASES)
+    True
+    """
+    cues, offset = [], 0.0
+    for phase in phases:
+        cues.extend(
+            (round(offset + start, 6), round(offset + end, 6), text) for start, end, text in phase.cue_times()
+        )
+        offset = round(offset + phase.duration, 6)
+    return _webvtt(cues)
+
+
 def transcript(phase: Phase) -> list[tuple[float, str]]:
     """``(start, caption)`` pairs: the text alternative shown under a clip."""
     return [(start, text) for start, _, text in phase.cue_times()]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import RenderCache, combined_key, phase_key
-from .captions import captions_webvtt, chapters_webvtt
+from .captions import captions_webvtt, chapters_webvtt, full_captions_webvtt
 from .registry import FULL_STEM, PHASES, Phase
 from .worker import QUALITIES
 
@@ -226,10 +226,13 @@ def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, 
         paths = {
             "video": directory / f"{full.stem}.mp4",
             "poster": directory / f"{full.stem}.png",
+            "captions": directory / f"{full.stem}.vtt",
             "chapters": directory / f"{full.stem}.chapters.vtt",
         }
         _copy_if_changed(full.video, paths["video"])
         _copy_if_changed(full.poster, paths["poster"])
-        _write_if_changed(chapters_webvtt(clip.phase for clip in clips), paths["chapters"])
+        phases = [clip.phase for clip in clips]
+        _write_if_changed(full_captions_webvtt(phases), paths["captions"])
+        _write_if_changed(chapters_webvtt(phases), paths["chapters"])
         written[full.stem] = paths
     return written

@@ -1,0 +1,174 @@
+"""Sphinx extension: tables of the worked example, generated from ``attention.example()`` at build time.
+
+``example-matrix NAME`` renders one array of the example (``x``, ``q``, ``k``,
+``v``, ``w_q``, ``w_k``, ``w_v``, ``w_o``, ``scores``, ``scaled_scores``,
+``weights``, ``output``, ``head_weights``, ``multi_head_output``) as a table with
+token or feature labels. ``:mark-max:`` puts each row's largest value in bold;
+``:head: N`` picks one head of ``head_weights``. Nothing is typed by hand, so the
+prose, the tables and the clips cannot disagree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+import attention
+
+#: For each array: what its rows and its columns are ("tokens" or "features").
+AXES = {
+    "x": ("tokens", "features"),
+    "q": ("tokens", "features"),
+    "k": ("tokens", "features"),
+    "v": ("tokens", "features"),
+    "output": ("tokens", "features"),
+    "multi_head_output": ("tokens", "features"),
+    "w_q": ("features", "features"),
+    "w_k": ("features", "features"),
+    "w_v": ("features", "features"),
+    "w_o": ("features", "features"),
+    "scores": ("tokens", "tokens"),
+    "scaled_scores": ("tokens", "tokens"),
+    "weights": ("tokens", "tokens"),
+    "head_weights": ("tokens", "tokens"),
+}
+
+
+def format_value(value: float, digits: int = 2) -> str:
+    """The one number format of the site's tables (the clips use the same rounding).
+
+    >>> format_value(0.4109), format_value(-0.0), format_value(3.0)
+    ('0.41', '0.00', '3.00')
+    """
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def labels(kind: str, example: attention.Example) -> list[str]:
+    return list(example.tokens if kind == "tokens" else example.features)
+
+
+def matrix(name: str, head: int | None = None) -> np.ndarray:
+    """The array ``name`` of the example (one head of ``head_weights`` if ``head`` is given)."""
+    example = attention.example()
+    if name not in AXES:
+        raise ValueError(f"unknown array {name!r}; choose one of {', '.join(sorted(AXES))}")
+    values = getattr(example, name)
+    if name == "head_weights":
+        if head is None or not 0 <= head < example.n_heads:
+            raise ValueError(f"head_weights needs :head: between 0 and {example.n_heads - 1}; got {head!r}")
+        values = values[head]
+    if name == "head_weights" or values.ndim == 2:
+        return values
+    raise ValueError(f"{name} is not a matrix")
+
+
+class ExampleMatrix(SphinxDirective):
+    required_arguments = 1
+    option_spec = {
+        "caption": directives.unchanged,
+        "mark-max": directives.flag,
+        "head": directives.nonnegative_int,
+        "digits": directives.nonnegative_int,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        try:
+            values = matrix(name, self.options.get("head"))
+        except ValueError as error:
+            raise self.error(f"example-matrix: {error}") from None
+        example = attention.example()
+        row_kind, column_kind = AXES[name]
+        row_labels, column_labels = labels(row_kind, example), labels(column_kind, example)
+        digits = self.options.get("digits", 2)
+        mark = "mark-max" in self.options
+        maxima = values.argmax(axis=1) if mark else None
+
+        table = nodes.table(classes=["example-matrix", f"example-{name.replace('_', '-')}"])
+        if "caption" in self.options:
+            title, _ = self.state.inline_text(self.options["caption"], self.lineno)
+            table += nodes.title("", "", *title)
+        group = nodes.tgroup(cols=len(column_labels) + 1)
+        table += group
+        for _ in range(len(column_labels) + 1):
+            group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        corner = f"{row_kind[:-1]} \\ {column_kind[:-1]}"
+        head += _row([nodes.Text(corner), *(nodes.Text(label) for label in column_labels)], header=True)
+        body = nodes.tbody()
+        group += body
+        for i, row_label in enumerate(row_labels):
+            cells: list[nodes.Node] = [nodes.strong("", row_label)]
+            for j, value in enumerate(values[i]):
+                text = format_value(float(value), digits)
+                cells.append(
+                    nodes.strong("", text, classes=["row-max"])
+                    if mark and j == maxima[i]
+                    else nodes.Text(text)
+                )
+            body += _row(cells)
+        return [table]
+
+
+def _row(cells: list[nodes.Node], header: bool = False) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        paragraph = nodes.paragraph()
+        paragraph += cell
+        entry += paragraph
+        row += entry
+    return row
+
+
+class ScalingTable(SphinxDirective):
+    """``scaling-table``: :func:`attention.scaling_demo` as a table, unscaled against scaled."""
+
+    option_spec = {"caption": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        rows = attention.scaling_demo()
+        headers = (
+            "d_k",
+            "std of q·k",
+            "std of q·k/√d_k",
+            "largest weight, unscaled",
+            "largest weight, scaled",
+            "softmax gradient, unscaled",
+            "softmax gradient, scaled",
+        )
+        table = nodes.table(classes=["scaling-table"])
+        if "caption" in self.options:
+            title, _ = self.state.inline_text(self.options["caption"], self.lineno)
+            table += nodes.title("", "", *title)
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for _ in headers:
+            group += nodes.colspec(colwidth=1)
+        head = nodes.thead()
+        group += head
+        head += _row([nodes.Text(h) for h in headers], header=True)
+        body = nodes.tbody()
+        group += body
+        for r in rows:
+            values = (
+                r.std_unscaled,
+                r.std_scaled,
+                r.max_weight_unscaled,
+                r.max_weight_scaled,
+                r.gradient_unscaled,
+                r.gradient_scaled,
+            )
+            body += _row([nodes.Text(str(r.d_k)), *(nodes.Text(format_value(v)) for v in values)])
+        return [table]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("example-matrix", ExampleMatrix)
+    app.add_directive("scaling-table", ScalingTable)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

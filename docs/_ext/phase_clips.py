@@ -1,0 +1,330 @@
+"""Sphinx extension: put each phase's Manim clip on its page, rendered at build time.
+
+Directives (they work in MyST fenced blocks and in reStructuredText):
+
+``phase-clip PHASE``
+    A numbered, linkable figure holding the phase's ``<video>`` (poster, width
+    and height, captions track), its caption and a transcript.
+``full-video``
+    The full-length video with a chapters track and a chapter list that seeks it.
+``phase-table``
+    The phases with their durations, each linking to its page.
+
+After the sources are read, every clip the site needs is taken from the render
+cache or rendered (in parallel, one process per clip) and published under
+``_clips/`` with stable names. Build with ``-t fast`` to skip rendering for
+prose-only work: each clip's place then says so on the page.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from scenes import registry
+from scenes.captions import transcript
+from scenes.registry import FULL_STEM, PHASES
+from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
+
+logger = logging.getLogger(__name__)
+CLIPS_DIR = "_clips"  #: folder under the site root holding every clip, poster and captions file
+FAST_TAG = "fast"
+
+
+def clip_path(stem: str, suffix: str) -> str:
+    """The clip file's path from the site root, the same for every builder: ``_clips/<stem><suffix>``."""
+    return f"{CLIPS_DIR}/{stem}{suffix}"
+
+
+def clip_anchor(stem: str) -> str:
+    """The HTML id of a phase's figure, e.g. ``clip-03-attention-scores``."""
+    return f"clip-{stem}"
+
+
+def format_time(seconds: float) -> str:
+    """``m:ss`` for transcripts and chapter lists.
+
+    >>> format_time(61.5)
+    '1:01'
+    """
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+# -- Nodes ---------------------------------------------------------------------
+class video_node(nodes.General, nodes.Element):
+    """A ``<video>`` whose file paths are relative to the site root until written."""
+
+
+class seek_list_node(nodes.General, nodes.Element):
+    """A chapter list whose entries seek the video with id ``target`` (links to media fragments without JS)."""
+
+
+def _site_uri(translator, path: str) -> str:
+    """``path`` (from the site root) relative to the page being written, for any HTML builder."""
+    builder = translator.builder
+    return relative_uri(builder.get_target_uri(builder.current_docname), path)
+
+
+def visit_video_html(translator, node: video_node) -> None:
+    if node["fast"]:
+        raise nodes.SkipNode
+    uri = lambda suffix: html.escape(_site_uri(translator, clip_path(node["stem"], suffix)))  # noqa: E731
+    track_kind, track_suffix = ("chapters", ".chapters.vtt") if node["chapters"] else ("captions", ".vtt")
+    translator.body.append(
+        f'<video id="{node["video_id"]}" class="phase-video" controls muted playsinline preload="metadata" '
+        f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".png")}" '
+        f'aria-label="{html.escape(node["label"])}">'
+        f'<source src="{uri(".mp4")}" type="video/mp4">'
+    )
+    if node["chapters"]:
+        translator.body.append(
+            f'<track kind="captions" src="{uri(".vtt")}" srclang="en" label="English captions" default>'
+        )
+    translator.body.append(
+        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="en" label="English {track_kind}"'
+        f"{' default' if not node['chapters'] else ''}>"
+        f'<a href="{uri(".mp4")}">Download the clip (MP4)</a></video>'
+    )
+    raise nodes.SkipNode
+
+
+def visit_seek_list_html(translator, node: seek_list_node) -> None:
+    video = html.escape(_site_uri(translator, clip_path(FULL_STEM, ".mp4")))
+    items = "".join(
+        f'<li><a class="seek" href="{video}#t={start:g}" data-seek="{start:g}" data-target="{node["target"]}">'
+        f'<span class="seek-time">{format_time(start)}</span> {html.escape(title)}</a></li>'
+        for start, title in node["chapters"]
+    )
+    translator.body.append(f'<ol class="chapter-list" aria-label="Chapters">{items}</ol>')
+    raise nodes.SkipNode
+
+
+def skip_node(translator, node) -> None:
+    raise nodes.SkipNode
+
+
+# -- Directives ----------------------------------------------------------------
+def _fast(env) -> bool:
+    return env.app.tags.has(FAST_TAG)
+
+
+def _fast_notice(what: str) -> nodes.Node:
+    notice = nodes.admonition(classes=["fast-mode"])
+    notice += nodes.title("", "Fast build: clip not rendered")
+    notice += nodes.paragraph(
+        "",
+        f"This page was built with `-t {FAST_TAG}`, which skips rendering. {what} "
+        "appears here in a full build (`nox -s docs`).",
+    )
+    return notice
+
+
+class PhaseClip(SphinxDirective):
+    """``phase-clip PHASE``: the phase's clip as a numbered figure with captions and a transcript."""
+
+    required_arguments = 1
+    option_spec = {"transcript": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            phase = registry.get_phase(self.arguments[0])
+        except ValueError as error:
+            raise self.error(f"phase-clip: {error}") from None
+        settings = settings_for(self.config.phase_clips_quality)
+        self.env.phase_clip_pages = getattr(self.env, "phase_clip_pages", {})
+        self.env.phase_clip_pages[phase.slug] = (self.env.docname, clip_anchor(phase.stem))
+
+        figure = nodes.figure(classes=["phase-clip"])
+        figure["ids"].append(clip_anchor(phase.stem))
+        figure["names"].append(clip_anchor(phase.stem))
+        self.state.document.note_explicit_target(figure)
+        label = f"Phase {phase.number}, {phase.title}: {phase.summary}"
+        figure += video_node(
+            stem=phase.stem,
+            video_id=f"video-{phase.stem}",
+            width=settings["width"],
+            height=settings["height"],
+            label=label,
+            chapters=False,
+            fast=_fast(self.env),
+        )
+        if _fast(self.env):
+            figure += _fast_notice(f"The {phase.duration:g}-second clip of phase {phase.number}")
+        caption = nodes.caption(
+            "", f"Phase {phase.number}, {phase.title} ({phase.duration:g} s). {phase.summary}"
+        )
+        figure += caption
+        return [figure, self._transcript(phase)]
+
+    def _transcript(self, phase) -> nodes.Node:
+        box = nodes.container(classes=["clip-transcript"])
+        box += nodes.rubric("", f"Transcript of the phase {phase.number} clip")
+        items = nodes.bullet_list()
+        for start, text in transcript(phase):
+            item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            paragraph += nodes.literal("", format_time(start))
+            paragraph += nodes.Text(f" {text}")
+            item += paragraph
+            items += item
+        box += items
+        return box
+
+
+class FullVideo(SphinxDirective):
+    """``full-video``: every phase in one clip, with a chapters track and a chapter list."""
+
+    def run(self) -> list[nodes.Node]:
+        settings = settings_for(self.config.phase_clips_quality)
+        figure = nodes.figure(classes=["phase-clip", "full-video"])
+        figure["ids"].append(clip_anchor(FULL_STEM))
+        figure["names"].append(clip_anchor(FULL_STEM))
+        self.state.document.note_explicit_target(figure)
+        total = registry.total_duration()
+        figure += video_node(
+            stem=FULL_STEM,
+            video_id="video-full",
+            width=settings["width"],
+            height=settings["height"],
+            label=f"Transformer self-attention, all {len(PHASES)} phases ({total:g} s)",
+            chapters=True,
+            fast=_fast(self.env),
+        )
+        if _fast(self.env):
+            figure += _fast_notice("The full-length video")
+        figure += nodes.caption("", f"The whole mechanism, all {len(PHASES)} phases in order ({total:g} s).")
+        starts, start = [], 0.0
+        for phase in PHASES:
+            starts.append((start, f"{phase.number}. {phase.title}"))
+            start += phase.duration
+        return [figure, seek_list_node(chapters=starts, target="video-full")]
+
+
+class PhaseTable(SphinxDirective):
+    """``phase-table``: number, phase (linked to its page), duration and summary of every phase."""
+
+    option_spec = {"pages": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from sphinx.addnodes import pending_xref
+
+        folder = self.options.get("pages", "phases")
+        table = nodes.table(classes=["phase-table"])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for width in (4, 22, 8, 66):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        head += self._row([nodes.Text(t) for t in ("#", "Phase", "Length", "What it shows")])
+        body = nodes.tbody()
+        group += body
+        for phase in PHASES:
+            target = posixpath.join("/", folder, phase.stem)
+            link = pending_xref("", refdomain="std", reftype="doc", reftarget=target, refexplicit=True)
+            link += nodes.inline("", phase.title)
+            body += self._row(
+                [
+                    nodes.Text(str(phase.number)),
+                    link,
+                    nodes.Text(f"{phase.duration:g} s"),
+                    nodes.Text(phase.summary),
+                ]
+            )
+        return [table]
+
+    @staticmethod
+    def _row(cells: list[nodes.Node]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            paragraph = nodes.paragraph()
+            paragraph += cell
+            entry += paragraph
+            row += entry
+        return row
+
+
+# -- Build hooks -----------------------------------------------------------------
+def purge_doc(app: Sphinx, env, docname: str) -> None:
+    pages = getattr(env, "phase_clip_pages", {})
+    for slug in [slug for slug, (page, _) in pages.items() if page == docname]:
+        del pages[slug]
+
+
+def merge_info(app: Sphinx, env, docnames, other) -> None:
+    env.phase_clip_pages = getattr(env, "phase_clip_pages", {})
+    env.phase_clip_pages.update(getattr(other, "phase_clip_pages", {}))
+
+
+def render_and_publish(app: Sphinx, env) -> None:
+    """After reading: have every clip rendered (or taken from the cache) and copied into ``_clips/``.
+
+    Runs on every build, so clips reappear even when only the HTML was deleted.
+    """
+    if app.tags.has(FAST_TAG):
+        logger.warning("fast build (-t fast): clips are not rendered; pages say so", type="phase_clips")
+        app.phase_clips = None
+        return
+    if app.builder.format != "html":
+        app.phase_clips = None
+        return
+    quality = app.config.phase_clips_quality
+    cache = RenderCache(Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None)
+    try:
+        clips = render_phases(
+            PHASES, quality, cache, jobs=app.config.phase_clips_jobs or None, log=logger.info
+        )
+        full = render_full(clips, quality, cache)
+    except RenderError as error:
+        raise ExtensionError(f"phase clips: {error}") from None
+    written = publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+    app.phase_clips = {"clips": clips, "full": full, "written": written, "quality": quality}
+    rendered = [clip.stem for clip in [*clips, full] if clip.rendered]
+    logger.info(f"phase clips: {len(rendered)} rendered, {len(clips) + 1 - len(rendered)} from the cache")
+
+
+def add_static_path(app: Sphinx) -> None:
+    app.config.html_static_path.append(str(Path(__file__).with_name("static")))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("phase_clips_quality", "medium", "env", [str])
+    app.add_config_value("phase_clips_jobs", 0, "", [int])
+    app.add_config_value("phase_clips_cache", "", "", [str])
+    app.add_node(
+        video_node,
+        html=(visit_video_html, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
+    app.add_node(
+        seek_list_node,
+        html=(visit_seek_list_html, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )
+    app.add_directive("phase-clip", PhaseClip)
+    app.add_directive("full-video", FullVideo)
+    app.add_directive("phase-table", PhaseTable)
+    app.connect("builder-inited", add_static_path)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-updated", render_and_publish)
+    app.add_js_file("phase-clips.js", loading_method="defer")
+    app.add_css_file("phase-clips.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

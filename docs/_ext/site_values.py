@@ -1,0 +1,60 @@
+"""Numbers for the prose: MyST substitutions computed from ``attention`` when the site builds.
+
+Write ``{{ w_sat_cat }}`` in a page and it becomes the weight with which "sat"
+attends to "cat", formatted as the tables and clips format it. (Substitutions
+work in prose, not inside ``$...$`` maths.)
+
+>>> values = substitutions()
+>>> values["w_sat_cat"], values["top_sat"], values["d_k"]
+('0.36', 'cat', '4')
+"""
+
+from __future__ import annotations
+
+import math
+
+import attention
+
+from example_tables import format_value
+
+
+def _vector(values) -> str:
+    return "[" + ", ".join(format_value(float(v)) for v in values) + "]"
+
+
+def substitutions() -> dict[str, str]:
+    """Every value the pages quote, by name."""
+    ex = attention.example()
+    names = [token.lower() for token in ex.tokens]
+    values: dict[str, str] = {
+        "d_k": str(ex.d_k),
+        "d_model": str(ex.d_model),
+        "sqrt_d_k": format_value(math.sqrt(ex.d_k), 0 if math.sqrt(ex.d_k).is_integer() else 2),
+        "n_tokens": str(ex.n),
+        "n_heads": str(ex.n_heads),
+        "d_head": str(ex.d_head),
+        "tokens": ", ".join(ex.tokens),
+    }
+    for i, query in enumerate(names):
+        values[f"x_{query}"] = _vector(ex.x[i])
+        values[f"q_{query}"] = _vector(ex.q[i])
+        values[f"k_{query}"] = _vector(ex.k[i])
+        values[f"v_{query}"] = _vector(ex.v[i])
+        values[f"out_{query}"] = _vector(ex.output[i])
+        values[f"top_{query}"] = ex.tokens[int(ex.weights[i].argmax())]
+        values[f"rowsum_{query}"] = format_value(float(ex.weights[i].sum()))
+        for j, key in enumerate(names):
+            values[f"s_{query}_{key}"] = format_value(float(ex.scores[i, j]))
+            values[f"ss_{query}_{key}"] = format_value(float(ex.scaled_scores[i, j]))
+            values[f"w_{query}_{key}"] = format_value(float(ex.weights[i, j]))
+            values[f"qk_{query}_{key}"] = " + ".join(
+                f"{format_value(float(a))}×{format_value(float(b))}"
+                for a, b in zip(ex.q[i], ex.k[j], strict=True)
+            )
+    for row in attention.scaling_demo():
+        values[f"std_{row.d_k}"] = format_value(row.std_unscaled, 1)
+        values[f"maxw_{row.d_k}"] = format_value(row.max_weight_unscaled)
+        values[f"maxw_scaled_{row.d_k}"] = format_value(row.max_weight_scaled)
+        values[f"grad_{row.d_k}"] = format_value(row.gradient_unscaled)
+        values[f"grad_scaled_{row.d_k}"] = format_value(row.gradient_scaled)
+    return values

@@ -1,0 +1,73 @@
+"""Sphinx configuration: furo, MyST, and the project's own clip and table directives."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+import attention
+from scenes import palette
+
+from brand import furo_variables
+from site_values import substitutions
+
+# -- Project information -------------------------------------------------------
+project = "Transformer Self-Attention, Explained"
+author = "The attention-explained maintainers"
+copyright = "2026, the attention-explained maintainers"
+release = version = attention.__version__
+
+# -- General configuration -----------------------------------------------------
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.imgmath",
+    "sphinx_copybutton",
+    "phase_clips",
+    "example_tables",
+]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+nitpicky = True
+nitpick_ignore_regex = [
+    # numpy's and the standard library's types have no inventory offline (no intersphinx: no network)
+    ("py:class", r"(np|numpy)\..*"),
+    ("py:class", r"ScalingRow|Example|Phase|Cue"),
+]
+numfig = True
+numfig_format = {"figure": "Clip %s"}
+
+# -- Options for MyST --------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "substitution", "attrs_inline"]
+myst_heading_anchors = 3
+myst_substitutions = substitutions()
+
+# -- Options for autodoc -------------------------------------------------------------
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True}
+
+# -- Options for maths: typeset at build time (no page loads anything from another host) --
+imgmath_image_format = "svg"
+imgmath_embed = True
+imgmath_font_size = 14
+imgmath_latex_preamble = r"\usepackage{amsmath}"
+
+# -- Options for the clips -------------------------------------------------------------
+phase_clips_quality = os.environ.get("ATTENTION_CLIP_QUALITY", "medium")
+phase_clips_jobs = int(os.environ.get("ATTENTION_RENDER_JOBS", "0") or 0)  # 0: one process per core
+phase_clips_cache = os.environ.get("ATTENTION_RENDER_CACHE", "")  # "": ~/.cache/attention-explained
+
+# -- Options for HTML output -----------------------------------------------------------
+html_theme = "furo"
+html_title = "Self-attention, explained"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_copy_source = False
+html_show_sourcelink = False
+# Brand colours come from the clips' palette (made readable on each theme), so pages and clips agree.
+light_brand, dark_brand = furo_variables(palette.BRAND_PRIMARY)
+html_theme_options = {"light_css_variables": light_brand, "dark_css_variables": dark_brand}

@@ -1,0 +1,113 @@
+"""Shared fixtures: the built site (html and dirhtml) and a local server for the browser tests.
+
+The site is built exactly as ``nox -s docs`` builds it, clips from the render
+cache; set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def build_site(builder: str, out: Path, *extra: str) -> Path:
+    """Run sphinx-build with -W -n like ``nox -s docs``; fail the test with Sphinx's output."""
+    command = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", builder, *extra]
+    result = subprocess.run([*command, str(DOCS), str(out)], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        pytest.fail(f"sphinx-build -b {builder} failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The html site, built once per test session."""
+    reuse = os.environ.get("ATTENTION_TEST_SITE")
+    if reuse:
+        return Path(reuse)
+    return build_site("html", tmp_path_factory.mktemp("site") / "html")
+
+
+@pytest.fixture(scope="session")
+def dirhtml_site(tmp_path_factory) -> Path:
+    """The dirhtml site (one folder per page), built once per test session."""
+    return build_site("dirhtml", tmp_path_factory.mktemp("site") / "dirhtml")
+
+
+class RangeRequestHandler(SimpleHTTPRequestHandler):
+    """A static file server that honours Range requests, as real hosts do for video."""
+
+    def log_message(self, format, *args) -> None:  # keep test output quiet
+        pass
+
+    def send_head(self):
+        range_header = self.headers.get("Range", "")
+        path = Path(self.translate_path(self.path))
+        if not range_header.startswith("bytes=") or not path.is_file():
+            return super().send_head()
+        size = path.stat().st_size
+        first, _, last = range_header[len("bytes=") :].partition("-")
+        start = int(first) if first else max(0, size - int(last))
+        end = min(int(last), size - 1) if first and last else size - 1
+        if start >= size:
+            self.send_error(416)
+            return None
+        handle = path.open("rb")
+        handle.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return _LimitedReader(handle, end - start + 1)
+
+
+class _LimitedReader:
+    def __init__(self, handle, length: int):
+        self.handle, self.left = handle, length
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.handle.read(size)
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def serve(directory: Path) -> Iterator[str]:
+    handler = partial(RangeRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site) -> Iterator[str]:
+    """The html site served on 127.0.0.1 (no other host is ever contacted)."""
+    yield from serve(site)
+
+
+@pytest.fixture(scope="session")
+def dirhtml_url(dirhtml_site) -> Iterator[str]:
+    yield from serve(dirhtml_site)

@@ -1,0 +1,160 @@
+"""The built site as a reader sees it: Debian's Chromium, driven by Playwright, on 127.0.0.1 only.
+
+Every page loads with no console error, no failed request and no request to another host;
+every clip's <video> loads its metadata with the card's duration and has a poster and a
+captions track; the landing page's full video plays; axe-core finds no serious or critical
+accessibility violation, in the light and the dark theme.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from scenes.registry import PHASES, total_duration
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+FRAME = 1 / 15  # the coarsest frame of any quality: durations match within one frame
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: `nox -s tests` installs Debian's chromium package as root")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def page_paths(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if not p.name.startswith("_"))
+
+
+class PageWatch:
+    """Collects what went wrong while a page loaded."""
+
+    def __init__(self, page, base_url: str):
+        self.problems: list[str] = []
+        host = urlparse(base_url).netloc
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        page.on("requestfailed", lambda r: self._failed(r))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on(
+            "request",
+            lambda r: (
+                urlparse(r.url).scheme in ("http", "https")
+                and urlparse(r.url).netloc != host
+                and self.problems.append(f"request to another host: {r.url}")
+            ),
+        )
+
+    def _failed(self, request) -> None:
+        # The browser cancels a video's download once it has the metadata it asked for: not a failure.
+        if request.resource_type == "media" and "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_every_page_loads_cleanly(site, site_url, page):
+    paths = page_paths(site)
+    assert len(paths) >= 12, paths
+    problems = []
+    watch = PageWatch(page, site_url)
+    for path in paths:
+        page.goto(f"{site_url}/{path}", wait_until="networkidle")
+        problems += [f"{path}: {p}" for p in watch.problems]
+        watch.problems.clear()
+    assert not problems, "\n".join(problems)
+
+
+def _video_state(page, selector: str) -> dict:
+    page.wait_for_function(f"document.querySelector('{selector}').readyState >= 1", timeout=20_000)
+    return page.evaluate(
+        f"""async () => {{
+            const v = document.querySelector('{selector}');
+            const tracks = [...v.querySelectorAll('track')].map(t => ({{kind: t.kind, src: t.src}}));
+            const ok = async (url) => (await fetch(url)).ok;
+            return {{
+                duration: v.duration, width: v.videoWidth, height: v.videoHeight,
+                poster: v.poster, posterOk: v.poster ? await ok(v.poster) : false,
+                tracks, tracksOk: await Promise.all(tracks.map(t => ok(t.src))),
+                preload: v.getAttribute('preload'), attrWidth: v.getAttribute('width'),
+            }};
+        }}"""
+    )
+
+
+@pytest.mark.parametrize("phase", PHASES, ids=[p.stem for p in PHASES])
+def test_phase_clip_loads_with_card_duration(phase, site_url, page):
+    page.goto(f"{site_url}/phases/{phase.stem}.html")
+    state = _video_state(page, f"#video-{phase.stem}")
+    assert state["duration"] == pytest.approx(phase.duration, abs=FRAME)
+    assert state["posterOk"], state["poster"]
+    assert [t["kind"] for t in state["tracks"]] == ["captions"]
+    assert all(state["tracksOk"])
+    assert state["preload"] == "metadata" and state["attrWidth"]
+    assert state["width"] > 0 and state["height"] > 0
+
+
+def test_landing_page_full_video_plays(site_url, page):
+    page.goto(f"{site_url}/index.html")
+    state = _video_state(page, "#video-full")
+    assert state["duration"] == pytest.approx(total_duration(), abs=FRAME)
+    assert sorted(t["kind"] for t in state["tracks"]) == ["captions", "chapters"]
+    page.evaluate("document.querySelector('#video-full').play()")
+    page.wait_for_function("document.querySelector('#video-full').currentTime > 1", timeout=20_000)
+
+
+def test_chapter_list_seeks_the_full_video(site_url, page):
+    page.goto(f"{site_url}/index.html")
+    _video_state(page, "#video-full")
+    links = page.locator("ol.chapter-list a.seek")
+    assert links.count() == len(PHASES)
+    links.nth(3).click()
+    start = sum(p.duration for p in PHASES[:3])
+    page.wait_for_function(f"document.querySelector('#video-full').currentTime >= {start}", timeout=10_000)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_accessibility_violations(theme, site, site_url, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = []
+    page.goto(f"{site_url}/index.html")
+    page.evaluate(f"localStorage.setItem('theme', '{theme}')")
+    for path in page_paths(site):
+        page.goto(f"{site_url}/{path}", wait_until="networkidle")
+        results = axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(
+                    f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+                )
+    assert not found, "\n".join(found)
