@@ -36,6 +36,11 @@ def as_float_array(name: str, value, *, min_ndim: int = 2) -> np.ndarray:
             f"{name} must have at least {min_ndim} dimensions (..., n, d); got shape {array.shape}. "
             f"Add a token axis, e.g. {name}[None, :]."
         )
+    if 0 in array.shape[-2:]:
+        raise ValueError(
+            f"{name} has an empty token or feature axis: shape {array.shape}; "
+            "attention needs at least one token and one feature."
+        )
     bad = ~np.isfinite(array)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -52,12 +57,20 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
     return np.result_type(*arrays)
 
 
-def broadcast_batch(name_a: str, shape_a: tuple, name_b: str, shape_b: tuple) -> tuple:
-    """Broadcast the leading (batch) dimensions of two shapes, or raise ``ValueError``."""
+def broadcast_batch(**shapes: tuple) -> tuple:
+    """Broadcast the leading (batch) dimensions of named shapes, or raise ``ValueError`` naming them.
+
+    >>> broadcast_batch(q=(2, 5, 4), k=(1, 6, 4))
+    (2,)
+    >>> broadcast_batch(q=(2, 5, 4), k=(1, 6, 4), v=(3, 6, 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: the batch dimensions (all but the last two axes) do not broadcast: q (2, 5, 4) has (2,), k (1, 6, 4) has (1,), v (3, 6, 2) has (3,).
+    """
     try:
-        return np.broadcast_shapes(shape_a[:-2], shape_b[:-2])
+        return np.broadcast_shapes(*(shape[:-2] for shape in shapes.values()))
     except ValueError:
+        listed = ", ".join(f"{name} {shape} has {shape[:-2]}" for name, shape in shapes.items())
         raise ValueError(
-            f"the batch dimensions of {name_a} {shape_a} and {name_b} {shape_b} do not broadcast: "
-            f"{shape_a[:-2]} against {shape_b[:-2]}."
+            f"the batch dimensions (all but the last two axes) do not broadcast: {listed}."
         ) from None

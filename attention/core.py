@@ -96,11 +96,16 @@ def scaled_dot_product_attention(q, k, v, mask=None) -> tuple[np.ndarray, np.nda
             f"k and v must have the same number of tokens (axis -2): k is {k.shape} with "
             f"n_k={k.shape[-2]}, v is {v.shape} with n_k={v.shape[-2]}."
         )
-    broadcast_batch("q", q.shape, "k", k.shape)
-    broadcast_batch("k", k.shape, "v", v.shape)
+    broadcast_batch(q=q.shape, k=k.shape, v=v.shape)
 
     d_k = q.shape[-1]
-    scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k)
+    with np.errstate(over="ignore"):
+        scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k)
+    if not np.isfinite(scores).all():
+        raise ValueError(
+            f"q @ k^T overflowed {scores.dtype} (largest |q| = {np.abs(q).max():.3g}, "
+            f"|k| = {np.abs(k).max():.3g}); inputs this large are outside what attention can score."
+        )
     scores = scores / np.asarray(math.sqrt(d_k), dtype=scores.dtype)
     if mask is not None:
         mask = _check_mask(mask, scores.shape)

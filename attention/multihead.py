@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array
-from .core import scaled_dot_product_attention
+from .core import _check_mask, scaled_dot_product_attention
 
 
 def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
@@ -63,7 +63,9 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
             raise ValueError(f"{name} must be (d_model, d_model) = ({d_model}, {d_model}); got {w.shape}.")
         weights_in[name] = w
     if mask is not None:
-        mask = np.asarray(mask)[..., None, :, :] if np.ndim(mask) >= 2 else mask  # same mask for every head
+        n = x.shape[-2]
+        mask = _check_mask(mask, (*x.shape[:-2], n, n))  # checked as the caller gave it
+        mask = mask[..., None, :, :] if mask.ndim >= 2 else mask  # the same mask for every head
 
     # 1) project, then split the columns into heads: (..., n_heads, n, d_k)
     q = split_heads(x @ weights_in["w_q"], n_heads)

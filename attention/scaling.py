@@ -60,6 +60,7 @@ def scaling_demo(
     >>> rows[-1].gradient_unscaled < 0.1 < rows[-1].gradient_scaled
     True
     """
+    d_ks = tuple(d_ks)
     for d_k in d_ks:
         if isinstance(d_k, bool) or not isinstance(d_k, (int, np.integer)) or d_k < 1:
             raise ValueError(f"every d_k must be a positive integer; got {d_k!r} in {d_ks!r}.")
