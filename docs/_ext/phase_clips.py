@@ -27,6 +27,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.console import bold
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
@@ -35,19 +36,11 @@ from scenes.captions import transcript
 from scenes.registry import FULL_STEM, PHASES
 from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
 
+from clip_citation import cite_node
+from clip_paths import CLIPS_DIR, clip_anchor, clip_path
+
 logger = logging.getLogger(__name__)
-CLIPS_DIR = "_clips"  #: folder under the site root holding every clip, poster and captions file
 FAST_TAG = "fast"
-
-
-def clip_path(stem: str, suffix: str) -> str:
-    """The clip file's path from the site root, the same for every builder: ``_clips/<stem><suffix>``."""
-    return f"{CLIPS_DIR}/{stem}{suffix}"
-
-
-def clip_anchor(stem: str) -> str:
-    """The HTML id of a phase's figure, e.g. ``clip-03-attention-scores``."""
-    return f"clip-{stem}"
 
 
 def format_time(seconds: float) -> str:
@@ -121,11 +114,12 @@ def _fast(env) -> bool:
 def _fast_notice(what: str) -> nodes.Node:
     notice = nodes.admonition(classes=["fast-mode"])
     notice += nodes.title("", "Fast build: clip not rendered")
-    notice += nodes.paragraph(
-        "",
-        f"This page was built with `-t {FAST_TAG}`, which skips rendering. {what} "
-        "appears here in a full build (`nox -s docs`).",
-    )
+    paragraph = nodes.paragraph("", "This page was built with ")
+    paragraph += nodes.literal("", f"-t {FAST_TAG}")
+    paragraph += nodes.Text(f", which skips rendering. {what} appears here in a full build (")
+    paragraph += nodes.literal("", "nox -s docs")
+    paragraph += nodes.Text(").")
+    notice += paragraph
     return notice
 
 
@@ -164,7 +158,7 @@ class PhaseClip(SphinxDirective):
             "", f"Phase {phase.number}, {phase.title} ({phase.duration:g} s). {phase.summary}"
         )
         figure += caption
-        return [figure, self._transcript(phase)]
+        return [figure, self._transcript(phase), cite_node(slug=phase.slug)]
 
     def _transcript(self, phase) -> nodes.Node:
         box = nodes.container(classes=["clip-transcript"])
@@ -186,7 +180,8 @@ class FullVideo(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         settings = settings_for(self.config.phase_clips_quality)
-        figure = nodes.figure(classes=["phase-clip", "full-video"])
+        # A container, not a figure: the phase clips alone are numbered, Clip 1 to Clip 8.
+        figure = nodes.container(classes=["phase-clip", "full-video"])
         figure["ids"].append(clip_anchor(FULL_STEM))
         figure["names"].append(clip_anchor(FULL_STEM))
         self.state.document.note_explicit_target(figure)
@@ -202,10 +197,12 @@ class FullVideo(SphinxDirective):
         )
         if _fast(self.env):
             figure += _fast_notice("The full-length video")
-        figure += nodes.caption("", f"The whole mechanism, all {len(PHASES)} phases in order ({total:g} s).")
+        figure += nodes.paragraph(
+            "", f"The whole mechanism, all {len(PHASES)} phases in order ({total:g} s).", classes=["caption"]
+        )
         starts, start = [], 0.0
         for phase in PHASES:
-            starts.append((start, f"{phase.number}. {phase.title}"))
+            starts.append((start, phase.title))
             start += phase.duration
         return [figure, seek_list_node(chapters=starts, target="video-full")]
 
@@ -273,7 +270,7 @@ def render_and_publish(app: Sphinx, env) -> None:
     Runs on every build, so clips reappear even when only the HTML was deleted.
     """
     if app.tags.has(FAST_TAG):
-        logger.warning("fast build (-t fast): clips are not rendered; pages say so", type="phase_clips")
+        logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         app.phase_clips = None
         return
     if app.builder.format != "html":
@@ -299,6 +296,7 @@ def add_static_path(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("clip_citation")
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
     app.add_config_value("phase_clips_jobs", 0, "", [int])
     app.add_config_value("phase_clips_cache", "", "", [str])
