@@ -11,6 +11,7 @@ redundant, and hashing every animation for it costs more than it saves.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +24,10 @@ QUALITIES = {
 }
 
 
+#: For measuring manim's own partial-movie cache (``nox -s bench``): a folder to keep manim's media in.
+MANIM_CACHE_VARIABLE = "ATTENTION_MANIM_CACHE_DIR"
+
+
 def render(slug: str, quality: str, directory: Path) -> dict:
     """Render phase ``slug`` at ``quality`` into ``directory``; return its info."""
     from manim import tempconfig
@@ -33,11 +38,12 @@ def render(slug: str, quality: str, directory: Path) -> dict:
     phase = get_phase(slug)
     scene_class = phase.load_scene()
     manim_quality = QUALITIES[quality][0]
+    manim_cache = os.environ.get(MANIM_CACHE_VARIABLE)
     with tempfile.TemporaryDirectory(prefix="manim-media-") as media:
         options = {
             "quality": manim_quality,
-            "media_dir": media,
-            "disable_caching": True,
+            "media_dir": str(Path(manim_cache) / slug) if manim_cache else media,
+            "disable_caching": not manim_cache,
             "progress_bar": "none",
             "verbosity": "WARNING",
             "output_file": phase.stem,

@@ -1,0 +1,221 @@
+"""Build speed and reader weight: ``nox -s bench`` (or ``python benchmarks/build_bench.py``).
+
+Works in a temporary copy of the work tree with its own render cache, touching
+nothing here. Measures:
+
+- build seconds from cold, warm (nothing changed), after a prose edit, after a one-scene edit,
+  and how many clips each build rendered;
+- render seconds per second of video, per phase;
+- the render stage sequential (one process) against parallel (one per core);
+- re-rendering with manim's own partial-movie cache instead of ours;
+- clip bytes, and a phase page's weight without video (HTML, CSS, JavaScript).
+
+Prints a table and writes JSON (``--json``, default ``.bench/bench.json``). Timings are
+measurements, not assertions: the tests check behaviour, never speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDERED = re.compile(r"phase clips: (\d+) rendered, (\d+) from the cache")
+PROSE_PAGE = "docs/phases/03-attention-scores.md"
+SCENE_MODULE = "scenes/phases/scores.py"
+
+
+def copy_tree(destination: Path) -> Path:
+    """Copy the files git knows of (tracked and untracked, not ignored) into ``destination``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def build(tree: Path, env: dict) -> dict:
+    """One ``sphinx-build -b html`` like ``nox -s docs``; seconds and clips rendered."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-n",
+            "--keep-going",
+            "-b",
+            "html",
+            "docs",
+            "docs/_build/html",
+        ],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(f"build failed in {tree}:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    match = RENDERED.search(result.stdout + result.stderr)
+    return {"seconds": round(seconds, 2), "rendered": int(match.group(1)) if match else None}
+
+
+def render_all(tree: Path, env: dict, jobs: int, cache: Path, extra_env: dict | None = None) -> float:
+    """Wall time of ``python -m scenes render`` for every phase into ``cache``."""
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scenes",
+            "render",
+            "--jobs",
+            str(jobs),
+            "--cache",
+            str(cache),
+            "--out",
+            str(cache / "out"),
+        ],
+        cwd=tree,
+        env={**env, **(extra_env or {})},
+        check=True,
+        capture_output=True,
+    )
+    return round(time.perf_counter() - started, 2)
+
+
+def page_weight(site: Path, page: str) -> dict:
+    """Bytes of a page's own HTML and the CSS and JavaScript it links to (no video, no images)."""
+    html_path = site / page
+    text = html_path.read_text(encoding="utf-8")
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"?#]+)', text)
+    assets += re.findall(r'<script[^>]+src="([^"?#]+)', text)
+    sizes = {"html": html_path.stat().st_size, "css": 0, "js": 0}
+    for asset in set(assets):
+        path = (html_path.parent / asset).resolve()
+        if path.is_file():
+            sizes["css" if asset.endswith(".css") else "js"] += path.stat().st_size
+    sizes["total"] = sizes["html"] + sizes["css"] + sizes["js"]
+    return sizes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "bench.json")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from scenes.registry import PHASES
+
+    work = Path(tempfile.mkdtemp(prefix="attention-bench-"))
+    tree = copy_tree(work / "tree")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),  # the copy's scenes and attention, ahead of the editable install
+        "ATTENTION_RENDER_CACHE": str(work / "cache"),
+        "ATTENTION_RENDER_JOBS": str(args.jobs),
+    }
+    results: dict = {"cpus": os.cpu_count(), "jobs": args.jobs, "builds": {}}
+    print(f"benchmarking in {work} ({os.cpu_count()} cores, {args.jobs} render processes)", flush=True)
+
+    results["builds"]["cold"] = build(tree, env)
+    results["builds"]["warm"] = build(tree, env)
+    with (tree / PROSE_PAGE).open("a", encoding="utf-8") as page:
+        page.write("\nA sentence added by the benchmark.\n")
+    results["builds"]["prose_edit"] = build(tree, env)
+    with (tree / SCENE_MODULE).open("a", encoding="utf-8") as scene:
+        scene.write("\n# a comment added by the benchmark: changes this scene's cache key only\n")
+    results["builds"]["scene_edit"] = build(tree, env)
+
+    cache = work / "cache"
+    per_phase = {}
+    for phase in PHASES:
+        entries = sorted(cache.glob(f"{phase.stem}-*/complete.json"), key=lambda p: p.stat().st_mtime)
+        record = json.loads(entries[0].read_text())  # the cold build's render
+        per_phase[phase.stem] = round(record["render_seconds"] / phase.duration, 2)
+    results["render_seconds_per_video_second"] = per_phase
+
+    results["render_sequential_seconds"] = render_all(tree, env, 1, work / "sequential")
+    results["render_parallel_seconds"] = render_all(tree, env, args.jobs, work / "parallel")
+    manim_media = {"ATTENTION_MANIM_CACHE_DIR": str(work / "manim-media")}
+    results["manim_cache_cold_seconds"] = render_all(tree, env, args.jobs, work / "manim-1", manim_media)
+    results["manim_cache_warm_seconds"] = render_all(tree, env, args.jobs, work / "manim-2", manim_media)
+
+    site = tree / "docs/_build/html"
+    clips = sorted((site / "_clips").glob("0[1-9]-*.mp4"))
+    results["clip_bytes"] = {clip.name: clip.stat().st_size for clip in clips}
+    results["clip_bytes_total"] = sum(results["clip_bytes"].values())
+    results["full_video_bytes"] = (site / "_clips/00-full.mp4").stat().st_size
+    results["page_weight"] = {p.stem: page_weight(site, f"phases/{p.stem}.html") for p in PHASES}
+
+    cold = results["builds"]["cold"]["seconds"]
+    results["ratios"] = {
+        "warm_over_cold": round(results["builds"]["warm"]["seconds"] / cold, 3),
+        "prose_edit_over_cold": round(results["builds"]["prose_edit"]["seconds"] / cold, 3),
+        "scene_edit_over_cold": round(results["builds"]["scene_edit"]["seconds"] / cold, 3),
+        "parallel_over_sequential": round(
+            results["render_parallel_seconds"] / results["render_sequential_seconds"], 3
+        ),
+        "manim_cache_warm_over_ours_warm": round(
+            results["manim_cache_warm_seconds"] / max(results["builds"]["warm"]["seconds"], 0.01), 2
+        ),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    print(f"\nJSON: {args.json}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def print_table(r: dict) -> None:
+    rows = [("build", "seconds", "clips rendered")]
+    rows += [(name, f"{b['seconds']:.1f}", str(b["rendered"])) for name, b in r["builds"].items()]
+    width = max(len(row[0]) for row in rows) + 2
+    print()
+    for row in rows:
+        print(f"{row[0]:<{width}}{row[1]:>10}{row[2]:>16}")
+    print()
+    print(f"render stage, sequential (1 process): {r['render_sequential_seconds']:.1f} s")
+    print(f"render stage, parallel ({r['jobs']} processes):   {r['render_parallel_seconds']:.1f} s")
+    print(
+        f"manim's own cache: cold {r['manim_cache_cold_seconds']:.1f} s, warm {r['manim_cache_warm_seconds']:.1f} s"
+    )
+    print(
+        "render seconds per second of video: "
+        + ", ".join(f"{k} {v}" for k, v in r["render_seconds_per_video_second"].items())
+    )
+    print(
+        f"phase clips: {r['clip_bytes_total'] / 1e6:.2f} MB in all; full video {r['full_video_bytes'] / 1e6:.2f} MB"
+    )
+    heaviest = max(r["page_weight"].items(), key=lambda item: item[1]["total"])
+    print(
+        f"heaviest phase page without video: {heaviest[0]} {heaviest[1]['total'] / 1e3:.0f} KB "
+        f"(HTML {heaviest[1]['html'] / 1e3:.0f}, CSS {heaviest[1]['css'] / 1e3:.0f}, JS {heaviest[1]['js'] / 1e3:.0f})"
+    )
+    print("ratios: " + ", ".join(f"{k} {v}" for k, v in r["ratios"].items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
