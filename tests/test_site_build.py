@@ -1,0 +1,224 @@
+"""The built site's files: clips under stable names, clips.json, captions, pages' video markup.
+
+These read the site that the session fixture builds exactly as ``nox -s docs`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import DOCS, ROOT, build_site
+
+from scenes.registry import FULL_STEM, PHASES, total_duration
+
+pytestmark = pytest.mark.site
+FRAME = 1 / 15  # the coarsest frame of any quality
+VTT_CUE = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) --> (\d\d:\d\d:\d\d\.\d\d\d)$")
+
+
+def parse_webvtt(text: str) -> list[tuple[float, float, str]]:
+    """A strict little WebVTT reader: header, then blocks of optional id, timing line, text."""
+    assert text.startswith("WEBVTT\n"), "a WebVTT file starts with WEBVTT"
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.splitlines()
+        timing = next(i for i, line in enumerate(lines) if "-->" in line)
+        match = VTT_CUE.match(lines[timing])
+        assert match, f"bad timing line {lines[timing]!r}"
+        start, end = (
+            sum(float(part) * 60**i for i, part in enumerate(reversed(t.split(":")))) for t in match.groups()
+        )
+        assert end > start
+        text_lines = lines[timing + 1 :]
+        assert text_lines, "a cue needs text"
+        cues.append((start, end, "\n".join(text_lines)))
+    return cues
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(path: Path, name: str) -> list[dict]:
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return [attrs for tag, attrs in parser.tags if tag == name]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_manifest_matches_the_files(site):
+    manifest = json.loads((site / "clips.json").read_text())
+    assert {"title", "version", "manim_version", "quality", "clips", "full"} <= set(manifest)
+    assert manifest["manim_version"] == "0.19.1"
+    assert [c["slug"] for c in manifest["clips"]] == [p.slug for p in PHASES]
+    for clip, phase in zip(manifest["clips"], PHASES, strict=True):
+        assert clip["phase"] == phase.number and clip["title"] == phase.title
+        for key in ("video", "poster", "captions"):
+            assert (site / clip[key]).is_file(), clip[key]
+            assert clip[key].startswith(f"_clips/{phase.stem}.")
+        assert clip["sha256"] == sha256(site / clip["video"])
+        assert clip["duration"] == pytest.approx(phase.duration, abs=FRAME)
+        page, _, anchor = clip["page"].partition("#")
+        assert (site / page).is_file() and f'id="{anchor}"' in (site / page).read_text()
+        cues = parse_webvtt((site / clip["captions"]).read_text())
+        assert [text for *_, text in cues] == [cue.caption for cue in phase.cues]
+        assert cues[-1][1] == pytest.approx(phase.duration)
+    full = manifest["full"]
+    assert full["sha256"] == sha256(site / full["video"])
+    assert full["duration"] == pytest.approx(total_duration(), abs=FRAME)
+    chapters = parse_webvtt((site / full["chapters"]).read_text())
+    assert [text for *_, text in chapters] == [f"{p.number}. {p.title}" for p in PHASES]
+    assert (site / full["poster"]).is_file()
+
+
+def test_every_phase_page_embeds_its_clip(site):
+    for phase in PHASES:
+        page = site / "phases" / f"{phase.stem}.html"
+        [video] = tags(page, "video")
+        assert video["id"] == f"video-{phase.stem}"
+        assert video["preload"] == "metadata" and "controls" in video and "playsinline" in video
+        assert int(video["width"]) > 0 and int(video["height"]) > 0
+        assert (page.parent / video["poster"]).resolve() == (site / "_clips" / f"{phase.stem}.png").resolve()
+        [source] = tags(page, "source")
+        assert (page.parent / source["src"]).resolve() == (site / "_clips" / f"{phase.stem}.mp4").resolve()
+        [track] = tags(page, "track")
+        assert track["kind"] == "captions" and (page.parent / track["src"]).resolve().is_file()
+        text = page.read_text()
+        assert f'id="clip-{phase.stem}"' in text
+        assert "Cite this clip" in text and "@misc{attention-explained-" in text
+        metas = {m.get("property"): m.get("content") for m in tags(page, "meta")}
+        assert metas["og:video"].endswith(f"/_clips/{phase.stem}.mp4")
+        assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")
+
+
+def plain(text: str) -> str:
+    """Page text with entities decoded and typographic quotes made plain, whitespace folded."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    return " ".join(text.split())
+
+
+def test_transcript_under_each_clip_is_the_captions(site):
+    for phase in PHASES:
+        text = plain((site / "phases" / f"{phase.stem}.html").read_text())
+        for cue in phase.cues:
+            assert " ".join(cue.caption.split()) in text
+
+
+def test_site_loads_nothing_from_another_host(site):
+    for page in site.rglob("*.html"):
+        for attrs in tags(page, "script") + tags(page, "link") + tags(page, "img") + tags(page, "source"):
+            for key in ("src", "href"):
+                url = attrs.get(key, "")
+                if key == "href" and attrs.get("rel") not in (
+                    "stylesheet",
+                    "preload",
+                    "icon",
+                    "modulepreload",
+                ):
+                    continue
+                assert not url.startswith(("http:", "https:", "//")), f"{page}: {url}"
+
+
+def test_dirhtml_pages_find_the_same_clips(dirhtml_site):
+    for phase in PHASES:
+        page = dirhtml_site / "phases" / phase.stem / "index.html"
+        [source] = tags(page, "source")
+        assert (page.parent / source["src"]).resolve() == (
+            dirhtml_site / "_clips" / f"{phase.stem}.mp4"
+        ).resolve()
+    manifest = json.loads((dirhtml_site / "clips.json").read_text())
+    assert manifest["clips"][2]["video"] == "_clips/03-attention-scores.mp4"
+    assert manifest["clips"][2]["page"].startswith("phases/03-attention-scores/#")
+
+
+def test_clips_come_back_when_only_the_html_is_removed(site, tmp_path):
+    out = tmp_path / "html"
+    shutil.copytree(site, out)
+    shutil.rmtree(out / "_clips")
+    (out / "clips.json").unlink()
+    build_site("html", out)  # doctrees kept in out/.doctrees: nothing is re-read
+    assert all((out / "_clips" / f"{p.stem}.mp4").is_file() for p in PHASES)
+    assert (out / "_clips" / f"{FULL_STEM}.mp4").is_file()
+    assert json.loads((out / "clips.json").read_text()) == json.loads((site / "clips.json").read_text())
+
+
+def test_parallel_build_with_warnings_as_errors(tmp_path):
+    build_site("html", tmp_path / "parallel", "-j", "2")
+    assert (tmp_path / "parallel" / "_clips" / "03-attention-scores.mp4").is_file()
+
+
+# -- The directive on its own, in a scratch project ----------------------------------
+def scratch_project(tmp_path: Path, body: str) -> Path:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'phase_clips', 'example_tables']\n"
+        "html_baseurl = 'https://example.org/site/'\n"
+    )
+    (source / "index.md").write_text(body)
+    return source
+
+
+def sphinx(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", *extra, str(source), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_unknown_phase_fails_the_build_naming_it(tmp_path):
+    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} no-such-phase\n```\n")
+    result = sphinx(source, tmp_path / "out", "-t", "fast")
+    assert result.returncode != 0
+    assert "unknown phase 'no-such-phase'" in result.stderr and "3 attention-scores" in result.stderr
+
+
+def test_fast_mode_says_so_on_the_page(tmp_path):
+    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} 3\n```\n")
+    result = sphinx(source, tmp_path / "out", "-t", "fast")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out" / "index.html").read_text()
+    assert "Fast build: clip not rendered" in text and "<video" not in text
+
+
+def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch):
+    from sphinx.application import Sphinx
+    from sphinx.errors import ExtensionError
+
+    sys.path.insert(0, str(DOCS / "_ext"))
+    from scenes.render import RenderError
+
+    import phase_clips
+
+    def broken(*args, **kwargs):
+        raise RenderError("phase 3 (attention-scores) failed to render:\nValueError: boom")
+
+    monkeypatch.setattr(phase_clips, "render_phases", broken)
+    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} attention-scores\n```\n")
+    app = Sphinx(
+        str(source), str(source), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html", status=None
+    )
+    with pytest.raises(ExtensionError, match=r"phase 3 \(attention-scores\) failed to render.*boom"):
+        app.build()
