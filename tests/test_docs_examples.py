@@ -60,4 +60,7 @@ def test_page_examples(page: Path) -> None:
         test.globs = namespace  # get_doctest copies the globals; share one namespace across the page's blocks
         runner.run(test, out=report.append, clear_globs=False)
     if runner.failures:
-        pytest.fail(f"{runner.failures} of {runner.tries} examples failed in docs/{name}:\n" + "".join(report), pytrace=False)
+        pytest.fail(
+            f"{runner.failures} of {runner.tries} examples failed in docs/{name}:\n" + "".join(report),
+            pytrace=False,
+        )
