@@ -47,7 +47,10 @@ def module_path(name: str) -> Path | None:
     """The source file of module ``name``, or None when it is not one of ours."""
     if name.partition(".")[0] not in TRACKED_PACKAGES:
         return None
-    spec = find_spec(name)
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):  # `from module import name`: name is not a module
+        return None
     if spec is None or spec.origin is None:
         return None
     return Path(spec.origin)

@@ -130,6 +130,15 @@ def visit_cite_html(translator, node: cite_node) -> None:
     raise nodes.SkipNode
 
 
+def move_cite_blocks_to_the_end(app: Sphinx, doctree: nodes.document) -> None:
+    """A cite block belongs at the end of its page, after the prose, not between clip and text."""
+    section = doctree.next_node(nodes.section)
+    for node in list(doctree.findall(cite_node)):
+        if section is not None:
+            node.parent.remove(node)
+            section += node
+
+
 def skip_node(translator, node) -> None:
     raise nodes.SkipNode
 
@@ -238,6 +247,7 @@ def setup(app: Sphinx) -> dict:
         man=(skip_node, None),
         texinfo=(skip_node, None),
     )
+    app.connect("doctree-read", move_cite_blocks_to_the_end)
     app.connect("html-page-context", add_open_graph)
     app.connect("build-finished", write_manifest)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
