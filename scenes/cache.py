@@ -79,8 +79,8 @@ def module_closure(root: str) -> dict[str, Path]:
 
     Parent packages count too (importing ``scenes.base`` runs ``scenes/__init__.py``).
 
-    >>> sorted(module_closure("attention.core"))
-    ['attention', 'attention._checks', 'attention.core']
+    >>> sorted(module_closure("scenes.registry"))
+    ['scenes', 'scenes.registry']
     """
     found: dict[str, Path] = {}
     todo = [root]
