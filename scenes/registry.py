@@ -67,7 +67,7 @@ class Phase:
         """``(start, end, caption)`` for every cue, in seconds from the clip's start.
 
         >>> get_phase(1).cue_times()[0]
-        (0.0, 1.5, 'The title appears: Transformer Self-Attention.')
+        (0.0, 1.4, 'The title appears: Transformer Self-Attention.')
         """
         times, start = [], 0.0
         for cue in self.cues:
@@ -90,8 +90,8 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.intro:Intro",
         "The title and the five input tokens: The, cat, sat, on, mat.",
         (
-            Cue(1.5, "The title appears: Transformer Self-Attention."),
-            Cue(1.5, "Five token boxes appear in a row, each in its own colour: The, cat, sat, on, mat."),
+            Cue(1.4, "The title appears: Transformer Self-Attention."),
+            Cue(1.6, "Five token boxes appear in a row, each in its own colour: The, cat, sat, on, mat."),
         ),
     ),
     Phase(

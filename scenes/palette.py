@@ -1,0 +1,52 @@
+"""Colours of the clips, named by role, as plain hex strings.
+
+This module does not import manim: the docs site reads it too (``BRAND_PRIMARY``
+and ``BRAND_ACCENT`` become furo's brand colours), and builders turn the strings
+into ``ManimColor`` where they draw.
+
+The clip background is dark in both site themes, so every foreground colour is
+chosen for contrast against ``BACKGROUND``.
+"""
+
+from __future__ import annotations
+
+# -- Ground and text --------------------------------------------------------
+BACKGROUND = "#14161E"  #: clip background (dark, legible inside light and dark pages)
+TEXT = "#ECEFF4"  #: titles, numbers, formula
+MUTED = "#9AA3B2"  #: secondary labels: headers, units, notes
+PANEL_FILL = "#1F2330"  #: fill of panels and empty heatmap cells
+PANEL_STROKE = "#3A4052"  #: outline of panels and cells
+INK_ON_BRIGHT = "#14161E"  #: numbers written on bright heatmap cells
+
+# -- Roles of the attention maths (3Blue1Brown's convention) --------------
+QUERY = "#FFD23F"  #: Q, W_Q and the query row being worked
+KEY = "#2EC4B6"  #: K, W_K and the key row being worked
+VALUE = "#FF6B6B"  #: V, W_V and the weighted sum
+EMBEDDING = "#B8C0CC"  #: X, the token embeddings
+HIGHLIGHT = "#FF3D9A"  #: outline of each row's largest weight (not a viridis hue)
+SCALE = "#C3A6FF"  #: the 1/sqrt(d_k) scaling and its note
+
+# -- Tokens: one hue each, reused for the token's row and column labels --
+#: Okabe-Ito orange, sky blue and reddish purple, plus a lime and a lavender that
+#: stay apart from them and from the Q/K/V role hues under common colour-vision deficiencies.
+TOKEN_HUES = ("#E69F00", "#56B4E9", "#CC79A7", "#A6D854", "#9F8FEF")
+
+# -- Heatmap: viridis, dark purple (low) to yellow (high) -------------------
+#: Anchor stops of matplotlib's viridis at 0, 1/8, ..., 1; builders interpolate between them.
+VIRIDIS = (
+    "#440154",
+    "#472D7B",
+    "#3B528B",
+    "#2C728E",
+    "#21918C",
+    "#28AE80",
+    "#5EC962",
+    "#ADDC30",
+    "#FDE725",
+)
+WEIGHT_LOW = VIRIDIS[0]  #: colour of the lowest value on the heatmap
+WEIGHT_HIGH = VIRIDIS[-1]  #: colour of the highest value on the heatmap
+
+# -- The docs site ------------------------------------------------------------
+BRAND_PRIMARY = "#3B528B"  #: furo --color-brand-primary: viridis blue, readable on white and on dark grey
+BRAND_ACCENT = "#21918C"  #: furo --color-brand-content: viridis teal

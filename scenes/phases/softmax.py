@@ -1,0 +1,84 @@
+"""Phase 4, Scale & Softmax: scores divided by sqrt(d_k), then softmax row by row.
+
+The note says why the division: it keeps the scores' variance near 1, so softmax
+does not saturate and its gradients do not vanish. Each row then sums to 1.00 and
+its largest weight is outlined.
+"""
+
+from __future__ import annotations
+
+import math
+
+from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+
+from scenes import builders, layout, palette
+from scenes.base import PhaseScene
+
+
+class ScaleSoftmax(PhaseScene):
+    slug = "scale-softmax"
+
+    def storyboard(self):
+        return [self.show_scaling, self.show_softmax_rows, self.show_row_maxima]
+
+    def show_scaling(self):
+        stage = self.stage
+        self.note = self.build_scaling_note()
+        self.play(FadeIn(self.note, shift=0.1 * DOWN), run_time=0.6)
+        self.play(
+            *self.replace_cells(stage.score_cells, stage.scaled_cells),
+            ReplacementTransform(stage.score_scale, stage.scaled_scale),
+            run_time=1.0,
+        )
+
+    def show_softmax_rows(self):
+        stage = self.stage
+        self.play(
+            LaggedStart(
+                *(
+                    LaggedStart(
+                        *self.replace_cells(stage.scaled_cells, stage.weight_cells, row=i),
+                        FadeIn(stage.row_sums[i]),
+                        lag_ratio=0,
+                    )
+                    for i in range(stage.ex.n)
+                ),
+                lag_ratio=0.35,
+            ),
+            ReplacementTransform(stage.scaled_scale, stage.weight_scale),
+            run_time=1.8,
+        )
+
+    def show_row_maxima(self):
+        self.play(
+            LaggedStart(*(Create(outline) for outline in self.stage.max_outlines), lag_ratio=0.25),
+            FadeOut(self.note),
+            run_time=1.4,
+        )
+
+    # -- Helpers -------------------------------------------------------------------
+
+    @staticmethod
+    def replace_cells(old, new, row: int | None = None) -> list:
+        rows = range(len(old)) if row is None else [row]
+        return [ReplacementTransform(old[i][j], new[i][j]) for i in rows for j in range(len(old[i]))]
+
+    def build_scaling_note(self) -> VGroup:
+        """``÷ √d_k`` with d_k's value, and the reason, in the space under the grids."""
+        d_k = self.stage.ex.d_k
+        divide = builders.build_math(r"\div \sqrt{d_k}", palette.SCALE, layout.HEADER_SIZE)
+        value = VGroup(
+            builders.build_note(f"dₖ = {d_k}: every score is divided by", palette.TEXT),
+            builders.Number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE),
+        ).arrange(RIGHT, buff=0.12)
+        first = VGroup(divide, value).arrange(RIGHT, buff=0.25)
+        reason = builders.build_note(
+            "Why: it keeps the scores' variance near 1, so softmax does not saturate "
+            "and its gradients do not vanish.",
+            palette.MUTED,
+        )
+        note = VGroup(first, reason).arrange(DOWN, buff=0.14)
+        regions = self.stage.regions
+        note.move_to(VGroup(regions.output, regions.formula))
+        note.region = "formula"
+        return note
