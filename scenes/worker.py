@@ -24,8 +24,25 @@ QUALITIES = {
 }
 
 
+#: x264 splits work by thread count and its output depends on it; manim leaves the count to the
+#: machine's cores. Pinned, the same scene gives the same bytes on any machine.
+ENCODER_THREADS = 2
+
 #: For measuring manim's own partial-movie cache (``nox -s bench``): a folder to keep manim's media in.
 MANIM_CACHE_VARIABLE = "ATTENTION_MANIM_CACHE_DIR"
+
+
+def pin_encoder_threads() -> None:
+    """Make manim's H.264 encoder use :data:`ENCODER_THREADS` threads (this process only)."""
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    open_stream = SceneFileWriter.open_partial_movie_stream
+
+    def open_pinned(self, file_path=None) -> None:
+        open_stream(self, file_path)
+        self.video_stream.codec_context.thread_count = ENCODER_THREADS  # before the first frame opens it
+
+    SceneFileWriter.open_partial_movie_stream = open_pinned
 
 
 def render(slug: str, quality: str, directory: Path) -> dict:
@@ -66,6 +83,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[1] not in QUALITIES:
         print(f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY", file=sys.stderr)
         return 2
+    pin_encoder_threads()
     render(argv[0], argv[1], Path(argv[2]))
     return 0
 
