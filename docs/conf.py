@@ -27,6 +27,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.imgmath",
     "sphinx_copybutton",
+    "sphinx_sitemap",
     "phase_clips",
     "example_tables",
 ]
@@ -38,7 +39,7 @@ nitpick_ignore_regex = [
     ("py:class", r"ScalingRow|Example|Phase|Cue"),
 ]
 numfig = True
-numfig_format = {"figure": "Clip %s"}
+numfig_format = {"figure": "Clip %s:", "table": "Table %s:"}
 
 # -- Options for MyST --------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "substitution", "attrs_inline"]
@@ -60,6 +61,17 @@ imgmath_latex_preamble = r"\usepackage{amsmath}"
 phase_clips_quality = os.environ.get("ATTENTION_CLIP_QUALITY", "medium")
 phase_clips_jobs = int(os.environ.get("ATTENTION_RENDER_JOBS", "0") or 0)  # 0: one process per core
 phase_clips_cache = os.environ.get("ATTENTION_RENDER_CACHE", "")  # "": ~/.cache/attention-explained
+
+# -- Options for citing and hosting -------------------------------------------------
+# Where the site is served: the one setting that makes cite links, OpenGraph tags and the
+# sitemap absolute. CI and the Pages workflow set ATTENTION_SITE_URL; Read the Docs sets its own.
+html_baseurl = (
+    os.environ.get("ATTENTION_SITE_URL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://attention-explained.github.io/attention-explained/"
+)
+sitemap_url_scheme = "{link}"
+copybutton_selector = "div.highlight pre"
 
 # -- Options for HTML output -----------------------------------------------------------
 html_theme = "furo"
