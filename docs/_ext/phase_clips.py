@@ -154,10 +154,7 @@ class PhaseClip(SphinxDirective):
         )
         if _fast(self.env):
             figure += _fast_notice(f"The {phase.duration:g}-second clip of phase {phase.number}")
-        caption = nodes.caption(
-            "", f"Phase {phase.number}, {phase.title} ({phase.duration:g} s). {phase.summary}"
-        )
-        figure += caption
+        figure += nodes.caption("", f"{phase.title} ({phase.duration:g} s). {phase.summary}")
         return [figure, self._transcript(phase), cite_node(slug=phase.slug)]
 
     def _transcript(self, phase) -> nodes.Node:
