@@ -327,16 +327,16 @@ def build_row_sums(weights: np.ndarray, cells: HeatmapCells) -> VGroup:
 
 
 def build_output_cards(tokens: Sequence[str], output: np.ndarray, region) -> VGroup:
-    """One card per token: its name and its output vector. ``card.vector`` is a 1-row NumberGrid."""
+    """One card per token: its name over its output vector. ``card.vector`` is a 1-row NumberGrid."""
     cards = VGroup()
     for i, token in enumerate(tokens):
-        vector = NumberGrid(np.asarray(output)[i : i + 1], column=layout.PANEL_COLUMN * 0.92)
+        vector = NumberGrid(np.asarray(output)[i : i + 1], column=layout.CARD_COLUMN)
         name = build_label(token, token_color(i), layout.LABEL_SIZE)
-        content = VGroup(name, vector).arrange(RIGHT, buff=layout.LABEL_BUFF)
+        content = VGroup(name, vector).arrange(DOWN, buff=layout.LABEL_BUFF / 2)
         frame = RoundedRectangle(
             corner_radius=0.06,
             width=content.width + 2 * layout.INNER_BUFF,
-            height=content.height + 2 * layout.INNER_BUFF,
+            height=content.height + layout.INNER_BUFF,
             stroke_color=token_color(i),
             stroke_width=2,
             fill_color=color(palette.PANEL_FILL),

@@ -40,6 +40,7 @@ TOKEN_BUFF = MED_SMALL_BUFF  #: between token boxes
 ROW_PITCH = 0.46  #: height of a matrix row; panels and heatmap share it so their rows line up
 PANEL_COLUMN = 0.64  #: width of a number column in the Q/K/V panels
 HEAT_CELL = 0.62  #: width of a heatmap cell (its height is ROW_PITCH)
+CARD_COLUMN = 0.6  #: width of a number column in the output cards
 SMALL_CELL = 0.42  #: side of a cell in the multi-head heatmaps
 LABEL_WIDTH = 0.55  #: width kept for token labels left of a matrix
 

@@ -13,7 +13,7 @@ import itertools
 from functools import cached_property
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Mobject, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Mobject, Text, VGroup
 
 import attention
 
@@ -227,7 +227,21 @@ class Stage:
     # -- Multi-head note ----------------------------------------------------------
 
     @cached_property
+    def _multi_head_block(self) -> tuple[VGroup, VGroup]:
+        """The heads side by side over the concat note, centred together in the middle band."""
+        heads, note = self._build_heads(), self._build_concat_note()
+        VGroup(heads, note).arrange(DOWN, buff=layout.REGION_BUFF).move_to(self.regions.middle)
+        return heads, note
+
+    @property
     def heads(self) -> VGroup:
+        return self._multi_head_block[0]
+
+    @property
+    def concat_note(self) -> VGroup:
+        return self._multi_head_block[1]
+
+    def _build_heads(self) -> VGroup:
         """Two heads side by side: a small heatmap of each head's weights and that head's output."""
         heads = VGroup()
         high = float(self.ex.head_weights.max())
@@ -259,18 +273,17 @@ class Stage:
             head = VGroup(title, rows, columns, cells, outlines, out)
             head.cells, head.outlines, head.out, head.title = cells, outlines, out, title
             heads.add(head)
-        heads.arrange(RIGHT, buff=3 * layout.COLUMN_BUFF, aligned_edge=UP)
-        heads.move_to(self.regions.middle, UL).shift(layout.COLUMN_BUFF * RIGHT)
+        heads.arrange(RIGHT, buff=2 * layout.COLUMN_BUFF, aligned_edge=UP)
         heads.region = "middle"
         return heads
 
-    @cached_property
-    def concat_note(self) -> VGroup:
-        """``concat(head 1, head 2) W_O``, right of the heads."""
+    def _build_concat_note(self) -> VGroup:
+        """``concat(h_1, h_2) W_O`` and what it does, under the heads (placed with them)."""
         math = builders.build_math(r"\mathrm{concat}(h_1, h_2)\,W_O", palette.TEXT, layout.HEADER_SIZE)
-        note = builders.build_note("mixes the heads back to d_model = " + str(self.ex.d_model))
-        group = VGroup(math, note).arrange(DOWN, buff=layout.LABEL_BUFF)
-        group.next_to(self.heads, RIGHT, buff=2 * layout.COLUMN_BUFF).align_to(self.heads[0].cells, DOWN)
+        note = builders.build_note(
+            f"mixes the {self.ex.n_heads} heads' outputs back into {self.ex.d_model} numbers per token"
+        )
+        group = VGroup(math, note).arrange(RIGHT, buff=layout.TOKEN_BUFF)
         group.region = "middle"
         return group
 
@@ -291,17 +304,19 @@ class Stage:
         steps = (
             ("1  Project", "each token's embedding X into Q, K, V", palette.QUERY),
             ("2  Score", "every query against every key: Q Kᵀ", palette.KEY),
-            ("3  Scale and softmax", "divide by √d_k, then each row sums to 1", palette.SCALE),
+            ("3  Scale and softmax", "divide by √dₖ, then each row sums to 1", palette.SCALE),
             ("4  Weighted sum", "of the rows of V: each token gathers context", palette.VALUE),
         )
         lines = VGroup()
         for head, rest, hue in steps:
-            lines.add(
-                VGroup(
-                    builders.build_label(head, hue, layout.TOKEN_SIZE),
-                    builders.build_label(rest, palette.TEXT, layout.TOKEN_SIZE - 4),
-                ).arrange(RIGHT, buff=layout.TOKEN_BUFF, aligned_edge=DOWN)
+            line = Text(
+                f"{head}    {rest}",
+                font=layout.FONT,
+                font_size=layout.TOKEN_SIZE - 2,
+                color=builders.color(palette.TEXT),
+                t2c={head: builders.color(hue)},
             )
+            lines.add(line)
         lines.arrange(DOWN, buff=layout.TOKEN_BUFF * 1.6, aligned_edge=LEFT).move_to(self.regions.middle)
         lines.region = "middle"
         return lines

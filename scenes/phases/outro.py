@@ -1,0 +1,24 @@
+"""Phase 8, Outro: the four steps in one list, under the formula's reminder."""
+
+from __future__ import annotations
+
+from manim import DOWN, FadeIn, FadeOut, LaggedStart
+
+from scenes.base import PhaseScene
+
+
+class Outro(PhaseScene):
+    slug = "outro"
+
+    def storyboard(self):
+        return [self.show_summary]
+
+    def show_summary(self):
+        stage = self.stage
+        self.play(
+            FadeOut(stage.heads), FadeOut(stage.concat_note), FadeOut(stage.multi_head_cards), run_time=0.6
+        )
+        self.play(
+            LaggedStart(*(FadeIn(line, shift=0.15 * DOWN) for line in stage.summary), lag_ratio=0.35),
+            run_time=2.2,
+        )
