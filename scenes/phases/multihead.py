@@ -51,7 +51,7 @@ class MultiHeadNote(PhaseScene):
             FadeOut(VGroup(*(card.vector for card in old))),
             *(
                 ReplacementTransform(VGroup(a.frame, a.name), VGroup(b.frame, b.name))
-                for a, b in zip(old, concat)
+                for a, b in zip(old, concat, strict=True)
             ),
             *moves,
             run_time=0.8,
