@@ -1,7 +1,7 @@
 """Builders: each ``build_*`` returns a mobject drawn from numbers it is given.
 
-Every number drawn is a :class:`Number`: a ``Text`` that keeps the float it shows
-in ``.value``, so tests can walk a scene and compare with ``attention``. Grids
+Every number drawn comes from :func:`build_number`: a ``Text`` that keeps the float it
+shows in ``.value``, so tests can walk a scene and compare with ``attention``. Grids
 keep their array in ``.values``; the heatmap keeps which cell of each row is
 outlined in ``.highlighted``. Sizes, fonts and buffers come from ``layout``,
 colours from ``palette``.
@@ -9,6 +9,7 @@ colours from ``palette``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,6 +46,18 @@ def format_number(value: float) -> str:
     return "0.00" if text == "-0.00" else text
 
 
+def lighten(mobject):
+    """Drop each glyph's parsed SVG path (``path_obj``), used only while building its points.
+
+    manim copies mobjects for every Transform; deep-copying those svgelements
+    objects made a copy of one number cost ~6 ms instead of ~0.6 ms.
+    """
+    for part in mobject.get_family():
+        if hasattr(part, "path_obj"):
+            part.path_obj = None
+    return mobject
+
+
 def token_color(index: int) -> ManimColor:
     """The hue of token ``index``, used for its box and its labels everywhere."""
     return color(palette.TOKEN_HUES[index % len(palette.TOKEN_HUES)])
@@ -65,12 +78,25 @@ def ink_for(fill: ManimColor) -> ManimColor:
     return color(palette.INK_ON_BRIGHT if luminance > 0.42 else palette.TEXT)
 
 
-class Number(Text):
-    """A number on screen: ``Text`` in the mono font that remembers ``.value``."""
+@functools.lru_cache(maxsize=2048)
+def _prototype(text: str, font: str, size: float, weight: str) -> Text:
+    return lighten(Text(text, font=font, font_size=size, weight=weight, color=color(palette.TEXT)))
 
-    def __init__(self, value: float, font_size: float = layout.NUMBER_SIZE, fill: str = palette.TEXT):
-        self.value = float(value)
-        super().__init__(format_number(value), font=layout.MONO, font_size=font_size, color=color(fill))
+
+def make_text(text: str, font: str, size: float, hue: ManimColor | str, weight: str = "NORMAL") -> Text:
+    """A ``Text``, copied from a cached prototype: Pango and SVG parsing run once per distinct string."""
+    return (
+        _prototype(text, font, float(size), weight)
+        .copy()
+        .set_color(color(hue) if isinstance(hue, str) else hue)
+    )
+
+
+def build_number(value: float, font_size: float = layout.NUMBER_SIZE, fill: str = palette.TEXT) -> Text:
+    """A number on screen: mono ``Text`` of :func:`format_number` that remembers ``.value``."""
+    number = make_text(format_number(value), layout.MONO, font_size, fill)
+    number.value = float(value)
+    return number
 
 
 def sit_on_baseline(text: Text, center, size: float) -> Text:
@@ -85,7 +111,7 @@ def sit_on_baseline(text: Text, center, size: float) -> Text:
 
 def build_label(text: str, hue: ManimColor | str = palette.TEXT, size: float = layout.LABEL_SIZE) -> Text:
     """A short text label in the sans font."""
-    return Text(text, font=layout.FONT, font_size=size, color=color(hue) if isinstance(hue, str) else hue)
+    return make_text(text, layout.FONT, size, hue)
 
 
 def build_note(text: str, hue: str = palette.MUTED, size: float = layout.NOTE_SIZE) -> Text:
@@ -94,7 +120,7 @@ def build_note(text: str, hue: str = palette.MUTED, size: float = layout.NOTE_SI
 
 
 def build_title(text: str) -> Text:
-    return Text(text, font=layout.FONT, font_size=layout.TITLE_SIZE, color=color(palette.TEXT), weight="BOLD")
+    return make_text(text, layout.FONT, layout.TITLE_SIZE, palette.TEXT, weight="BOLD")
 
 
 def build_token_boxes(tokens: Sequence[str]) -> VGroup:
@@ -102,7 +128,7 @@ def build_token_boxes(tokens: Sequence[str]) -> VGroup:
     boxes = VGroup()
     for index, token in enumerate(tokens):
         hue = token_color(index)
-        word = Text(token, font=layout.FONT, font_size=layout.TOKEN_SIZE, color=hue)
+        word = make_text(token, layout.FONT, layout.TOKEN_SIZE, hue)
         frame = RoundedRectangle(
             corner_radius=0.08,
             width=max(1.1, word.width + 2 * layout.INNER_BUFF),
@@ -120,7 +146,7 @@ def build_token_boxes(tokens: Sequence[str]) -> VGroup:
 
 
 class NumberGrid(VGroup):
-    """A matrix of :class:`Number` in fixed cells: ``rows[i][j]`` shows ``values[i, j]``."""
+    """A matrix of numbers (:func:`build_number`) in fixed cells: ``rows[i][j]`` shows ``values[i, j]``."""
 
     def __init__(
         self,
@@ -133,7 +159,7 @@ class NumberGrid(VGroup):
         super().__init__()
         self.values = np.array(values, dtype=float)
         for i, row_values in enumerate(self.values):
-            row = VGroup(*(Number(v, font_size, fill) for v in row_values))
+            row = VGroup(*(build_number(v, font_size, fill) for v in row_values))
             for j, number in enumerate(row):
                 number.move_to(j * column * RIGHT + i * pitch * DOWN)
             self.add(row)
@@ -190,7 +216,7 @@ def build_matrix_panel(header_tex: str, values: np.ndarray, hue: str, role: str)
         fill_color=color(palette.PANEL_FILL),
         fill_opacity=1,
     ).move_to(grid)
-    header = MathTex(header_tex, font_size=layout.HEADER_SIZE, color=color(hue))
+    header = build_math(header_tex, hue, layout.HEADER_SIZE)
     header.next_to(frame, UP, buff=layout.LABEL_BUFF)
     panel = VGroup(frame, grid, header)
     panel.header, panel.grid, panel.frame, panel.role = header, grid, frame, role
@@ -234,7 +260,7 @@ class HeatmapCells(VGroup):
                 cell = VGroup(square)
                 if numbers:
                     ink = ink_for(fill) if colored else color(palette.TEXT)
-                    cell.add(Number(v, font_size).set_color(ink).move_to(square))
+                    cell.add(build_number(v, font_size).set_color(ink).move_to(square))
                 cell.square = square
                 cell.number = cell[1] if numbers else None
                 row.add(cell)
@@ -303,8 +329,10 @@ def build_colour_scale(low: float, high: float, caption: str, width: float, step
             for s in range(steps)
         )
     ).arrange(RIGHT, buff=0)
-    low_number = Number(low, layout.LABEL_SIZE - 2, palette.MUTED).next_to(bar, LEFT, buff=layout.LABEL_BUFF)
-    high_number = Number(high, layout.LABEL_SIZE - 2, palette.MUTED).next_to(
+    low_number = build_number(low, layout.LABEL_SIZE - 2, palette.MUTED).next_to(
+        bar, LEFT, buff=layout.LABEL_BUFF
+    )
+    high_number = build_number(high, layout.LABEL_SIZE - 2, palette.MUTED).next_to(
         bar, RIGHT, buff=layout.LABEL_BUFF
     )
     text = build_label(caption, palette.MUTED, layout.LABEL_SIZE - 2).next_to(bar, DOWN, buff=0.08)
@@ -317,7 +345,7 @@ def build_row_sums(weights: np.ndarray, cells: HeatmapCells) -> VGroup:
     """``= 1.00`` right of each heatmap row: the row's sum, computed, not typed."""
     sums = VGroup()
     for i, total in enumerate(np.asarray(weights).sum(axis=1)):
-        number = Number(total, layout.NUMBER_SIZE, palette.MUTED)
+        number = build_number(total, layout.NUMBER_SIZE, palette.MUTED)
         sigma = build_label("Σ", palette.MUTED, layout.LABEL_SIZE)
         entry = (
             VGroup(sigma, number).arrange(RIGHT, buff=0.06).next_to(cells[i], RIGHT, buff=layout.LABEL_BUFF)
@@ -358,4 +386,4 @@ def surround(mobject, hue: str, buff: float = 0.04, width: float = 3) -> Surroun
 
 def build_math(tex: str, hue: str = palette.TEXT, size: float = layout.HEADER_SIZE) -> MathTex:
     """A short MathTex (each distinct string costs one LaTeX run: keep them few)."""
-    return MathTex(tex, font_size=size, color=color(hue))
+    return lighten(MathTex(tex, font_size=size, color=color(hue)))

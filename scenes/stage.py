@@ -316,7 +316,7 @@ class Stage:
                 color=builders.color(palette.TEXT),
                 t2c={head: builders.color(hue)},
             )
-            lines.add(line)
+            lines.add(builders.lighten(line))
         lines.arrange(DOWN, buff=layout.TOKEN_BUFF * 1.6, aligned_edge=LEFT).move_to(self.regions.middle)
         lines.region = "middle"
         return lines

@@ -83,7 +83,7 @@ class OutputComputation(PhaseScene):
         parts.add(head)
         rest.add(head)
         for j, weight in enumerate(ex.weights[i]):
-            number = builders.Number(weight, layout.NOTE_SIZE, palette.TEXT)
+            number = builders.build_number(weight, layout.NOTE_SIZE, palette.TEXT)
             term = VGroup(
                 builders.build_note("v(", palette.VALUE),
                 builders.build_note(ex.tokens[j], builders.token_color(j)),

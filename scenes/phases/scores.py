@@ -106,21 +106,22 @@ class AttentionScores(PhaseScene):
     def build_working_line(self, i, j, q, k, products) -> VGroup:
         """``q_sat · k_cat = 2.00×1.00 + ... = 2.00 + ... = 2.00`` in the formula region."""
         tokens = self.stage.ex.tokens
-        words = f"q({tokens[i]}) · k({tokens[j]}) ="
+        words = f"q[{tokens[i]}] · k[{tokens[j]}] ="
         head = Text(
             words,
             font=layout.FONT,
             font_size=layout.NOTE_SIZE,
             color=builders.color(palette.TEXT),
             t2c={
-                "q(": builders.color(palette.QUERY),
-                "k(": builders.color(palette.KEY),
-                f"({tokens[i]})": builders.token_color(i),
-                f"({tokens[j]})": builders.token_color(j),
+                "q[": builders.color(palette.QUERY),
+                "k[": builders.color(palette.KEY),
+                f"{tokens[i]}]": builders.token_color(i),
+                f"{tokens[j]}]": builders.token_color(j),
             },
         )
-        q_terms = VGroup(*(builders.Number(value, layout.NOTE_SIZE, palette.QUERY) for value in q))
-        k_terms = VGroup(*(builders.Number(value, layout.NOTE_SIZE, palette.KEY) for value in k))
+        builders.lighten(head)
+        q_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.QUERY) for value in q))
+        k_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.KEY) for value in k))
         pairs, signs = VGroup(), VGroup()
         for d in range(len(q)):
             times = builders.build_note("×", palette.MUTED)
@@ -133,13 +134,13 @@ class AttentionScores(PhaseScene):
         pairs.arrange(builders.RIGHT, buff=0.12)
         products_group = VGroup(builders.build_note("=", palette.TEXT))
         for d, value in enumerate(products):
-            products_group.add(builders.Number(value, layout.NOTE_SIZE, palette.TEXT))
+            products_group.add(builders.build_number(value, layout.NOTE_SIZE, palette.TEXT))
             if d < len(products) - 1:
                 products_group.add(builders.build_note("+", palette.MUTED))
         products_group.arrange(builders.RIGHT, buff=0.12)
         total = VGroup(
             builders.build_note("=", palette.TEXT),
-            builders.Number(float(np.sum(products)), layout.NOTE_SIZE + 2, palette.TEXT),
+            builders.build_number(float(np.sum(products)), layout.NOTE_SIZE + 2, palette.TEXT),
         ).arrange(builders.RIGHT, buff=0.12)
         line = VGroup(head, pairs, products_group, total).arrange(builders.RIGHT, buff=0.18)
         line.move_to(self.stage.regions.formula)

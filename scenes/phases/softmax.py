@@ -69,7 +69,7 @@ class ScaleSoftmax(PhaseScene):
         divide = builders.build_math(r"\div \sqrt{d_k}", palette.SCALE, layout.HEADER_SIZE)
         value = VGroup(
             builders.build_note(f"dₖ = {d_k}: every score is divided by", palette.TEXT),
-            builders.Number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE),
+            builders.build_number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE),
         ).arrange(RIGHT, buff=0.12)
         first = VGroup(divide, value).arrange(RIGHT, buff=0.25)
         reason = builders.build_note(
