@@ -1,7 +1,8 @@
-"""MP4 post-processing with PyAV: fast-start remux, concatenation, posters, probing.
+"""MP4 post-processing with PyAV: the final encode, concatenation, posters, probing.
 
-Stream copies only: nothing here re-encodes, so a clip's pixels are exactly what
-manim wrote. Output is reproducible: no creation time, no muxer version string.
+Output is reproducible: no creation time, no muxer version string, a fixed
+encoder thread count. Concatenation is a stream copy, so the full video holds
+exactly the phase clips' bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+from av.video.frame import PictureType
 
 # +faststart puts the index (moov) before the data, so playback starts while downloading;
 # +bitexact keeps the muxer's version string out of the file, so bytes depend on content only.
@@ -69,6 +71,34 @@ def concatenate(sources: list[Path], destination: Path, title: str = "") -> None
                     packet.stream = out_stream
                     output.mux(packet)
                 offset = end
+
+
+def encode(source: Path, destination: Path, options: dict, threads: int, title: str = "") -> None:
+    """Re-encode ``source`` as one H.264 stream with x264 ``options``, fast-start and bit-exact.
+
+    manim writes one short file per animation, each starting on a keyframe; encoding the
+    joined clip once lets x264 reuse what stays still across animations, which is most of it.
+    """
+    with (
+        av.open(str(source)) as container,
+        av.open(str(destination), "w", format="mp4", options=MP4_OPTIONS) as output,
+    ):
+        if title:
+            output.metadata["title"] = title
+        source_stream = container.streams.video[0]
+        rate = Fraction(source_stream.average_rate or source_stream.guessed_rate or source_stream.base_rate)
+        stream = output.add_stream("libx264", rate=rate, options=dict(options))
+        stream.width = source_stream.codec_context.width
+        stream.height = source_stream.codec_context.height
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.thread_count = threads
+        stream.codec_context.thread_type = "FRAME"
+        for index, frame in enumerate(container.decode(source_stream)):
+            frame.pts = index
+            frame.time_base = 1 / rate
+            frame.pict_type = PictureType.NONE  # let x264 place keyframes, not the source's cuts
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode(None))
 
 
 def remux(source: Path, destination: Path, title: str = "") -> None:
