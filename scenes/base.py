@@ -11,11 +11,12 @@ phase that does not end on its stage picture, raises :class:`StoryboardError`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
-from manim import Scene, Wait, config
+from manim import Camera, Scene, Wait, config
 from manim.animation.animation import prepare_animation
 
 from . import palette
@@ -25,6 +26,40 @@ from .stage import Stage
 
 #: Subtracted from a snapped run time so ``np.arange(0, run_time, 1 / fps)`` yields exactly n frames.
 FRAME_EPSILON = 1e-9
+
+
+class FastCamera(Camera):
+    """manim's Cairo camera with the path tracing done by numpy: same paths, same pixels, ~5x faster.
+
+    ``Camera.set_cairo_context_path`` finds where subpaths break with a Python
+    comparison per curve; with hundreds of digit glyphs on screen that was most
+    of the render time. Here the breaks come from one vectorised comparison
+    (the same ``isclose`` rule as ``VMobject.consider_points_equals_2d``).
+    """
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        points = self.transform_points_pre_display(vmobject, vmobject.points)
+        if len(points) == 0:
+            return self
+        nppcc = vmobject.n_points_per_cubic_curve
+        if len(points) % nppcc:  # not whole cubic curves: leave it to manim
+            return super().set_cairo_context_path(ctx, vmobject)
+        curves = points.reshape(-1, nppcc, points.shape[-1])[:, :, :2]  # (n_curves, 4, 2)
+        atol, rtol = vmobject.tolerance_for_point_equality, 1.0e-5
+        ends, starts = curves[:-1, -1], curves[1:, 0]
+        apart = (np.abs(ends - starts) > atol + rtol * np.abs(starts)).any(axis=1)
+        breaks = [0, *(np.flatnonzero(apart) + 1).tolist(), len(curves)]
+        ctx.new_path()
+        for first, last in itertools.pairwise(breaks):
+            subpath = curves[first:last].tolist()
+            ctx.new_sub_path()
+            ctx.move_to(*subpath[0][0])
+            for _p0, p1, p2, p3 in subpath:
+                ctx.curve_to(*p1, *p2, *p3)
+            (x0, y0), (x1, y1) = subpath[0][0], subpath[-1][-1]
+            if abs(x0 - x1) <= atol + rtol * abs(x1) and abs(y0 - y1) <= atol + rtol * abs(y1):
+                ctx.close_path()
+        return self
 
 
 class StoryboardError(RuntimeError):
@@ -40,6 +75,10 @@ class PhaseScene(Scene):
     """A phase of the video; subclasses set ``slug`` and define ``storyboard()``."""
 
     slug: ClassVar[str]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("camera_class", FastCamera)
+        super().__init__(**kwargs)
 
     # -- Set-up ------------------------------------------------------------------
 

@@ -92,6 +92,18 @@ def make_text(text: str, font: str, size: float, hue: ManimColor | str, weight: 
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _rich_prototype(text: str, font: str, size: float, hue: str, spans: tuple[tuple[str, str], ...]) -> Text:
+    t2c = {part: color(span_hue) for part, span_hue in spans}
+    return lighten(Text(text, font=font, font_size=size, color=color(hue), t2c=t2c))
+
+
+def make_rich_text(text: str, size: float, hue: str, spans: dict[str, ManimColor | str]) -> Text:
+    """A sans ``Text`` whose substrings ``spans`` take their own colours (cached like :func:`make_text`)."""
+    items = tuple((part, c if isinstance(c, str) else c.to_hex()) for part, c in spans.items())
+    return _rich_prototype(text, layout.FONT, float(size), hue, items).copy()
+
+
 def build_number(value: float, font_size: float = layout.NUMBER_SIZE, fill: str = palette.TEXT) -> Text:
     """A number on screen: mono ``Text`` of :func:`format_number` that remembers ``.value``."""
     number = make_text(format_number(value), layout.MONO, font_size, fill)
@@ -386,4 +398,9 @@ def surround(mobject, hue: str, buff: float = 0.04, width: float = 3) -> Surroun
 
 def build_math(tex: str, hue: str = palette.TEXT, size: float = layout.HEADER_SIZE) -> MathTex:
     """A short MathTex (each distinct string costs one LaTeX run: keep them few)."""
-    return lighten(MathTex(tex, font_size=size, color=color(hue)))
+    return _math_prototype(tex, float(size)).copy().set_color(color(hue))
+
+
+@functools.lru_cache(maxsize=64)
+def _math_prototype(tex: str, size: float) -> MathTex:
+    return lighten(MathTex(tex, font_size=size, color=color(palette.TEXT)))

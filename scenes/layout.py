@@ -49,7 +49,7 @@ TITLE_HEIGHT = 0.55
 TOKENS_HEIGHT = 0.62
 MIDDLE_HEIGHT = 3.55
 OUTPUT_HEIGHT = 0.82
-FORMULA_HEIGHT = 1.0
+FORMULA_HEIGHT = 1.12
 QKV_WIDTH = 8.8  #: the left part of the middle band; the heatmap takes the rest
 
 

@@ -13,7 +13,7 @@ import itertools
 from functools import cached_property
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Mobject, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Mobject, VGroup
 
 import attention
 
@@ -309,14 +309,10 @@ class Stage:
         )
         lines = VGroup()
         for head, rest, hue in steps:
-            line = Text(
-                f"{head}    {rest}",
-                font=layout.FONT,
-                font_size=layout.TOKEN_SIZE - 2,
-                color=builders.color(palette.TEXT),
-                t2c={head: builders.color(hue)},
+            line = builders.make_rich_text(
+                f"{head}    {rest}", layout.TOKEN_SIZE - 2, palette.TEXT, {head: hue}
             )
-            lines.add(builders.lighten(line))
+            lines.add(line)
         lines.arrange(DOWN, buff=layout.TOKEN_BUFF * 1.6, aligned_edge=LEFT).move_to(self.regions.middle)
         lines.region = "middle"
         return lines

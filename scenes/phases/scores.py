@@ -15,7 +15,6 @@ from manim import (
     FadeOut,
     LaggedStart,
     ReplacementTransform,
-    Text,
     TransformFromCopy,
     VGroup,
 )
@@ -107,19 +106,17 @@ class AttentionScores(PhaseScene):
         """``q_sat · k_cat = 2.00×1.00 + ... = 2.00 + ... = 2.00`` in the formula region."""
         tokens = self.stage.ex.tokens
         words = f"q[{tokens[i]}] · k[{tokens[j]}] ="
-        head = Text(
+        head = builders.make_rich_text(
             words,
-            font=layout.FONT,
-            font_size=layout.NOTE_SIZE,
-            color=builders.color(palette.TEXT),
-            t2c={
-                "q[": builders.color(palette.QUERY),
-                "k[": builders.color(palette.KEY),
+            layout.NOTE_SIZE,
+            palette.TEXT,
+            {
+                "q[": palette.QUERY,
+                "k[": palette.KEY,
                 f"{tokens[i]}]": builders.token_color(i),
                 f"{tokens[j]}]": builders.token_color(j),
             },
         )
-        builders.lighten(head)
         q_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.QUERY) for value in q))
         k_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.KEY) for value in k))
         pairs, signs = VGroup(), VGroup()
