@@ -104,8 +104,11 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(2.0, "Each token's embedding appears: a row of four numbers, one row per token."),
             Cue(3.0, "The embeddings are multiplied by the weight matrices W_Q, W_K and W_V."),
-            Cue(3.0, "Three panels hold the results: Q, what each token looks for; K, what it offers; "
-                     "V, what it passes on."),
+            Cue(
+                3.0,
+                "Three panels hold the results: Q, what each token looks for; K, what it offers; "
+                "V, what it passes on.",
+            ),
         ),
     ),
     Phase(
@@ -116,12 +119,22 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.scores:AttentionScores",
         "Every query is compared with every key by a dot product, filling a 5 by 5 grid of scores.",
         (
-            Cue(3.0, "The query of 'sat' and the key of 'cat' are highlighted; their products are summed "
-                     "into one score."),
-            Cue(2.0, "A second pair is worked the same way, and its score fills its cell."),
+            Cue(
+                3.0,
+                "The query of 'sat' and the key of 'cat' are highlighted; their products are summed "
+                "into one score.",
+            ),
+            Cue(
+                2.0,
+                "A second pair, the query of 'on' and the key of 'mat', is worked the same way; "
+                "its score fills its cell.",
+            ),
             Cue(3.0, "The remaining cells fill row by row: row i is query token i, column j is key token j."),
-            Cue(2.0, "The grid becomes a heatmap: dark cells are low scores, bright cells high, with a "
-                     "colour scale beside it."),
+            Cue(
+                2.0,
+                "The grid becomes a heatmap: dark purple cells are low scores, bright yellow cells high, with a "
+                "colour scale below it.",
+            ),
         ),
     ),
     Phase(
@@ -133,9 +146,12 @@ PHASES: tuple[Phase, ...] = (
         "Scores are divided by the square root of d_k, then softmax turns each row into weights "
         "that sum to 1.",
         (
-            Cue(2.0, "Every score is divided by the square root of d_k, which is 2 here; a note says why: "
-                     "it keeps the scores' variance near 1, so softmax does not saturate and its "
-                     "gradients do not vanish."),
+            Cue(
+                2.0,
+                "Every score is divided by the square root of d_k, which is 2 here; a note says why: "
+                "it keeps the scores' variance near 1, so softmax does not saturate and its "
+                "gradients do not vanish.",
+            ),
             Cue(2.0, "Softmax is applied row by row; each row's sum is shown as 1.00."),
             Cue(2.0, "The largest weight in each row is outlined: the key each token attends to most."),
         ),
@@ -148,9 +164,16 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.output:OutputComputation",
         "Each output row is the weighted sum of the value rows, with that token's attention weights.",
         (
-            Cue(3.0, "One output row is built: the rows of V are scaled by that token's weights and added."),
-            Cue(3.0, "The other output rows are computed the same way, all at once."),
-            Cue(2.0, "The output tokens appear: each token now carries context from the tokens it attended to."),
+            Cue(
+                3.0,
+                "The output row of 'sat' is built: its weights are copied from the heatmap, and the rows "
+                "of V, scaled by them, add up to its output.",
+            ),
+            Cue(3.0, "The other output rows are computed the same way, one after another."),
+            Cue(
+                2.0,
+                "The output tokens are named: each token now carries context from the tokens it attended to.",
+            ),
         ),
     ),
     Phase(
@@ -161,10 +184,16 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.formula:FullFormula",
         "Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, with each part tied to what came before.",
         (
-            Cue(2.0, "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over "
-                     "the square root of d_k, times V."),
-            Cue(4.0, "Each part of the formula lights up with the step it names: scores, scaling, "
-                     "softmax, and the weighted sum with V."),
+            Cue(
+                2.0,
+                "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over "
+                "the square root of d_k, times V.",
+            ),
+            Cue(
+                4.0,
+                "Each part of the formula lights up with the step it names: scores, scaling, "
+                "softmax, and the weighted sum with V.",
+            ),
         ),
     ),
     Phase(
@@ -176,8 +205,12 @@ PHASES: tuple[Phase, ...] = (
         "Several heads attend in parallel, each with its own weights; their outputs are concatenated "
         "and mixed by W_O.",
         (
-            Cue(3.0, "Two heads run side by side, each with its own small heatmap of weights."),
-            Cue(2.0, "The heads' outputs are concatenated and multiplied by W_O."),
+            Cue(
+                3.0,
+                "Two heads run side by side, each with its own small heatmap of weights and its own "
+                "output; in head 2, cat and sat spread their attention evenly.",
+            ),
+            Cue(2.0, "The heads' outputs are concatenated into each token's card and multiplied by W_O."),
         ),
     ),
     Phase(
@@ -188,8 +221,11 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.outro:Outro",
         "A summary of the steps: project, score, scale and softmax, weighted sum.",
         (
-            Cue(4.0, "A summary lists the steps: project to Q, K, V; score with Q K transpose; scale and "
-                     "softmax; take the weighted sum of V."),
+            Cue(
+                4.0,
+                "A summary lists the steps: project to Q, K, V; score with Q K transpose; scale and "
+                "softmax; take the weighted sum of V.",
+            ),
         ),
     ),
 )

@@ -288,37 +288,48 @@ def test_final_picture_keeps_each_region_in_its_place(number, constructed):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict:
-    """Every phase rendered at low quality (480p15): slug -> list of frames (H, W, 3 uint8)."""
-    av = pytest.importorskip("av")
-    frames = {}
+    """Every phase drawn at low quality (480p15): slug -> (frame count, first frame, last frame).
+
+    The frames are taken as manim hands them to its movie writer, before any
+    video codec, so the pixels compare exactly.
+    """
+    clips = {}
     for phase in PHASES:
         media = tmp_path_factory.mktemp(f"render-{phase.slug}")
-        with tempconfig(options(media, quality="low_quality", write_to_movie=True, output_file=phase.stem)):
+        written = {"count": 0, "first": None, "last": None}
+
+        def record(frame, num_frames=1, written=written):
+            if written["first"] is None:
+                written["first"] = np.array(frame)
+            written["last"] = np.array(frame)
+            written["count"] += num_frames
+
+        with tempconfig(options(media, quality="low_quality", write_to_movie=False, output_file=phase.stem)):
             scene = phase.load_scene()()
-            scene.render()
-            movie = Path(scene.renderer.file_writer.movie_file_path)
-        with av.open(str(movie)) as container:
-            frames[phase.slug] = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
-    return frames
+            scene.renderer.file_writer.write_frame = record
+            scene.setup()
+            scene.construct()
+        clips[phase.slug] = (written["count"], written["first"][..., :3], written["last"][..., :3])
+    return clips
 
 
 @pytest.mark.render
 def test_rendered_clips_have_exactly_their_frames(rendered):
     for phase in PHASES:
-        assert len(rendered[phase.slug]) == round(phase.duration * 15), phase.slug
+        assert rendered[phase.slug][0] == round(phase.duration * 15), phase.slug
 
 
 @pytest.mark.render
 @pytest.mark.parametrize("number", range(1, 8))
 def test_each_phase_starts_on_the_last_frame_of_the_one_before(number, rendered):
-    last = rendered[PHASES[number - 1].slug][-1].astype(int)
-    first = rendered[PHASES[number].slug][0].astype(int)
+    last = rendered[PHASES[number - 1].slug][2].astype(int)
+    first = rendered[PHASES[number].slug][1].astype(int)
     difference = np.abs(last - first)
-    assert difference.mean() < 0.5 and np.percentile(difference, 99.9) < 40, (number, difference.mean())
+    assert difference.max() <= 2, (number, difference.max(), int((difference > 2).sum()))
 
 
 @pytest.mark.render
 def test_first_frame_of_the_intro_is_the_empty_background(rendered):
-    first = rendered["intro"][0].reshape(-1, 3).astype(int)
+    first = rendered["intro"][1].reshape(-1, 3).astype(int)
     background = np.array(builders.color(palette.BACKGROUND).to_int_rgb())
     assert np.abs(first - background).max() <= 3

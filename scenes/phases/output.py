@@ -7,7 +7,17 @@ other row, and finally the output tokens' names.
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, TransformFromCopy, VGroup
+from manim import (
+    DOWN,
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    ReplacementTransform,
+    TransformFromCopy,
+    VGroup,
+)
 
 from scenes import builders, layout, palette
 from scenes.base import PhaseScene
@@ -52,7 +62,7 @@ class OutputComputation(PhaseScene):
                 *(
                     LaggedStart(
                         FadeIn(card.frame),
-                        TransformFromCopy(VGroup(*stage.weight_cells[index]), card.vector),
+                        ReplacementTransform(VGroup(*stage.weight_cells[index]).copy(), card.vector),
                         lag_ratio=0,
                     )
                     for index, card in enumerate(stage.output_cards)

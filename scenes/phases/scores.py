@@ -95,7 +95,7 @@ class AttentionScores(PhaseScene):
         self.play(FadeIn(line.products), FadeIn(line.total), run_time=0.5 * pace)
         target = self.stage.plain_score_cells[i][j]
         self.play(
-            TransformFromCopy(line.total[-1], target.number),
+            ReplacementTransform(line.total[-1].copy(), target.number),  # the cell's own number, untouched
             FadeIn(target.square),
             run_time=0.5 * pace,
         )
