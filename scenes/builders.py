@@ -75,7 +75,7 @@ def ink_for(fill: ManimColor) -> ManimColor:
     """Dark ink on bright fills, light ink on dark ones (relative luminance, sRGB)."""
     r, g, b = (c / 255 for c in fill.to_int_rgb())
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return color(palette.INK_ON_BRIGHT if luminance > 0.42 else palette.TEXT)
+    return color(palette.INK_ON_BRIGHT if luminance > 0.5 else palette.TEXT)
 
 
 @functools.lru_cache(maxsize=2048)

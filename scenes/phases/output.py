@@ -109,7 +109,10 @@ class OutputComputation(PhaseScene):
         parts.arrange(RIGHT, buff=0.14)
         for term in parts:  # words sit on one baseline
             term.align_to(head, DOWN)
-        parts.move_to(self.stage.regions.formula)
+        region = self.stage.regions.formula
+        if parts.width > region.width:
+            parts.scale_to_fit_width(region.width)
+        parts.move_to(region)
         parts.weights, parts.rest = weights, rest
         parts.region = "formula"
         return parts

@@ -95,10 +95,11 @@ class AttentionScores(PhaseScene):
         self.play(FadeIn(line.products), FadeIn(line.total), run_time=0.5 * pace)
         target = self.stage.plain_score_cells[i][j]
         self.play(
-            ReplacementTransform(line.total[-1].copy(), target.number),  # the cell's own number, untouched
             FadeIn(target.square),
+            ReplacementTransform(line.total[-1].copy(), target.number),  # the cell's own number, untouched
             run_time=0.5 * pace,
         )
+        self.bring_to_front(target.number)  # the replacement took the copy's place, under the square
         self.play(FadeOut(VGroup(line, q_box, k_box, cell_box)), run_time=0.3)
         self.filled[(i, j)] = target
 
@@ -140,7 +141,10 @@ class AttentionScores(PhaseScene):
             builders.build_number(float(np.sum(products)), layout.NOTE_SIZE + 2, palette.TEXT),
         ).arrange(builders.RIGHT, buff=0.12)
         line = VGroup(head, pairs, products_group, total).arrange(builders.RIGHT, buff=0.18)
-        line.move_to(self.stage.regions.formula)
+        region = self.stage.regions.formula
+        if line.width > region.width:
+            line.scale_to_fit_width(region.width)
+        line.move_to(region)
         line.head, line.q_terms, line.k_terms, line.signs = head, q_terms, k_terms, signs
         line.products, line.total = products_group, total
         line.region = "formula"
