@@ -30,6 +30,7 @@ from scenes import registry
 from scenes.registry import FULL_STEM, PHASES
 
 from clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from node_helpers import html_only
 
 logger = logging.getLogger(__name__)
 MANIFEST = "clips.json"
@@ -139,10 +140,6 @@ def move_cite_blocks_to_the_end(app: Sphinx, doctree: nodes.document) -> None:
             section += node
 
 
-def skip_node(translator, node) -> None:
-    raise nodes.SkipNode
-
-
 def add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """OpenGraph tags for link previews; phase pages also name their video and poster."""
     if doctree is None:
@@ -239,14 +236,7 @@ def write_manifest(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(
-        cite_node,
-        html=(visit_cite_html, None),
-        latex=(skip_node, None),
-        text=(skip_node, None),
-        man=(skip_node, None),
-        texinfo=(skip_node, None),
-    )
+    app.add_node(cite_node, **html_only(visit_cite_html))
     app.connect("doctree-read", move_cite_blocks_to_the_end)
     app.connect("html-page-context", add_open_graph)
     app.connect("build-finished", write_manifest)

@@ -18,6 +18,8 @@ from sphinx.util.docutils import SphinxDirective
 
 import attention
 
+from node_helpers import table
+
 #: For each array: what its rows and its columns are ("tokens" or "features").
 AXES = {
     "x": ("tokens", "features"),
@@ -88,42 +90,23 @@ class ExampleMatrix(SphinxDirective):
         mark = "mark-max" in self.options
         maxima = values.argmax(axis=1) if mark else None
 
-        table = nodes.table(classes=["example-matrix", f"example-{name.replace('_', '-')}"])
-        if "caption" in self.options:
-            title, _ = self.state.inline_text(self.options["caption"], self.lineno)
-            table += nodes.title("", "", *title)
-        group = nodes.tgroup(cols=len(column_labels) + 1)
-        table += group
-        for _ in range(len(column_labels) + 1):
-            group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        corner = f"{row_kind[:-1]} \\ {column_kind[:-1]}"
-        head += _row([nodes.Text(corner), *(nodes.Text(label) for label in column_labels)], header=True)
-        body = nodes.tbody()
-        group += body
+        rows = []
         for i, row_label in enumerate(row_labels):
             cells: list[nodes.Node] = [nodes.strong("", row_label)]
             for j, value in enumerate(values[i]):
                 text = format_value(float(value), digits)
-                cells.append(
-                    nodes.strong("", text, classes=["row-max"])
-                    if mark and j == maxima[i]
-                    else nodes.Text(text)
-                )
-            body += _row(cells)
-        return [table]
+                marked = mark and j == maxima[i]
+                cells.append(nodes.strong("", text, classes=["row-max"]) if marked else nodes.Text(text))
+            rows.append(cells)
+        corner = f"{row_kind[:-1]} \\ {column_kind[:-1]}"
+        headers = [nodes.Text(corner), *(nodes.Text(label) for label in column_labels)]
+        classes = ["example-matrix", f"example-{name.replace('_', '-')}"]
+        return [table(headers, rows, classes, title=self.caption())]
 
-
-def _row(cells: list[nodes.Node], header: bool = False) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        paragraph = nodes.paragraph()
-        paragraph += cell
-        entry += paragraph
-        row += entry
-    return row
+    def caption(self) -> list[nodes.Node]:
+        if "caption" not in self.options:
+            return []
+        return self.state.inline_text(self.options["caption"], self.lineno)[0]
 
 
 class ScalingTable(SphinxDirective):
@@ -142,19 +125,7 @@ class ScalingTable(SphinxDirective):
             "softmax gradient, unscaled",
             "softmax gradient, scaled",
         )
-        table = nodes.table(classes=["scaling-table"])
-        if "caption" in self.options:
-            title, _ = self.state.inline_text(self.options["caption"], self.lineno)
-            table += nodes.title("", "", *title)
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for _ in headers:
-            group += nodes.colspec(colwidth=1)
-        head = nodes.thead()
-        group += head
-        head += _row([nodes.Text(h) for h in headers], header=True)
-        body = nodes.tbody()
-        group += body
+        body = []
         for r in rows:
             values = (
                 r.std_unscaled,
@@ -164,8 +135,10 @@ class ScalingTable(SphinxDirective):
                 r.gradient_unscaled,
                 r.gradient_scaled,
             )
-            body += _row([nodes.Text(str(r.d_k)), *(nodes.Text(format_value(v)) for v in values)])
-        return [table]
+            body.append([nodes.Text(str(r.d_k)), *(nodes.Text(format_value(v)) for v in values)])
+        return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=self.caption())]
+
+    caption = ExampleMatrix.caption
 
 
 def setup(app: Sphinx) -> dict:

@@ -38,6 +38,7 @@ from scenes.render import RenderCache, RenderError, publish, render_full, render
 
 from clip_citation import cite_node
 from clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from node_helpers import html_only, table
 
 logger = logging.getLogger(__name__)
 FAST_TAG = "fast"
@@ -99,10 +100,6 @@ def visit_seek_list_html(translator, node: seek_list_node) -> None:
         for start, title in node["chapters"]
     )
     translator.body.append(f'<ol class="chapter-list" aria-label="Chapters">{items}</ol>')
-    raise nodes.SkipNode
-
-
-def skip_node(translator, node) -> None:
     raise nodes.SkipNode
 
 
@@ -213,21 +210,12 @@ class PhaseTable(SphinxDirective):
         from sphinx.addnodes import pending_xref
 
         folder = self.options.get("pages", "phases")
-        table = nodes.table(classes=["phase-table"])
-        group = nodes.tgroup(cols=4)
-        table += group
-        for width in (4, 22, 8, 66):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        group += head
-        head += self._row([nodes.Text(t) for t in ("#", "Phase", "Length", "What it shows")])
-        body = nodes.tbody()
-        group += body
+        rows = []
         for phase in PHASES:
             target = posixpath.join("/", folder, phase.stem)
             link = pending_xref("", refdomain="std", reftype="doc", reftarget=target, refexplicit=True)
             link += nodes.inline("", phase.title)
-            body += self._row(
+            rows.append(
                 [
                     nodes.Text(str(phase.number)),
                     link,
@@ -235,18 +223,8 @@ class PhaseTable(SphinxDirective):
                     nodes.Text(phase.summary),
                 ]
             )
-        return [table]
-
-    @staticmethod
-    def _row(cells: list[nodes.Node]) -> nodes.row:
-        row = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            paragraph = nodes.paragraph()
-            paragraph += cell
-            entry += paragraph
-            row += entry
-        return row
+        headers = [nodes.Text(t) for t in ("#", "Phase", "Length", "What it shows")]
+        return [table(headers, rows, classes=["phase-table"], widths=(4, 22, 8, 66))]
 
 
 # -- Build hooks -----------------------------------------------------------------
@@ -297,22 +275,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
     app.add_config_value("phase_clips_jobs", 0, "", [int])
     app.add_config_value("phase_clips_cache", "", "", [str])
-    app.add_node(
-        video_node,
-        html=(visit_video_html, None),
-        latex=(skip_node, None),
-        text=(skip_node, None),
-        man=(skip_node, None),
-        texinfo=(skip_node, None),
-    )
-    app.add_node(
-        seek_list_node,
-        html=(visit_seek_list_html, None),
-        latex=(skip_node, None),
-        text=(skip_node, None),
-        man=(skip_node, None),
-        texinfo=(skip_node, None),
-    )
+    app.add_node(video_node, **html_only(visit_video_html))
+    app.add_node(seek_list_node, **html_only(visit_seek_list_html))
     app.add_directive("phase-clip", PhaseClip)
     app.add_directive("full-video", FullVideo)
     app.add_directive("phase-table", PhaseTable)

@@ -1,0 +1,55 @@
+"""Small docutils builders shared by the site's directives: tables and HTML-only nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from docutils import nodes
+
+
+def table(
+    headers: Sequence[nodes.Node],
+    rows: Sequence[Sequence[nodes.Node]],
+    classes: list[str],
+    title: Sequence[nodes.Node] = (),
+    widths: Sequence[int] | None = None,
+) -> nodes.table:
+    """A docutils table: a header row, body rows of inline nodes, an optional title (its caption)."""
+    result = nodes.table(classes=classes)
+    if title:
+        result += nodes.title("", "", *title)
+    group = nodes.tgroup(cols=len(headers))
+    result += group
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += _row(headers)
+    body = nodes.tbody()
+    for cells in rows:
+        body += _row(cells)
+    group += head
+    group += body
+    return result
+
+
+def _row(cells: Sequence[nodes.Node]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        paragraph = nodes.paragraph()
+        paragraph += cell
+        entry += paragraph
+        row += entry
+    return row
+
+
+def skip_node(translator, node) -> None:
+    raise nodes.SkipNode
+
+
+def html_only(visit: Callable) -> dict:
+    """``app.add_node`` visitors: ``visit`` writes HTML; the other builders leave the node out."""
+    return {
+        "html": (visit, None),
+        **{builder: (skip_node, None) for builder in ("latex", "text", "man", "texinfo")},
+    }
