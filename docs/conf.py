@@ -30,6 +30,7 @@ extensions = [
     "sphinx_sitemap",
     "phase_clips",
     "example_tables",
+    "a11y",
 ]
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 nitpicky = True
@@ -77,6 +78,7 @@ copybutton_selector = "div.highlight pre"
 html_theme = "furo"
 html_title = "Self-attention, explained"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"  # a small heatmap; also spares browsers a /favicon.ico 404
 html_css_files = ["site.css"]
 html_copy_source = False
 html_show_sourcelink = False

@@ -220,5 +220,5 @@ def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch)
     app = Sphinx(
         str(source), str(source), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html", status=None
     )
-    with pytest.raises(ExtensionError, match=r"phase 3 \(attention-scores\) failed to render.*boom"):
+    with pytest.raises(ExtensionError, match=r"(?s)phase 3 \(attention-scores\) failed to render.*boom"):
         app.build()

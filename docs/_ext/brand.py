@@ -1,19 +1,22 @@
 """furo's brand colours, derived from the clips' palette so pages and clips agree.
 
 The palette's colour is tuned for the clips' dark background; links need 4.5:1
-contrast (WCAG AA) on furo's white and near-black backgrounds, so it is darkened
-or lightened, keeping its hue, until it has that contrast.
+contrast (WCAG AA) on every furo background they sit on (page, sidebar, current
+item), so it is darkened or lightened, keeping its hue, until it has that contrast.
 
 >>> contrast("#000000", "#ffffff")
 21.0
->>> contrast(readable_on("#58c4dd", LIGHT_BACKGROUND), LIGHT_BACKGROUND) >= 4.5
+>>> link = readable_on("#58c4dd", LIGHT_BACKGROUNDS)
+>>> min(contrast(link, background) for background in LIGHT_BACKGROUNDS) >= 4.5
 True
 """
 
 from __future__ import annotations
 
-LIGHT_BACKGROUND = "#ffffff"  #: furo's light page background
-DARK_BACKGROUND = "#131416"  #: furo's dark page background
+#: furo's light backgrounds: page, sidebar, current or hovered sidebar item
+LIGHT_BACKGROUNDS = ("#ffffff", "#f8f9fb", "#efeff4")
+#: furo's dark backgrounds: page, sidebar, current or hovered sidebar item
+DARK_BACKGROUNDS = ("#131416", "#1a1c1e", "#1e2124")
 AA_CONTRAST = 4.5
 
 
@@ -38,22 +41,22 @@ def contrast(a: str, b: str) -> float:
     return round((high + 0.05) / (low + 0.05), 2)
 
 
-def readable_on(colour: str, background: str, target: float = AA_CONTRAST) -> str:
-    """``colour`` mixed towards black or white (whichever the background is not) until readable."""
-    towards = (0.0, 0.0, 0.0) if luminance(background) > 0.5 else (1.0, 1.0, 1.0)
+def readable_on(colour: str, backgrounds: tuple[str, ...], target: float = AA_CONTRAST) -> str:
+    """``colour`` mixed towards black or white (away from the backgrounds) until readable on all."""
+    towards = (0.0, 0.0, 0.0) if luminance(backgrounds[0]) > 0.5 else (1.0, 1.0, 1.0)
     rgb = _rgb(colour)
     for step in range(101):
         t = step / 100
         mixed = _hex(tuple(c + (w - c) * t for c, w in zip(rgb, towards, strict=True)))
-        if contrast(mixed, background) >= target:
+        if min(contrast(mixed, background) for background in backgrounds) >= target:
             return mixed
     return _hex(towards)
 
 
 def furo_variables(brand: str) -> tuple[dict[str, str], dict[str, str]]:
     """``light_css_variables`` and ``dark_css_variables`` for furo from one brand colour."""
-    light = readable_on(brand, LIGHT_BACKGROUND)
-    dark = readable_on(brand, DARK_BACKGROUND)
+    light = readable_on(brand, LIGHT_BACKGROUNDS)
+    dark = readable_on(brand, DARK_BACKGROUNDS)
     return (
         {"color-brand-primary": light, "color-brand-content": light, "color-brand-visited": light},
         {"color-brand-primary": dark, "color-brand-content": dark, "color-brand-visited": dark},

@@ -105,7 +105,12 @@ def visit_seek_list_html(translator, node: seek_list_node) -> None:
 
 # -- Directives ----------------------------------------------------------------
 def _fast(env) -> bool:
-    return env.app.tags.has(FAST_TAG)
+    return env.config.phase_clips_fast
+
+
+def note_fast_tag(app: Sphinx, config) -> None:
+    """``-t fast`` becomes a config value: directives see it, and toggling it re-reads every page."""
+    config.phase_clips_fast = app.tags.has(FAST_TAG)
 
 
 def _fast_notice(what: str) -> nodes.Node:
@@ -244,7 +249,7 @@ def render_and_publish(app: Sphinx, env) -> None:
 
     Runs on every build, so clips reappear even when only the HTML was deleted.
     """
-    if app.tags.has(FAST_TAG):
+    if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         app.phase_clips = None
         return
@@ -275,6 +280,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
     app.add_config_value("phase_clips_jobs", 0, "", [int])
     app.add_config_value("phase_clips_cache", "", "", [str])
+    app.add_config_value("phase_clips_fast", False, "env", [bool])
+    app.connect("config-inited", note_fast_tag)
     app.add_node(video_node, **html_only(visit_video_html))
     app.add_node(seek_list_node, **html_only(visit_seek_list_html))
     app.add_directive("phase-clip", PhaseClip)
