@@ -54,7 +54,7 @@ autodoc_default_options = {"members": True}
 
 # -- Options for maths: typeset at build time (no page loads anything from another host) --
 imgmath_image_format = "svg"
-imgmath_embed = True
+imgmath_embed = False  # SVG files beside the page: embedded, they tripled a page's HTML
 imgmath_font_size = 14
 imgmath_latex_preamble = r"\usepackage{amsmath}"
 

@@ -145,8 +145,11 @@ def render_phases(
         )
         errors = []
         with ThreadPoolExecutor(max_workers=jobs) as pool:
+            # Longest clips first, so no process is left rendering a long one alone at the end.
+            longest_first = sorted(missing, key=lambda p: p.duration, reverse=True)
             futures = {
-                p.slug: pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug]) for p in missing
+                p.slug: pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug])
+                for p in longest_first
             }
             for slug, future in futures.items():
                 try:
