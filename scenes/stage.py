@@ -123,6 +123,13 @@ class Stage:
         axes.region = "heatmap"
         return axes
 
+    def _heatmap(self, values, low: float | None = None, **options) -> builders.HeatmapCells:
+        """Cells of ``values`` in the heatmap's place, coloured from ``low`` (default: their minimum) to their maximum."""
+        low = float(values.min()) if low is None else low
+        cells = self._place_cells(builders.HeatmapCells(values, low, float(values.max()), **options))
+        cells.region = "heatmap"
+        return cells
+
     @cached_property
     def blank_cells(self) -> VGroup:
         cells = self._place_cells(builders.HeatmapCells(self.ex.scores, 0, 1, numbers=False)).empty()
@@ -132,34 +139,22 @@ class Stage:
     @cached_property
     def score_cells(self) -> builders.HeatmapCells:
         """Raw scores Q K^T, coloured from their minimum to their maximum."""
-        s = self.ex.scores
-        cells = self._place_cells(builders.HeatmapCells(s, float(s.min()), float(s.max())))
-        cells.region = "heatmap"
-        return cells
+        return self._heatmap(self.ex.scores)
 
     @cached_property
     def plain_score_cells(self) -> builders.HeatmapCells:
         """Raw scores on neutral cells: the grid as it fills, before it becomes a heatmap."""
-        s = self.ex.scores
-        cells = self._place_cells(builders.HeatmapCells(s, float(s.min()), float(s.max()), colored=False))
-        cells.region = "heatmap"
-        return cells
+        return self._heatmap(self.ex.scores, colored=False)
 
     @cached_property
     def scaled_cells(self) -> builders.HeatmapCells:
         """Scores / sqrt(d_k): the same colours (a linear rescale), new numbers."""
-        s = self.ex.scaled_scores
-        cells = self._place_cells(builders.HeatmapCells(s, float(s.min()), float(s.max())))
-        cells.region = "heatmap"
-        return cells
+        return self._heatmap(self.ex.scaled_scores)
 
     @cached_property
     def weight_cells(self) -> builders.HeatmapCells:
         """Softmax weights, coloured from 0 to the largest weight."""
-        w = self.ex.weights
-        cells = self._place_cells(builders.HeatmapCells(w, 0.0, float(w.max())))
-        cells.region = "heatmap"
-        return cells
+        return self._heatmap(self.ex.weights, low=0.0)
 
     @cached_property
     def max_outlines(self) -> VGroup:

@@ -44,13 +44,18 @@ def test_keys_are_stable_distinct_and_follow_the_quality():
     assert render_cache.phase_key(PHASES[0], settings_for("medium")) != keys[0]
 
 
-def test_editing_one_scene_changes_only_its_key(monkeypatch):
-    before = {phase.slug: render_cache.phase_key(phase, LOW) for phase in PHASES}
-    edited = render_cache.module_path(get_phase("attention-scores").module)
+def pretend_edited(monkeypatch, module: str) -> None:
+    """Make the cache see ``module``'s source as changed, without touching the file."""
+    edited = render_cache.module_path(module)
     original = render_cache._sha256_file
     monkeypatch.setattr(
         render_cache, "_sha256_file", lambda path: "edited" if path == edited else original(path)
     )
+
+
+def test_editing_one_scene_changes_only_its_key(monkeypatch):
+    before = {phase.slug: render_cache.phase_key(phase, LOW) for phase in PHASES}
+    pretend_edited(monkeypatch, get_phase("attention-scores").module)
     after = {phase.slug: render_cache.phase_key(phase, LOW) for phase in PHASES}
     changed = {slug for slug in before if before[slug] != after[slug]}
     assert changed == {"attention-scores"}
@@ -58,11 +63,7 @@ def test_editing_one_scene_changes_only_its_key(monkeypatch):
 
 def test_editing_shared_code_changes_every_key(monkeypatch):
     before = [render_cache.phase_key(phase, LOW) for phase in PHASES]
-    shared = render_cache.module_path("attention.core")
-    original = render_cache._sha256_file
-    monkeypatch.setattr(
-        render_cache, "_sha256_file", lambda path: "edited" if path == shared else original(path)
-    )
+    pretend_edited(monkeypatch, "attention.core")
     after = [render_cache.phase_key(phase, LOW) for phase in PHASES]
     assert all(b != a for b, a in zip(before, after, strict=True))
 
@@ -71,11 +72,7 @@ def test_the_registry_counts_only_through_each_phase_entry(monkeypatch):
     import dataclasses
 
     before = [render_cache.phase_key(phase, LOW) for phase in PHASES]
-    registry_file = render_cache.module_path("scenes.registry")
-    original = render_cache._sha256_file
-    monkeypatch.setattr(
-        render_cache, "_sha256_file", lambda p: "edited" if p == registry_file else original(p)
-    )
+    pretend_edited(monkeypatch, "scenes.registry")
     assert [render_cache.phase_key(phase, LOW) for phase in PHASES] == before  # e.g. another phase's captions
     intro = get_phase("intro")
     edited = dataclasses.replace(intro, summary=intro.summary + " (edited)")
