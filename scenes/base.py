@@ -18,6 +18,9 @@ from typing import ClassVar
 import numpy as np
 from manim import Camera, Scene, Wait, config
 from manim.animation.animation import prepare_animation
+from manim.constants import RendererType
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.scene.scene_file_writer import SceneFileWriter
 
 from . import palette
 from .builders import color
@@ -76,8 +79,15 @@ class PhaseScene(Scene):
 
     slug: ClassVar[str]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, file_writer_class: Callable[..., SceneFileWriter] = SceneFileWriter, **kwargs) -> None:
+        """``file_writer_class`` replaces manim's file writer (the worker passes a :class:`ClipWriter`)."""
         kwargs.setdefault("camera_class", FastCamera)
+        if kwargs.get("renderer") is None and config.renderer == RendererType.CAIRO:
+            kwargs["renderer"] = CairoRenderer(
+                camera_class=kwargs["camera_class"],
+                file_writer_class=file_writer_class,
+                skip_animations=kwargs.get("skip_animations", False),
+            )
         super().__init__(**kwargs)
 
     # -- Set-up ------------------------------------------------------------------

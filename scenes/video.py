@@ -1,4 +1,4 @@
-"""MP4 post-processing with PyAV: the final encode, concatenation, posters, probing.
+"""MP4 writing with PyAV: the one H.264 encode of a clip, concatenation, posters, probing.
 
 Output is reproducible: no creation time, no muxer version string, a fixed
 encoder thread count. Concatenation is a stream copy, so the full video holds
@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 from av.video.frame import PictureType
 
 # +faststart puts the index (moov) before the data, so playback starts while downloading;
@@ -73,32 +74,85 @@ def concatenate(sources: list[Path], destination: Path, title: str = "") -> None
                 offset = end
 
 
-def encode(source: Path, destination: Path, options: dict, threads: int, title: str = "") -> None:
-    """Re-encode ``source`` as one H.264 stream with x264 ``options``, fast-start and bit-exact.
+class H264Writer:
+    """One H.264 stream being written to an MP4, a frame at a time, fast-start and bit-exact.
 
-    manim writes one short file per animation, each starting on a keyframe; encoding the
-    joined clip once lets x264 reuse what stays still across animations, which is most of it.
+    Frames are numbered as they come (``pts`` 0, 1, 2 ...) and carry no picture type, so x264
+    places keyframes where the content changes, not where an animation starts.
+
+    >>> import numpy as np, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "grey.mp4"
+    >>> with H264Writer(path, 64, 48, 15, {"crf": "28"}, threads=1) as writer:
+    ...     for _ in range(15):
+    ...         writer.add(np.full((48, 64, 4), 128, dtype=np.uint8))
+    >>> probe(path).frames, probe(path).duration
+    (15, 1.0)
     """
-    with (
-        av.open(str(source)) as container,
-        av.open(str(destination), "w", format="mp4", options=MP4_OPTIONS) as output,
+
+    def __init__(
+        self, destination: Path, width: int, height: int, rate, options: dict, threads: int, title: str = ""
     ):
+        self.path = Path(destination)
+        self.rate = Fraction(rate)
+        self.container = av.open(str(destination), "w", format="mp4", options=MP4_OPTIONS)
         if title:
-            output.metadata["title"] = title
-        source_stream = container.streams.video[0]
-        rate = Fraction(source_stream.average_rate or source_stream.guessed_rate or source_stream.base_rate)
-        stream = output.add_stream("libx264", rate=rate, options=dict(options))
-        stream.width = source_stream.codec_context.width
-        stream.height = source_stream.codec_context.height
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.thread_count = threads
-        stream.codec_context.thread_type = "FRAME"
-        for index, frame in enumerate(container.decode(source_stream)):
-            frame.pts = index
-            frame.time_base = 1 / rate
-            frame.pict_type = PictureType.NONE  # let x264 place keyframes, not the source's cuts
-            output.mux(stream.encode(frame))
-        output.mux(stream.encode(None))
+            self.container.metadata["title"] = title
+        self.stream = self.container.add_stream("libx264", rate=self.rate, options=dict(options))
+        self.stream.width = width
+        self.stream.height = height
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.codec_context.thread_count = threads
+        self.stream.codec_context.thread_type = "FRAME"
+        self.frames = 0
+
+    def add(self, picture) -> None:
+        """Append one frame: an RGBA array of shape (height, width, 4) or a decoded ``av.VideoFrame``."""
+        if isinstance(picture, av.VideoFrame):
+            frame = picture
+        else:
+            picture = np.asarray(picture)
+            width, height = self.stream.width, self.stream.height
+            if picture.shape != (height, width, 4) or picture.dtype != np.uint8:
+                got = f"{picture.shape[1]}x{picture.shape[0]}" if picture.ndim >= 2 else "no picture"
+                raise ValueError(
+                    f"{self.path.name} takes {width}x{height} RGBA frames (uint8 arrays of shape "
+                    f"({height}, {width}, 4)); got {got}: array of shape {picture.shape}, {picture.dtype}."
+                )
+            frame = av.VideoFrame.from_ndarray(picture, format="rgba")
+        frame.pts = self.frames
+        frame.time_base = 1 / self.rate
+        frame.pict_type = PictureType.NONE
+        self.container.mux(self.stream.encode(frame))
+        self.frames += 1
+
+    def close(self) -> None:
+        """Flush the encoder and finish the file (index at the front)."""
+        self.container.mux(self.stream.encode(None))
+        self.container.close()
+
+    def __enter__(self) -> H264Writer:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+        else:  # leave a broken file broken: the caller's staging folder is thrown away
+            self.container.close()
+
+
+def encode(source: Path, destination: Path, options: dict, threads: int, title: str = "") -> None:
+    """Re-encode ``source`` as one H.264 stream with x264 ``options`` (see :class:`H264Writer`).
+
+    Used when manim writes its own files, one per animation, each starting on a keyframe:
+    encoding the joined clip once lets x264 reuse what stays still across animations.
+    """
+    with av.open(str(source)) as container:
+        stream = container.streams.video[0]
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        context = stream.codec_context
+        with H264Writer(destination, context.width, context.height, rate, options, threads, title) as writer:
+            for frame in container.decode(stream):
+                writer.add(frame)
 
 
 def remux(source: Path, destination: Path, title: str = "") -> None:

@@ -3,13 +3,16 @@
 A fresh interpreter per render keeps manim's global ``config`` from leaking
 between scenes and lets renders run in parallel. The worker writes into
 DIRECTORY (a private staging folder): ``clip.mp4`` (fast-start, reproducible
-bytes), ``poster.png`` (the last frame) and ``info.json`` (duration, size).
-manim's own partial-movie cache is off: the render cache above it makes it
-redundant, and hashing every animation for it costs more than it saves.
+bytes), ``poster.png`` (the last frame, as drawn) and ``info.json`` (duration,
+size). Frames go from the camera straight into the clip's encoder
+(:class:`~scenes.clip_writer.ClipWriter`). manim's own partial-movie cache is off:
+the render cache above it makes it redundant, and hashing every animation for it
+costs more than it saves.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -24,21 +27,24 @@ QUALITIES = {
 }
 
 
-#: x264 splits work by thread count and its output depends on it; manim leaves the count to the
-#: machine's cores. Pinned, the same scene gives the same bytes on any machine.
-ENCODER_THREADS = 2
-#: manim's own files (one per animation) are only an intermediate: quick and nearly lossless.
-INTERMEDIATE_OPTIONS = {"crf": "16", "preset": "veryfast"}
+#: x264's output depends on its thread count, and manim leaves the count to the machine's cores;
+#: pinned, the same scene gives the same bytes on any machine. One thread: the pool already runs
+#: one render per core, and a second encoder thread per render only competes with the other
+#: renders (measured: cold renders of the eight phases on 2 cores took longer with 2 threads).
+ENCODER_THREADS = 1
 #: The published clip is encoded once, whole, for flat sharp-edged animation: about a third of
 #: manim's default bytes with no visible loss at 720p, so the eight clips weigh under 2 MB.
-ENCODER_OPTIONS = {"crf": "28", "preset": "slow", "tune": "animation"}
+#: x264's ``slow`` preset saves only 1 % of bytes over ``medium`` here, for 40 % more encoding time.
+ENCODER_OPTIONS = {"crf": "28", "preset": "medium", "tune": "animation"}
+#: Only when measuring manim's own cache: its files (one per animation) are an intermediate, quick and nearly lossless.
+INTERMEDIATE_OPTIONS = {"crf": "16", "preset": "veryfast"}
 
 #: For measuring manim's own partial-movie cache (``nox -s bench``): a folder to keep manim's media in.
 MANIM_CACHE_VARIABLE = "ATTENTION_MANIM_CACHE_DIR"
 
 
-def pin_encoder_settings() -> None:
-    """Give manim's H.264 encoder our thread count and intermediate options (in this process only)."""
+def pin_intermediate_settings() -> None:
+    """Give manim's own per-animation encoder our thread count and intermediate options (this process only)."""
     from manim.scene.scene_file_writer import SceneFileWriter
 
     open_stream = SceneFileWriter.open_partial_movie_stream
@@ -53,16 +59,27 @@ def pin_encoder_settings() -> None:
 
 
 def render(slug: str, quality: str, directory: Path) -> dict:
-    """Render phase ``slug`` at ``quality`` into ``directory``; return its info."""
-    from manim import tempconfig
+    """Render phase ``slug`` at ``quality`` into ``directory``; return its info.
 
+    Frames go straight from the camera to the clip's encoder (:class:`ClipWriter`).
+    With ``ATTENTION_MANIM_CACHE_DIR`` set, manim's own writer and partial-movie
+    cache are used instead and the clip is re-encoded from manim's file: slower,
+    kept only so ``nox -s bench`` can measure manim's cache against ours.
+    """
+    from manim import tempconfig
+    from PIL import Image
+
+    from .clip_writer import ClipWriter
     from .registry import get_phase
-    from .video import encode, probe, save_last_frame
+    from .video import probe, save_last_frame
 
     phase = get_phase(slug)
     scene_class = phase.load_scene()
     manim_quality = QUALITIES[quality][0]
     manim_cache = os.environ.get(MANIM_CACHE_VARIABLE)
+    clip = directory / "clip.mp4"
+    poster = directory / "poster.png"
+    title = f"{phase.number}. {phase.title}: Transformer Self-Attention"
     with tempfile.TemporaryDirectory(prefix="manim-media-") as media:
         options = {
             "quality": manim_quality,
@@ -74,24 +91,44 @@ def render(slug: str, quality: str, directory: Path) -> dict:
             "write_to_movie": True,
         }
         with tempconfig(options):
-            scene = scene_class()
-            scene.render()
-            movie = Path(scene.renderer.file_writer.movie_file_path)
-        clip = directory / "clip.mp4"
-        title = f"{phase.number}. {phase.title}: Transformer Self-Attention"
-        encode(movie, clip, ENCODER_OPTIONS, ENCODER_THREADS, title=title)
-    save_last_frame(clip, directory / "poster.png")
+            if manim_cache:
+                _render_through_manim_files(scene_class, clip, title)
+                save_last_frame(clip, poster)
+            else:
+                writer = functools.partial(
+                    ClipWriter,
+                    destination=clip,
+                    options=ENCODER_OPTIONS,
+                    threads=ENCODER_THREADS,
+                    title=title,
+                )
+                scene = scene_class(file_writer_class=writer)
+                scene.render()
+                Image.fromarray(scene.renderer.file_writer.last_frame).convert("RGB").save(
+                    poster, format="PNG", optimize=True
+                )
     info = probe(clip)
     record = {"duration": info.duration, "frames": info.frames, "width": info.width, "height": info.height}
     (directory / "info.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return record
 
 
+def _render_through_manim_files(scene_class, clip: Path, title: str) -> None:
+    """manim's stock path: its per-animation files and cache, joined, then encoded once more."""
+    from .video import encode
+
+    pin_intermediate_settings()
+    scene = scene_class()
+    scene.render()
+    encode(
+        Path(scene.renderer.file_writer.movie_file_path), clip, ENCODER_OPTIONS, ENCODER_THREADS, title=title
+    )
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[1] not in QUALITIES:
         print(f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY", file=sys.stderr)
         return 2
-    pin_encoder_settings()
     render(argv[0], argv[1], Path(argv[2]))
     return 0
 
