@@ -6,7 +6,8 @@ nothing here. Measures:
 - build seconds from cold, warm (nothing changed), after a prose edit, after a one-scene edit,
   and how many clips each build rendered;
 - render seconds per second of video, per phase;
-- the render stage sequential (one process) against parallel (one per core);
+- the render stage sequential (one process) against parallel (one per core), the median of
+  ``--repeat`` pairs (default 3);
 - re-rendering with manim's own partial-movie cache instead of ours;
 - clip bytes, and a phase page's weight without video (HTML, CSS, JavaScript).
 
@@ -21,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,7 +124,15 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "bench.json")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="sequential/parallel render pairs to take the median of (default 3)",
+    )
     args = parser.parse_args()
+    if args.repeat < 1 or args.jobs < 1:
+        parser.error(f"--repeat and --jobs take a whole number of at least 1 (got {args.repeat} and {args.jobs}).")
 
     sys.path.insert(0, str(ROOT))
     from scenes.registry import PHASES
@@ -155,8 +165,17 @@ def main() -> int:
         per_phase[phase.stem] = round(record["render_seconds"] / phase.duration, 2)
     results["render_seconds_per_video_second"] = per_phase
 
-    results["render_sequential_seconds"] = render_all(tree, env, 1, work / "sequential")
-    results["render_parallel_seconds"] = render_all(tree, env, args.jobs, work / "parallel")
+    runs = []  # sequential and parallel in turn, so drift in the machine's speed hits both alike
+    for run in range(args.repeat):
+        sequential = render_all(tree, env, 1, work / f"sequential-{run}")
+        parallel = render_all(tree, env, args.jobs, work / f"parallel-{run}")
+        runs.append(
+            {"sequential": sequential, "parallel": parallel, "ratio": round(parallel / sequential, 3)}
+        )
+        print(f"render stage, run {run + 1}/{args.repeat}: {runs[-1]}", flush=True)
+    results["render_runs"] = runs
+    results["render_sequential_seconds"] = statistics.median(r["sequential"] for r in runs)
+    results["render_parallel_seconds"] = statistics.median(r["parallel"] for r in runs)
     manim_media = {"ATTENTION_MANIM_CACHE_DIR": str(work / "manim-media")}
     results["manim_cache_cold_seconds"] = render_all(tree, env, args.jobs, work / "manim-1", manim_media)
     results["manim_cache_warm_seconds"] = render_all(tree, env, args.jobs, work / "manim-2", manim_media)
@@ -173,9 +192,7 @@ def main() -> int:
         "warm_over_cold": round(results["builds"]["warm"]["seconds"] / cold, 3),
         "prose_edit_over_cold": round(results["builds"]["prose_edit"]["seconds"] / cold, 3),
         "scene_edit_over_cold": round(results["builds"]["scene_edit"]["seconds"] / cold, 3),
-        "parallel_over_sequential": round(
-            results["render_parallel_seconds"] / results["render_sequential_seconds"], 3
-        ),
+        "parallel_over_sequential": statistics.median(r["ratio"] for r in runs),
         "manim_cache_warm_over_ours_warm": round(
             results["manim_cache_warm_seconds"] / max(results["builds"]["warm"]["seconds"], 0.01), 2
         ),
@@ -197,8 +214,11 @@ def print_table(r: dict) -> None:
     for row in rows:
         print(f"{row[0]:<{width}}{row[1]:>10}{row[2]:>16}")
     print()
-    print(f"render stage, sequential (1 process): {r['render_sequential_seconds']:.1f} s")
-    print(f"render stage, parallel ({r['jobs']} processes):   {r['render_parallel_seconds']:.1f} s")
+    runs = len(r["render_runs"])
+    print(f"render stage, sequential (1 process), median of {runs}: {r['render_sequential_seconds']:.1f} s")
+    print(
+        f"render stage, parallel ({r['jobs']} processes), median of {runs}:   {r['render_parallel_seconds']:.1f} s"
+    )
     print(
         f"manim's own cache: cold {r['manim_cache_cold_seconds']:.1f} s, warm {r['manim_cache_warm_seconds']:.1f} s"
     )
