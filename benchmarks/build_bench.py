@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -80,8 +81,24 @@ def build(tree: Path, env: dict) -> dict:
     return {"seconds": round(seconds, 2), "rendered": int(match.group(1)) if match else None}
 
 
+def children_cpu_seconds() -> float:
+    """User and system CPU seconds of every finished child process (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def render_all(tree: Path, env: dict, jobs: int, cache: Path, extra_env: dict | None = None) -> float:
     """Wall time of ``python -m scenes render`` for every phase into ``cache``."""
+    return render_all_timed(tree, env, jobs, cache, extra_env)["seconds"]
+
+
+def render_all_timed(tree: Path, env: dict, jobs: int, cache: Path, extra_env: dict | None = None) -> dict:
+    """Wall and CPU seconds of ``python -m scenes render`` for every phase into ``cache``.
+
+    ``cores_busy`` (CPU over wall) tells the pool's use of the machine apart from the
+    machine's own speed, which on shared hosts drifts between runs.
+    """
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     subprocess.run(
         [
@@ -101,7 +118,9 @@ def render_all(tree: Path, env: dict, jobs: int, cache: Path, extra_env: dict | 
         check=True,
         capture_output=True,
     )
-    return round(time.perf_counter() - started, 2)
+    seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "cores_busy": round(cpu / seconds, 2)}
 
 
 def page_weight(site: Path, page: str) -> dict:
@@ -132,7 +151,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.repeat < 1 or args.jobs < 1:
-        parser.error(f"--repeat and --jobs take a whole number of at least 1 (got {args.repeat} and {args.jobs}).")
+        parser.error(
+            f"--repeat and --jobs take a whole number of at least 1 (got {args.repeat} and {args.jobs})."
+        )
 
     sys.path.insert(0, str(ROOT))
     from scenes.registry import PHASES
@@ -167,10 +188,16 @@ def main() -> int:
 
     runs = []  # sequential and parallel in turn, so drift in the machine's speed hits both alike
     for run in range(args.repeat):
-        sequential = render_all(tree, env, 1, work / f"sequential-{run}")
-        parallel = render_all(tree, env, args.jobs, work / f"parallel-{run}")
+        sequential = render_all_timed(tree, env, 1, work / f"sequential-{run}")
+        parallel = render_all_timed(tree, env, args.jobs, work / f"parallel-{run}")
         runs.append(
-            {"sequential": sequential, "parallel": parallel, "ratio": round(parallel / sequential, 3)}
+            {
+                "sequential": sequential["seconds"],
+                "parallel": parallel["seconds"],
+                "ratio": round(parallel["seconds"] / sequential["seconds"], 3),
+                "sequential_cores_busy": sequential["cores_busy"],
+                "parallel_cores_busy": parallel["cores_busy"],
+            }
         )
         print(f"render stage, run {run + 1}/{args.repeat}: {runs[-1]}", flush=True)
     results["render_runs"] = runs
@@ -193,6 +220,7 @@ def main() -> int:
         "prose_edit_over_cold": round(results["builds"]["prose_edit"]["seconds"] / cold, 3),
         "scene_edit_over_cold": round(results["builds"]["scene_edit"]["seconds"] / cold, 3),
         "parallel_over_sequential": statistics.median(r["ratio"] for r in runs),
+        "parallel_cores_busy": statistics.median(r["parallel_cores_busy"] for r in runs),
         "manim_cache_warm_over_ours_warm": round(
             results["manim_cache_warm_seconds"] / max(results["builds"]["warm"]["seconds"], 0.01), 2
         ),
