@@ -25,10 +25,19 @@ def timestamp(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
+def cue_text(text: str) -> str:
+    """Text made safe for a WebVTT cue: ``&``, ``<`` and ``>`` escaped, as the format requires.
+
+    >>> cue_text("3. Scale & Softmax")
+    '3. Scale &amp; Softmax'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _webvtt(cues: Iterable[tuple[float, float, str]]) -> str:
     blocks = ["WEBVTT"]
     for number, (start, end, text) in enumerate(cues, start=1):
-        blocks.append(f"{number}\n{timestamp(start)} --> {timestamp(end)}\n{text}")
+        blocks.append(f"{number}\n{timestamp(start)} --> {timestamp(end)}\n{cue_text(text)}")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -40,7 +40,9 @@ def parse_webvtt(text: str) -> list[tuple[float, float, str]]:
         assert end > start
         text_lines = lines[timing + 1 :]
         assert text_lines, "a cue needs text"
-        cues.append((start, end, "\n".join(text_lines)))
+        text = "\n".join(text_lines)
+        assert not re.search(r"&(?!amp;|lt;|gt;)|<|>", text), f"unescaped & < or > in cue {text!r}"
+        cues.append((start, end, html.unescape(text)))
     return cues
 
 
@@ -103,6 +105,9 @@ def test_every_phase_page_embeds_its_clip(site):
         text = page.read_text()
         assert f'id="clip-{phase.stem}"' in text
         assert "Cite this clip" in text and "@misc{attention-explained-" in text
+        # The media fragment offered for citing part of the clip lies inside the clip.
+        [(start, end)] = re.findall(rf"{phase.stem}\.mp4#t=([\d.]+),([\d.]+)", text)
+        assert 0 <= float(start) < float(end) <= phase.duration
         metas = {m.get("property"): m.get("content") for m in tags(page, "meta")}
         assert metas["og:video"].endswith(f"/_clips/{phase.stem}.mp4")
         assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")

@@ -96,6 +96,17 @@ def plain_citation(app: Sphinx, phase, page_url: str, date: str) -> str:
     )
 
 
+def fragment_span(phase) -> tuple[float, float]:
+    """Start and end of the clip's longest storyboard step: a fragment that always lies inside the clip.
+
+    >>> from scenes.registry import PHASES
+    >>> all(0 <= fragment_span(p)[0] < fragment_span(p)[1] <= p.duration for p in PHASES)
+    True
+    """
+    start, end, _ = max(phase.cue_times(), key=lambda cue: cue[1] - cue[0])
+    return start, end
+
+
 def _code_block(text: str, language: str, label: str) -> str:
     return (
         f'<div class="cite-code"><p class="cite-label">{label}</p>'
@@ -113,7 +124,8 @@ def visit_cite_html(translator, node: cite_node) -> None:
     video_url = absolute(app, video)
     local_video = html.escape(relative_uri(translator.builder.get_target_uri(docname), video))
     date = release_date(Path(app.srcdir))
-    fragment = f"{video_url}#t=2,5"
+    start, end = fragment_span(phase)
+    fragment = f"{video_url}#t={start:g},{end:g}"
     e = html.escape
     translator.body.append(
         f'<section class="cite-clip" aria-labelledby="cite-{phase.stem}">'
@@ -122,7 +134,8 @@ def visit_cite_html(translator, node: cite_node) -> None:
         f'<li>Video file: <a href="{e(video_url)}">{e(video_url)}</a> '
         f'(<a href="{local_video}" download="{phase.stem}.mp4">download the MP4</a>, '
         f"{phase.duration:g} s)</li>"
-        f"<li>Just seconds 2 to 5, as a media fragment: <code>{e(fragment)}</code></li>"
+        f"<li>Just seconds {start:g} to {end:g}, as a media fragment: "
+        f'<code class="docutils literal notranslate"><span class="pre">{e(fragment)}</span></code></li>'
         "</ul>"
         + _code_block(bibtex(app, phase, page_url, video_url, date), "bibtex", "BibTeX")
         + _code_block(plain_citation(app, phase, page_url, date), "text", "Plain text")
