@@ -29,21 +29,12 @@ from manim import (
 )
 
 from . import layout, palette
+from .formats import format_number
 
 
 def color(hex_string: str) -> ManimColor:
     """A palette hex string as a ManimColor."""
     return ManimColor(hex_string)
-
-
-def format_number(value: float) -> str:
-    """The one way numbers are written on screen: two decimals, never ``-0.00``.
-
-    >>> format_number(0.4149), format_number(-0.001), format_number(2)
-    ('0.41', '0.00', '2.00')
-    """
-    text = f"{float(value):.2f}"
-    return "0.00" if text == "-0.00" else text
 
 
 def lighten(mobject):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .registry import Phase
+from .registry import Phase, phase_starts
 
 
 def timestamp(seconds: float) -> str:
@@ -53,11 +53,10 @@ def chapters_webvtt(phases: Iterable[Phase]) -> str:
     >>> chapters_webvtt(PHASES).count(" --> ")
     8
     """
-    cues, start = [], 0.0
-    for phase in phases:
-        end = round(start + phase.duration, 6)
-        cues.append((start, end, f"{phase.number}. {phase.title}"))
-        start = end
+    cues = [
+        (start, round(start + phase.duration, 6), f"{phase.number}. {phase.title}")
+        for start, phase in phase_starts(tuple(phases))
+    ]
     return _webvtt(cues)
 
 
@@ -68,12 +67,11 @@ def full_captions_webvtt(phases: Iterable[Phase]) -> str:
     >>> full_captions_webvtt(PHASES).count(" --> ") == sum(len(p.cues) for p in PHASES)
     True
     """
-    cues, offset = [], 0.0
-    for phase in phases:
-        cues.extend(
-            (round(offset + start, 6), round(offset + end, 6), text) for start, end, text in phase.cue_times()
-        )
-        offset = round(offset + phase.duration, 6)
+    cues = [
+        (round(offset + start, 6), round(offset + end, 6), text)
+        for offset, phase in phase_starts(tuple(phases))
+        for start, end, text in phase.cue_times()
+    ]
     return _webvtt(cues)
 
 

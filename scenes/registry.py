@@ -247,6 +247,21 @@ def get_phase(key: str | int) -> Phase:
     raise ValueError(f"unknown phase {key!r}; valid phases: {valid}")
 
 
+def phase_starts(phases: tuple[Phase, ...] = PHASES) -> list[tuple[float, Phase]]:
+    """``(start, phase)`` for each phase: where it begins in the full-length video, in seconds.
+
+    The one place phase start times are computed (captions, chapters and the site read it).
+
+    >>> [(start, phase.number) for start, phase in phase_starts()][:3]
+    [(0.0, 1), (3.0, 2), (11.0, 3)]
+    """
+    starts, start = [], 0.0
+    for phase in phases:
+        starts.append((start, phase))
+        start = round(start + phase.duration, 6)
+    return starts
+
+
 def total_duration() -> float:
     """Length of the full video in seconds: every phase in order.
 

@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 import attention
+from scenes.formats import format_number
 
 from node_helpers import table
 
@@ -37,16 +38,6 @@ AXES = {
     "weights": ("tokens", "tokens"),
     "head_weights": ("tokens", "tokens"),
 }
-
-
-def format_value(value: float, digits: int = 2) -> str:
-    """The one number format of the site's tables (the clips use the same rounding).
-
-    >>> format_value(0.4109), format_value(-0.0), format_value(3.0)
-    ('0.41', '0.00', '3.00')
-    """
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def labels(kind: str, example: attention.Example) -> list[str]:
@@ -94,7 +85,7 @@ class ExampleMatrix(SphinxDirective):
         for i, row_label in enumerate(row_labels):
             cells: list[nodes.Node] = [nodes.strong("", row_label)]
             for j, value in enumerate(values[i]):
-                text = format_value(float(value), digits)
+                text = format_number(float(value), digits)
                 marked = mark and j == maxima[i]
                 cells.append(nodes.strong("", text, classes=["row-max"]) if marked else nodes.Text(text))
             rows.append(cells)
@@ -135,7 +126,7 @@ class ScalingTable(SphinxDirective):
                 r.gradient_unscaled,
                 r.gradient_scaled,
             )
-            body.append([nodes.Text(str(r.d_k)), *(nodes.Text(format_value(v)) for v in values)])
+            body.append([nodes.Text(str(r.d_k)), *(nodes.Text(format_number(v)) for v in values)])
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=self.caption())]
 
     caption = ExampleMatrix.caption

@@ -33,7 +33,8 @@ from sphinx.util.osutil import relative_uri
 
 from scenes import registry
 from scenes.captions import transcript
-from scenes.registry import FULL_STEM, PHASES
+from scenes.formats import format_time
+from scenes.registry import FULL_STEM, PHASES, phase_starts
 from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
 
 from clip_citation import cite_node
@@ -42,16 +43,6 @@ from node_helpers import html_only, table
 
 logger = logging.getLogger(__name__)
 FAST_TAG = "fast"
-
-
-def format_time(seconds: float) -> str:
-    """``m:ss`` for transcripts and chapter lists.
-
-    >>> format_time(61.5)
-    '1:01'
-    """
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 # -- Nodes ---------------------------------------------------------------------
@@ -199,10 +190,7 @@ class FullVideo(SphinxDirective):
         figure += nodes.paragraph(
             "", f"The whole mechanism, all {len(PHASES)} phases in order ({total:g} s).", classes=["caption"]
         )
-        starts, start = [], 0.0
-        for phase in PHASES:
-            starts.append((start, phase.title))
-            start += phase.duration
+        starts = [(start, phase.title) for start, phase in phase_starts()]
         return [figure, seek_list_node(chapters=starts, target="video-full")]
 
 

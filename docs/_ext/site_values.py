@@ -15,11 +15,11 @@ import math
 
 import attention
 
-from example_tables import format_value
+from scenes.formats import format_number
 
 
 def _vector(values) -> str:
-    return "[" + ", ".join(format_value(float(v)) for v in values) + "]"
+    return "[" + ", ".join(format_number(float(v)) for v in values) + "]"
 
 
 def substitutions() -> dict[str, str]:
@@ -29,7 +29,7 @@ def substitutions() -> dict[str, str]:
     values: dict[str, str] = {
         "d_k": str(ex.d_k),
         "d_model": str(ex.d_model),
-        "sqrt_d_k": format_value(math.sqrt(ex.d_k), 0 if math.sqrt(ex.d_k).is_integer() else 2),
+        "sqrt_d_k": format_number(math.sqrt(ex.d_k), 0 if math.sqrt(ex.d_k).is_integer() else 2),
         "n_tokens": str(ex.n),
         "n_heads": str(ex.n_heads),
         "d_head": str(ex.d_head),
@@ -42,19 +42,19 @@ def substitutions() -> dict[str, str]:
         values[f"v_{query}"] = _vector(ex.v[i])
         values[f"out_{query}"] = _vector(ex.output[i])
         values[f"top_{query}"] = ex.tokens[int(ex.weights[i].argmax())]
-        values[f"rowsum_{query}"] = format_value(float(ex.weights[i].sum()))
+        values[f"rowsum_{query}"] = format_number(float(ex.weights[i].sum()))
         for j, key in enumerate(names):
-            values[f"s_{query}_{key}"] = format_value(float(ex.scores[i, j]))
-            values[f"ss_{query}_{key}"] = format_value(float(ex.scaled_scores[i, j]))
-            values[f"w_{query}_{key}"] = format_value(float(ex.weights[i, j]))
+            values[f"s_{query}_{key}"] = format_number(float(ex.scores[i, j]))
+            values[f"ss_{query}_{key}"] = format_number(float(ex.scaled_scores[i, j]))
+            values[f"w_{query}_{key}"] = format_number(float(ex.weights[i, j]))
             values[f"qk_{query}_{key}"] = " + ".join(
-                f"{format_value(float(a))}×{format_value(float(b))}"
+                f"{format_number(float(a))}×{format_number(float(b))}"
                 for a, b in zip(ex.q[i], ex.k[j], strict=True)
             )
     for row in attention.scaling_demo():
-        values[f"std_{row.d_k}"] = format_value(row.std_unscaled, 1)
-        values[f"maxw_{row.d_k}"] = format_value(row.max_weight_unscaled)
-        values[f"maxw_scaled_{row.d_k}"] = format_value(row.max_weight_scaled)
-        values[f"grad_{row.d_k}"] = format_value(row.gradient_unscaled)
-        values[f"grad_scaled_{row.d_k}"] = format_value(row.gradient_scaled)
+        values[f"std_{row.d_k}"] = format_number(row.std_unscaled, 1)
+        values[f"maxw_{row.d_k}"] = format_number(row.max_weight_unscaled)
+        values[f"maxw_scaled_{row.d_k}"] = format_number(row.max_weight_scaled)
+        values[f"grad_{row.d_k}"] = format_number(row.gradient_unscaled)
+        values[f"grad_scaled_{row.d_k}"] = format_number(row.gradient_scaled)
     return values
