@@ -10,7 +10,7 @@ Every number on the site and in the clips comes from here.
 from .core import causal_mask, scaled_dot_product_attention, softmax
 from .example import Example, example
 from .multihead import merge_heads, multi_head_attention, split_heads
-from .scaling import ScalingRow, scaling_demo, softmax_jacobian_norm
+from .scaling import ScalingRow, sample_scores, scaling_demo, softmax_jacobian_norm
 
 __all__ = [
     "Example",
@@ -19,6 +19,7 @@ __all__ = [
     "example",
     "merge_heads",
     "multi_head_attention",
+    "sample_scores",
     "scaled_dot_product_attention",
     "scaling_demo",
     "softmax",

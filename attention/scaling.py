@@ -17,6 +17,9 @@ import numpy as np
 
 from .core import softmax
 
+#: A query's softmax counts as saturated when its Jacobian's Frobenius norm is below this.
+SATURATION_THRESHOLD = 1e-3
+
 
 @dataclass(frozen=True)
 class ScalingRow:
@@ -29,12 +32,18 @@ class ScalingRow:
     max_weight_scaled: float
     gradient_unscaled: float  #: mean Frobenius norm of the softmax Jacobian
     gradient_scaled: float
+    median_gradient_unscaled: float  #: median Frobenius norm of the softmax Jacobian over queries
+    median_gradient_scaled: float
+    saturated_unscaled: float  #: share of queries (in [0, 1]) whose Jacobian norm is below SATURATION_THRESHOLD
+    saturated_scaled: float
 
 
 def softmax_jacobian_norm(p: np.ndarray) -> np.ndarray:
     """Frobenius norm of the softmax Jacobian diag(p) - p p^T for each row of ``p``.
 
-    It is largest for a flat distribution and 0 for a one-hot one (saturation).
+    It is 0 for a one-hot row (saturation), small for a row spread flat over many
+    keys (sqrt(n - 1) / n for n keys) and largest when the weight is split among a
+    few keys (0.5 for an even split between two).
 
     >>> softmax_jacobian_norm(np.array([[0.5, 0.5], [1.0, 0.0]])).round(3)
     array([0.5, 0. ])
@@ -42,6 +51,21 @@ def softmax_jacobian_norm(p: np.ndarray) -> np.ndarray:
     p = np.asarray(p, dtype=float)
     jacobian = p[..., :, None] * (np.eye(p.shape[-1]) - p[..., None, :])  # (..., n, n)
     return np.sqrt((jacobian**2).sum(axis=(-2, -1)))
+
+
+def sample_scores(d_k: int, n_queries: int = 256, n_keys: int = 16, seed: int = 0) -> np.ndarray:
+    """Raw scores q.k, shape ``(n_queries, n_keys)``, for q and k with iid N(0, 1) components.
+
+    Seeded by ``(seed, d_k)``: the same d_k gives the same sample whatever else is asked for.
+
+    >>> scores = sample_scores(64)
+    >>> scores.shape, round(float(scores.std()))
+    ((256, 16), 8)
+    """
+    rng = np.random.default_rng([seed, d_k])
+    q = rng.standard_normal((n_queries, 1, d_k))  # (queries, 1, d_k)
+    k = rng.standard_normal((n_queries, n_keys, d_k))  # (queries, n_keys, d_k)
+    return (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (queries, n_keys)
 
 
 def scaling_demo(
@@ -66,14 +90,12 @@ def scaling_demo(
             raise ValueError(f"every d_k must be a positive integer; got {d_k!r} in {d_ks!r}.")
     if n_keys < 2 or n_queries < 1:
         raise ValueError(f"need n_keys >= 2 and n_queries >= 1; got n_keys={n_keys}, n_queries={n_queries}.")
-    rng = np.random.default_rng(seed)
     rows = []
     for d_k in d_ks:
-        q = rng.standard_normal((n_queries, 1, d_k))  # (queries, 1, d_k)
-        k = rng.standard_normal((n_queries, n_keys, d_k))  # (queries, n_keys, d_k)
-        scores = (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (queries, n_keys)
+        scores = sample_scores(int(d_k), n_queries, n_keys, seed)
         scaled = scores / math.sqrt(d_k)
         p_unscaled, p_scaled = softmax(scores), softmax(scaled)
+        norm_unscaled, norm_scaled = softmax_jacobian_norm(p_unscaled), softmax_jacobian_norm(p_scaled)
         rows.append(
             ScalingRow(
                 d_k=int(d_k),
@@ -81,8 +103,12 @@ def scaling_demo(
                 std_scaled=float(scaled.std()),
                 max_weight_unscaled=float(p_unscaled.max(axis=-1).mean()),
                 max_weight_scaled=float(p_scaled.max(axis=-1).mean()),
-                gradient_unscaled=float(softmax_jacobian_norm(p_unscaled).mean()),
-                gradient_scaled=float(softmax_jacobian_norm(p_scaled).mean()),
+                gradient_unscaled=float(norm_unscaled.mean()),
+                gradient_scaled=float(norm_scaled.mean()),
+                median_gradient_unscaled=float(np.median(norm_unscaled)),
+                median_gradient_scaled=float(np.median(norm_scaled)),
+                saturated_unscaled=float(np.mean(norm_unscaled < SATURATION_THRESHOLD)),
+                saturated_scaled=float(np.mean(norm_scaled < SATURATION_THRESHOLD)),
             )
         )
     return rows
