@@ -175,7 +175,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(name="docs-live", python=PYTHON)
 def docs_live(session: nox.Session) -> None:
-    """Serve the site with sphinx-autobuild, rebuilding on changes to docs, scenes or attention."""
+    """Serve the site with sphinx-autobuild, rebuilding on changes to docs, its extension, scenes or attention."""
     ensure_system_packages(session, "cairo", "latex", "fonts")
     install(session, "docs-live")
     session.run(
@@ -186,6 +186,8 @@ def docs_live(session: nox.Session) -> None:
         "attention",
         "--watch",
         "scenes",
+        "--watch",
+        "attention_site",
         "--ignore",
         "*/_build/*",
         "--ignore",

@@ -155,7 +155,6 @@ def main() -> int:
             f"--repeat and --jobs take a whole number of at least 1 (got {args.repeat} and {args.jobs})."
         )
 
-    sys.path.insert(0, str(ROOT))
     from scenes.registry import PHASES
 
     work = Path(tempfile.mkdtemp(prefix="attention-bench-"))

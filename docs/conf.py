@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE / "_ext"))
 
 import attention
+from attention_site.brand import furo_variables
+from attention_site.site_values import substitutions
 from scenes import palette
-
-from brand import furo_variables
-from site_values import substitutions
 
 # -- Project information -------------------------------------------------------
 project = "Transformer Self-Attention, Explained"
@@ -28,9 +22,7 @@ extensions = [
     "sphinx.ext.imgmath",
     "sphinx_copybutton",
     "sphinx_sitemap",
-    "phase_clips",
-    "example_tables",
-    "a11y",
+    "attention_site",  # the clip, citation and table directives (the package beside docs/)
 ]
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 nitpicky = True

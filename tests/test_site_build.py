@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, ROOT, build_site
+from conftest import ROOT, build_site
 
 from scenes.registry import FULL_STEM, PHASES, total_duration
 
@@ -175,10 +175,7 @@ def scratch_project(tmp_path: Path, body: str) -> Path:
     source = tmp_path / "src"
     source.mkdir()
     (source / "conf.py").write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(DOCS / '_ext')!r})\n"
-        "extensions = ['myst_parser', 'phase_clips', 'example_tables']\n"
-        "html_baseurl = 'https://example.org/site/'\n"
+        "extensions = ['myst_parser', 'attention_site']\nhtml_baseurl = 'https://example.org/site/'\n"
     )
     (source / "index.md").write_text(body)
     return source
@@ -212,10 +209,8 @@ def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch)
     from sphinx.application import Sphinx
     from sphinx.errors import ExtensionError
 
-    sys.path.insert(0, str(DOCS / "_ext"))
+    from attention_site import phase_clips
     from scenes.render import RenderError
-
-    import phase_clips
 
     def broken(*args, **kwargs):
         raise RenderError("phase 3 (attention-scores) failed to render:\nValueError: boom")

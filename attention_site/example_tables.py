@@ -1,4 +1,4 @@
-"""Sphinx extension: tables of the worked example, generated from ``attention.example()`` at build time.
+"""Tables of the worked example, generated from ``attention.example()`` at build time.
 
 ``example-matrix NAME`` renders one array of the example (``x``, ``q``, ``k``,
 ``v``, ``w_q``, ``w_k``, ``w_v``, ``w_o``, ``scores``, ``scaled_scores``,
@@ -13,13 +13,12 @@ from __future__ import annotations
 import numpy as np
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 import attention
 from scenes.formats import format_number
 
-from node_helpers import table
+from .node_helpers import table
 
 #: For each array: what its rows and its columns are ("tokens" or "features").
 AXES = {
@@ -130,9 +129,3 @@ class ScalingTable(SphinxDirective):
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=self.caption())]
 
     caption = ExampleMatrix.caption
-
-
-def setup(app: Sphinx) -> dict:
-    app.add_directive("example-matrix", ExampleMatrix)
-    app.add_directive("scaling-table", ScalingTable)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""Sphinx extension: what a citation of a clip needs.
+"""What a citation of a clip needs.
 
 - ``clips.json`` at the site root: the machine-readable index of every clip;
 - a "Cite this clip" block after each phase clip: permanent links, a media
@@ -28,9 +28,10 @@ from sphinx.util.osutil import relative_uri
 
 from scenes import registry
 from scenes.registry import FULL_STEM, PHASES
+from scenes.render import settings_for
 
-from clip_paths import CLIPS_DIR, clip_anchor, clip_path
-from node_helpers import html_only
+from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
 MANIFEST = "clips.json"
@@ -67,9 +68,9 @@ def page_path(app: Sphinx, docname: str) -> str:
     return app.builder.get_target_uri(docname)
 
 
-def phase_pages(app: Sphinx) -> dict[str, tuple[str, str]]:
-    """``slug -> (docname, anchor)`` for every phase-clip directive the site has."""
-    return getattr(app.env, "phase_clip_pages", {})
+def phase_pages(app: Sphinx) -> dict[str, ClipPage]:
+    """``slug -> ClipPage`` for every phase-clip directive the site has."""
+    return clip_pages(app.env).pages
 
 
 def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str) -> str:
@@ -179,10 +180,7 @@ def add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict,
         tags["og:image"] = absolute(app, clip_path(stem, ".png"))
         tags["og:video"] = absolute(app, clip_path(stem, ".mp4"))
         tags["og:video:type"] = "video/mp4"
-        quality = app.config.phase_clips_quality
-        from scenes.render import settings_for
-
-        settings = settings_for(quality)
+        settings = settings_for(app.config.phase_clips_quality)
         tags["og:video:width"] = str(settings["width"])
         tags["og:video:height"] = str(settings["height"])
     meta = "".join(f'<meta property="{k}" content="{html.escape(v)}">\n' for k, v in tags.items())
@@ -193,13 +191,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def manifest(app: Sphinx) -> dict:
+def manifest(app: Sphinx, published: PublishedClips) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
-    published = app.phase_clips
     out = Path(app.outdir)
     pages = phase_pages(app)
     clips = []
-    for clip in published["clips"]:
+    for clip in published.clips:
         phase = clip.phase
         info = clip.info
         docname, anchor = pages.get(phase.slug, (None, None))
@@ -218,12 +215,12 @@ def manifest(app: Sphinx) -> dict:
                 "height": info["height"],
             }
         )
-    full = published["full"]
+    full = published.full
     return {
         "title": app.config.project,
         "version": app.config.release,
         "manim_version": metadata.version("manim"),
-        "quality": published["quality"],
+        "quality": published.quality,
         "clips": clips,
         "full": {
             "video": clip_path(FULL_STEM, ".mp4"),
@@ -237,20 +234,12 @@ def manifest(app: Sphinx) -> dict:
     }
 
 
-def write_manifest(app: Sphinx, exception) -> None:
-    if exception is not None or getattr(app, "phase_clips", None) is None:
+def write_manifest(app: Sphinx, exception, build: SiteBuild) -> None:
+    if exception is not None or build.published is None:
         return
     missing = [p.slug for p in PHASES if p.slug not in phase_pages(app)]
     if missing:
         logger.warning(f"clips.json: no page has a phase-clip for {', '.join(missing)}", type="phase_clips")
-    text = json.dumps(manifest(app), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    text = json.dumps(manifest(app, build.published), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (Path(app.outdir) / MANIFEST).write_text(text, encoding="utf-8")
     logger.info(f"wrote {MANIFEST} and {CLIPS_DIR}/")
-
-
-def setup(app: Sphinx) -> dict:
-    app.add_node(cite_node, **html_only(visit_cite_html))
-    app.connect("doctree-read", move_cite_blocks_to_the_end)
-    app.connect("html-page-context", add_open_graph)
-    app.connect("build-finished", write_manifest)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""Sphinx extension: two accessibility repairs to the theme's HTML, found by axe-core.
+"""Two accessibility repairs to the theme's HTML, found by axe-core.
 
 - Sphinx marks toctree captions ``role="heading"`` without the ``aria-level`` that
   role requires; they are section headings of the navigation, so level 2.
@@ -27,8 +27,3 @@ def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, do
     for key in ("body", "toc", "furo_navigation_tree"):
         if isinstance(context.get(key), str):
             context[key] = repair(context[key])
-
-
-def setup(app: Sphinx) -> dict:
-    app.connect("html-page-context", repair_page, priority=900)  # after furo builds its navigation
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

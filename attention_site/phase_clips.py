@@ -1,4 +1,4 @@
-"""Sphinx extension: put each phase's Manim clip on its page, rendered at build time.
+"""Put each phase's Manim clip on its page, rendered at build time.
 
 Directives (they work in MyST fenced blocks and in reStructuredText):
 
@@ -37,9 +37,10 @@ from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
 from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
 
-from clip_citation import cite_node
-from clip_paths import CLIPS_DIR, clip_anchor, clip_path
-from node_helpers import html_only, table
+from .clip_citation import cite_node
+from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .node_helpers import table
+from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
 FAST_TAG = "fast"
@@ -128,8 +129,7 @@ class PhaseClip(SphinxDirective):
         except ValueError as error:
             raise self.error(f"phase-clip: {error}") from None
         settings = settings_for(self.config.phase_clips_quality)
-        self.env.phase_clip_pages = getattr(self.env, "phase_clip_pages", {})
-        self.env.phase_clip_pages[phase.slug] = (self.env.docname, clip_anchor(phase.stem))
+        clip_pages(self.env).note_page(phase.slug, ClipPage(self.env.docname, clip_anchor(phase.stem)))
 
         figure = nodes.figure(classes=["phase-clip"])
         figure["ids"].append(clip_anchor(phase.stem))
@@ -221,28 +221,17 @@ class PhaseTable(SphinxDirective):
 
 
 # -- Build hooks -----------------------------------------------------------------
-def purge_doc(app: Sphinx, env, docname: str) -> None:
-    pages = getattr(env, "phase_clip_pages", {})
-    for slug in [slug for slug, (page, _) in pages.items() if page == docname]:
-        del pages[slug]
-
-
-def merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.phase_clip_pages = getattr(env, "phase_clip_pages", {})
-    env.phase_clip_pages.update(getattr(other, "phase_clip_pages", {}))
-
-
-def render_and_publish(app: Sphinx, env) -> None:
+def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
     """After reading: have every clip rendered (or taken from the cache) and copied into ``_clips/``.
 
     Runs on every build, so clips reappear even when only the HTML was deleted.
     """
     if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
-        app.phase_clips = None
+        build.published = None
         return
     if app.builder.format != "html":
-        app.phase_clips = None
+        build.published = None
         return
     quality = app.config.phase_clips_quality
     cache = RenderCache(Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None)
@@ -253,32 +242,7 @@ def render_and_publish(app: Sphinx, env) -> None:
         full = render_full(clips, quality, cache)
     except RenderError as error:
         raise ExtensionError(f"phase clips: {error}") from None
-    written = publish(clips, full, Path(app.outdir) / CLIPS_DIR)
-    app.phase_clips = {"clips": clips, "full": full, "written": written, "quality": quality}
+    publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+    build.published = PublishedClips(clips, full, quality)
     rendered = [clip.stem for clip in [*clips, full] if clip.rendered]
     logger.info(f"phase clips: {len(rendered)} rendered, {len(clips) + 1 - len(rendered)} from the cache")
-
-
-def add_static_path(app: Sphinx) -> None:
-    app.config.html_static_path.append(str(Path(__file__).with_name("static")))
-
-
-def setup(app: Sphinx) -> dict:
-    app.setup_extension("clip_citation")
-    app.add_config_value("phase_clips_quality", "medium", "env", [str])
-    app.add_config_value("phase_clips_jobs", 0, "", [int])
-    app.add_config_value("phase_clips_cache", "", "", [str])
-    app.add_config_value("phase_clips_fast", False, "env", [bool])
-    app.connect("config-inited", note_fast_tag)
-    app.add_node(video_node, **html_only(visit_video_html))
-    app.add_node(seek_list_node, **html_only(visit_seek_list_html))
-    app.add_directive("phase-clip", PhaseClip)
-    app.add_directive("full-video", FullVideo)
-    app.add_directive("phase-table", PhaseTable)
-    app.connect("builder-inited", add_static_path)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
-    app.connect("env-updated", render_and_publish)
-    app.add_js_file("phase-clips.js", loading_method="defer")
-    app.add_css_file("phase-clips.css")
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

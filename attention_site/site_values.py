@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 import attention
-
 from scenes.formats import format_number
 
 
