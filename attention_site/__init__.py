@@ -41,6 +41,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("phase_clips_jobs", 0, "", [int])
     app.add_config_value("phase_clips_cache", "", "", [str])
     app.add_config_value("phase_clips_fast", False, "env", [bool])
+    # "" finds the date once per build; a new date rewrites every page (no re-reading).
+    app.add_config_value("clip_citation_date", "", "html", [str])
     app.add_domain(ClipPages)
 
     # -- Clips: directives, their nodes, rendering after the sources are read --
@@ -53,8 +55,18 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", partial(phase_clips.render_and_publish, build=build))
 
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
-    app.add_node(clip_citation.cite_node, **html_only(clip_citation.visit_cite_html))
+    app.connect("config-inited", clip_citation.note_release_date)
+    app.add_node(clip_citation.cite_node)  # replaced before any writer sees it
+    app.add_node(
+        clip_citation.cite_section,
+        html=(clip_citation.visit_cite_section_html, clip_citation.depart_cite_section_html),
+    )
+    app.add_node(
+        clip_citation.download_link,
+        html=(clip_citation.visit_download_html, clip_citation.depart_download_html),
+    )
     app.connect("doctree-read", clip_citation.move_cite_blocks_to_the_end)
+    app.connect("doctree-resolved", clip_citation.write_cite_blocks)
     app.connect("html-page-context", clip_citation.add_open_graph)
     app.connect("build-finished", partial(clip_citation.write_manifest, build=build))
 

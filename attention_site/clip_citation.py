@@ -5,9 +5,12 @@
   fragment, BibTeX and plain text, with copy buttons and a download link;
 - OpenGraph tags on each phase page (``og:video``, ``og:image``) for link previews.
 
-Absolute links start from ``html_baseurl``, the one setting that says where the
-site is hosted. Nothing here depends on the build's time: the citation date is
-``SOURCE_DATE_EPOCH`` when set, else the date of the last commit.
+The cite block is made of docutils nodes (references, literal blocks with a
+``language``), so Sphinx highlights the BibTeX, the copy button finds it and the
+text builder writes it too. Absolute links start from ``html_baseurl``, the one
+setting that says where the site is hosted. Nothing here depends on the build's
+time: the citation date (``clip_citation_date``) is ``SOURCE_DATE_EPOCH`` when set,
+else the date of the last commit, found once per build.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import html
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -27,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from scenes import registry
-from scenes.registry import FULL_STEM, PHASES
+from scenes.registry import FULL_STEM, PHASES, Phase
 from scenes.render import settings_for
 
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
@@ -38,7 +42,32 @@ MANIFEST = "clips.json"
 
 
 class cite_node(nodes.General, nodes.Element):
-    """Placeholder for a phase's "Cite this clip" block; written with the builder's real URLs."""
+    """Placeholder for a phase's "Cite this clip" block; replaced once the builder's URLs are known."""
+
+
+class cite_section(nodes.container):
+    """The cite block: an HTML ``<section>`` named by its rubric; a plain container in other builders."""
+
+
+class download_link(nodes.reference):
+    """A link that downloads its target in HTML (``download`` attribute); a plain reference elsewhere."""
+
+
+def visit_cite_section_html(translator, node: cite_section) -> None:
+    translator.body.append(translator.starttag(node, "section", "", **{"aria-labelledby": node["label_id"]}))
+
+
+def depart_cite_section_html(translator, node: cite_section) -> None:
+    translator.body.append("</section>")
+
+
+def visit_download_html(translator, node: download_link) -> None:
+    attributes = {"href": node["refuri"], "download": node["filename"]}
+    translator.body.append(translator.starttag(node, "a", "", **attributes))
+
+
+def depart_download_html(translator, node: download_link) -> None:
+    translator.body.append("</a>")
 
 
 def release_date(srcdir: Path) -> str:
@@ -57,6 +86,12 @@ def release_date(srcdir: Path) -> str:
     return datetime.date.today().isoformat()
 
 
+def note_release_date(app: Sphinx, config) -> None:
+    """Find the citation date once per build, unless ``conf.py`` sets ``clip_citation_date``."""
+    if not config.clip_citation_date:
+        config.clip_citation_date = release_date(Path(app.srcdir))
+
+
 def absolute(app: Sphinx, path: str) -> str:
     """``path`` from the site root as an absolute URL under ``html_baseurl``."""
     base = app.config.html_baseurl.rstrip("/")
@@ -64,7 +99,12 @@ def absolute(app: Sphinx, path: str) -> str:
 
 
 def page_path(app: Sphinx, docname: str) -> str:
-    """The page's path from the site root as this builder writes it (``x.html`` or ``x/``)."""
+    """The page's path from the site root as this builder writes it (``x.html`` or ``x/``).
+
+    Builders that write no web pages (text, LaTeX) cite the HTML site's page.
+    """
+    if app.builder.format != "html":
+        return f"{docname}.html"
     return app.builder.get_target_uri(docname)
 
 
@@ -73,27 +113,59 @@ def phase_pages(app: Sphinx) -> dict[str, ClipPage]:
     return clip_pages(app.env).pages
 
 
-def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str) -> str:
+@dataclass(frozen=True)
+class Citation:
+    """What a phase's cite block cites (made by :func:`citation`, the one place that decides it)."""
+
+    phase: Phase
+    author: str
+    version: str
+    date: str  #: ISO date: ``SOURCE_DATE_EPOCH`` or the last commit's date
+    page_url: str  #: the page, absolute, at the clip's figure
+    video_url: str  #: the MP4, absolute
+    download: str  #: the MP4, relative to the page citing it
+    span: tuple[float, float]  #: seconds of the clip offered as a media fragment
+
+
+def citation(app: Sphinx, docname: str, phase: Phase) -> Citation:
+    """The citation of ``phase``'s clip as page ``docname`` shows it."""
+    video = clip_path(phase.stem, ".mp4")
+    here = page_path(app, docname)
+    return Citation(
+        phase=phase,
+        author=app.config.author,
+        version=app.config.release,
+        date=app.config.clip_citation_date,
+        page_url=absolute(app, here) + "#" + clip_anchor(phase.stem),
+        video_url=absolute(app, video),
+        download=relative_uri(here, video) if app.builder.format == "html" else absolute(app, video),
+        span=fragment_span(phase),
+    )
+
+
+def bibtex(cite: Citation) -> str:
+    phase, date = cite.phase, cite.date
     year, month = date[:4], int(date[5:7])
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return (
         f"@misc{{attention-explained-{phase.slug},\n"
         f"  title        = {{{{Transformer Self-Attention, Explained}}: Phase {phase.number}, {phase.title}}},\n"
-        f"  author       = {{{{{app.config.author}}}}},\n"
+        f"  author       = {{{{{cite.author}}}}},\n"
         f"  year         = {{{year}}},\n"
         f"  month        = {months[month - 1]},\n"
-        f"  version      = {{{app.config.release}}},\n"
+        f"  version      = {{{cite.version}}},\n"
         f"  howpublished = {{Video, {phase.duration:g} s}},\n"
-        f"  url          = {{{page_url}}},\n"
-        f"  note         = {{Video file: \\url{{{video_url}}}. Accessed {date}}}\n"
+        f"  url          = {{{cite.page_url}}},\n"
+        f"  note         = {{Video file: \\url{{{cite.video_url}}}. Accessed {date}}}\n"
         "}"
     )
 
 
-def plain_citation(app: Sphinx, phase, page_url: str, date: str) -> str:
+def plain_citation(cite: Citation) -> str:
+    phase = cite.phase
     return (
-        f"{app.config.author}. “Transformer Self-Attention, Explained. Phase {phase.number}: "
-        f"{phase.title}” (video, {phase.duration:g} s), version {app.config.release}, {date}. {page_url}"
+        f"{cite.author}. “Transformer Self-Attention, Explained. Phase {phase.number}: "
+        f"{phase.title}” (video, {phase.duration:g} s), version {cite.version}, {cite.date}. {cite.page_url}"
     )
 
 
@@ -108,41 +180,48 @@ def fragment_span(phase) -> tuple[float, float]:
     return start, end
 
 
-def _code_block(text: str, language: str, label: str) -> str:
-    return (
-        f'<div class="cite-code"><p class="cite-label">{label}</p>'
-        f'<div class="highlight-{language} notranslate"><div class="highlight"><pre>'
-        f"{html.escape(text)}</pre></div></div></div>"
-    )
+def _link(url: str) -> nodes.reference:
+    return nodes.reference("", url, refuri=url)
 
 
-def visit_cite_html(translator, node: cite_node) -> None:
-    app = translator.builder.app
-    phase = registry.get_phase(node["slug"])
-    docname = translator.builder.current_docname
-    page_url = absolute(app, page_path(app, docname)) + "#" + clip_anchor(phase.stem)
-    video = clip_path(phase.stem, ".mp4")
-    video_url = absolute(app, video)
-    local_video = html.escape(relative_uri(translator.builder.get_target_uri(docname), video))
-    date = release_date(Path(app.srcdir))
-    start, end = fragment_span(phase)
-    fragment = f"{video_url}#t={start:g},{end:g}"
-    e = html.escape
-    translator.body.append(
-        f'<section class="cite-clip" aria-labelledby="cite-{phase.stem}">'
-        f'<p class="rubric" id="cite-{phase.stem}">Cite this clip</p><ul class="cite-links">'
-        f'<li>Permanent link to this clip: <a href="{e(page_url)}">{e(page_url)}</a></li>'
-        f'<li>Video file: <a href="{e(video_url)}">{e(video_url)}</a> '
-        f'(<a href="{local_video}" download="{phase.stem}.mp4">download the MP4</a>, '
-        f"{phase.duration:g} s)</li>"
-        f"<li>Just seconds {start:g} to {end:g}, as a media fragment: "
-        f'<code class="docutils literal notranslate"><span class="pre">{e(fragment)}</span></code></li>'
-        "</ul>"
-        + _code_block(bibtex(app, phase, page_url, video_url, date), "bibtex", "BibTeX")
-        + _code_block(plain_citation(app, phase, page_url, date), "text", "Plain text")
-        + "</section>"
+def _item(*children: nodes.Node | str) -> nodes.list_item:
+    paragraph = nodes.paragraph()
+    paragraph.extend(nodes.Text(child) if isinstance(child, str) else child for child in children)
+    return nodes.list_item("", paragraph)
+
+
+def _code_block(text: str, language: str, label: str) -> nodes.container:
+    """A labelled literal block: Sphinx highlights it (Pygments) and sphinx-copybutton adds its button."""
+    block = nodes.container(classes=["cite-code"])
+    block += nodes.paragraph("", label, classes=["cite-label"])
+    block += nodes.literal_block(text, text, language=language)
+    return block
+
+
+def cite_block(cite: Citation) -> cite_section:
+    """The "Cite this clip" block: links, a media fragment, BibTeX and plain text."""
+    phase, stem = cite.phase, cite.phase.stem
+    start, end = cite.span
+    block = cite_section(classes=["cite-clip"], label_id=f"cite-{stem}")
+    block += nodes.rubric("", "Cite this clip", ids=[f"cite-{stem}"])
+    download = download_link("", "download the MP4", refuri=cite.download, filename=f"{stem}.mp4")
+    links = nodes.bullet_list(classes=["cite-links"])
+    links += _item("Permanent link to this clip: ", _link(cite.page_url))
+    links += _item("Video file: ", _link(cite.video_url), " (", download, f", {phase.duration:g} s)")
+    links += _item(
+        f"Just seconds {start:g} to {end:g}, as a media fragment: ",
+        nodes.literal("", f"{cite.video_url}#t={start:g},{end:g}"),
     )
-    raise nodes.SkipNode
+    block += links
+    block += _code_block(bibtex(cite), "bibtex", "BibTeX")
+    block += _code_block(plain_citation(cite), "text", "Plain text")
+    return block
+
+
+def write_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace each cite placeholder by its block, now that this builder's page addresses are known."""
+    for node in list(doctree.findall(cite_node)):
+        node.replace_self(cite_block(citation(app, docname, registry.get_phase(node["slug"]))))
 
 
 def move_cite_blocks_to_the_end(app: Sphinx, doctree: nodes.document) -> None:

@@ -104,13 +104,25 @@ def test_every_phase_page_embeds_its_clip(site):
         assert track["kind"] == "captions" and (page.parent / track["src"]).resolve().is_file()
         text = page.read_text()
         assert f'id="clip-{phase.stem}"' in text
-        assert "Cite this clip" in text and "@misc{attention-explained-" in text
+        assert "Cite this clip" in text
+        # BibTeX and plain text as Sphinx code blocks: Pygments-highlighted, found by the copy button.
+        [entry] = code_blocks(text, "bibtex")
+        assert entry.startswith(f"@misc{{attention-explained-{phase.slug},")
+        assert f"#clip-{phase.stem}}}," in entry and '<span class="nc">@misc</span>' in text
+        [plain_text] = code_blocks(text, "text")
+        assert plain_text.strip().endswith(f"#clip-{phase.stem}")
         # The media fragment offered for citing part of the clip lies inside the clip.
         [(start, end)] = re.findall(rf"{phase.stem}\.mp4#t=([\d.]+),([\d.]+)", text)
         assert 0 <= float(start) < float(end) <= phase.duration
         metas = {m.get("property"): m.get("content") for m in tags(page, "meta")}
         assert metas["og:video"].endswith(f"/_clips/{phase.stem}.mp4")
         assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")
+
+
+def code_blocks(page: str, language: str) -> list[str]:
+    """The text of each highlighted ``language`` code block in ``page``, as a copy button copies it."""
+    pattern = rf'<div class="highlight-{language} notranslate"><div class="highlight"><pre[^>]*>(.*?)</pre>'
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in re.findall(pattern, page, re.S)]
 
 
 def plain(text: str) -> str:
@@ -181,9 +193,9 @@ def scratch_project(tmp_path: Path, body: str) -> Path:
     return source
 
 
-def sphinx(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+def sphinx(source: Path, out: Path, *extra: str, builder: str = "html") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", *extra, str(source), str(out)],
+        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", builder, *extra, str(source), str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -203,6 +215,19 @@ def test_fast_mode_says_so_on_the_page(tmp_path):
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "out" / "index.html").read_text()
     assert "Fast build: clip not rendered" in text and "<video" not in text
+
+
+def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} 3\n```\n\nSome prose.\n")
+    result = sphinx(source, tmp_path / "out", builder="text")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out" / "index.txt").read_text()
+    page = "https://example.org/site/index.html#clip-03-attention-scores"
+    assert "Cite this clip" in text and f"Permanent link to this clip: {page}" in " ".join(text.split())
+    assert "@misc{attention-explained-attention-scores," in text and f"url          = {{{page}}}," in text
+    assert "year         = {2023}" in text and "Accessed 2023-11-14" in text
+    assert text.index("Some prose.") < text.index("Cite this clip")
 
 
 def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch):
