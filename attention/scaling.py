@@ -34,9 +34,7 @@ class ScalingRow:
     gradient_scaled: float
     median_gradient_unscaled: float  #: median Frobenius norm of the softmax Jacobian over queries
     median_gradient_scaled: float
-    saturated_unscaled: (
-        float  #: share of queries (in [0, 1]) whose Jacobian norm is below SATURATION_THRESHOLD
-    )
+    saturated_unscaled: float  #: share of queries (in [0, 1]) whose Jacobian norm is below SATURATION_THRESHOLD
     saturated_scaled: float
 
 
