@@ -25,7 +25,6 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.docutils import SphinxDirective
@@ -35,7 +34,18 @@ from scenes import registry
 from scenes.captions import transcript
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
-from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
+from scenes.render import (
+    JOBS_VARIABLE,
+    REPORTED_ERRORS,
+    RenderCache,
+    SettingError,
+    parse_jobs,
+    publish,
+    render_full,
+    render_phases,
+    settings_for,
+)
+from scenes.worker import QUALITIES
 
 from clip_citation import cite_node
 from clip_paths import CLIPS_DIR, clip_anchor, clip_path
@@ -120,7 +130,7 @@ class PhaseClip(SphinxDirective):
     """``phase-clip PHASE``: the phase's clip as a numbered figure with captions and a transcript."""
 
     required_arguments = 1
-    option_spec = {"transcript": directives.unchanged}
+    option_spec = {}  # the transcript always follows the clip: no option to silently ignore
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -247,16 +257,47 @@ def render_and_publish(app: Sphinx, env) -> None:
     quality = app.config.phase_clips_quality
     cache = RenderCache(Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None)
     try:
-        clips = render_phases(
-            PHASES, quality, cache, jobs=app.config.phase_clips_jobs or None, log=logger.info
-        )
-        full = render_full(clips, quality, cache)
-    except RenderError as error:
-        raise ExtensionError(f"phase clips: {error}") from None
-    written = publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+        clips = render_phases(PHASES, quality, cache, jobs=_jobs(app.config), log=logger.info)
+        full = render_full(clips, quality, cache, log=logger.info)
+        written = publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+    except REPORTED_ERRORS as error:
+        # One clear error and a failed build, not Sphinx's crash report (which asks to report a bug).
+        logger.error(f"phase clips: {error}", type="phase_clips", subtype="render")
+        app.statuscode = 1
+        app.phase_clips = None
+        return
     app.phase_clips = {"clips": clips, "full": full, "written": written, "quality": quality}
     rendered = [clip.stem for clip in [*clips, full] if clip.rendered]
     logger.info(f"phase clips: {len(rendered)} rendered, {len(clips) + 1 - len(rendered)} from the cache")
+
+
+def _jobs(config) -> int | None:
+    """``phase_clips_jobs`` as a number of processes; None (unset, "") means one per core."""
+    if config.phase_clips_jobs in ("", None):
+        return None
+    return parse_jobs(config.phase_clips_jobs, f"phase_clips_jobs ({JOBS_VARIABLE})")
+
+
+def check_settings(app: Sphinx, config) -> None:
+    """Refuse a bad clip quality or job count before anything is read, naming the setting and the range.
+
+    Sphinx prints any exception with a request to report a bug, so the error is
+    logged and the build stopped with exit status 2 instead.
+    """
+    problems = []
+    if config.phase_clips_quality not in QUALITIES:
+        problems.append(
+            f"phase_clips_quality (ATTENTION_CLIP_QUALITY) must be one of {', '.join(QUALITIES)}; "
+            f"got {config.phase_clips_quality!r}."
+        )
+    try:
+        _jobs(config)
+    except SettingError as error:
+        problems.append(str(error))
+    for problem in problems:
+        logger.error(f"phase clips: {problem}", type="phase_clips", subtype="config")
+    if problems:
+        raise SystemExit(2)
 
 
 def add_static_path(app: Sphinx) -> None:
@@ -266,10 +307,12 @@ def add_static_path(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict:
     app.setup_extension("clip_citation")
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
-    app.add_config_value("phase_clips_jobs", 0, "", [int])
+    app.add_config_value("phase_clips_jobs", "", "", [str, int])  # "": one render process per core
     app.add_config_value("phase_clips_cache", "", "", [str])
     app.add_config_value("phase_clips_fast", False, "env", [bool])
     app.connect("config-inited", note_fast_tag)
+    app.connect("config-inited", check_settings)
+    app.setup_extension("build_hygiene")
     app.add_node(video_node, **html_only(visit_video_html))
     app.add_node(seek_list_node, **html_only(visit_seek_list_html))
     app.add_directive("phase-clip", PhaseClip)
