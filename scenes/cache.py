@@ -271,6 +271,12 @@ class RenderCache:
                 f"entries no current source needs), or point {ENVIRONMENT_VARIABLE} at another folder."
             ) from error
 
+    def prepare(self) -> None:
+        """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
+        with self._os_errors("create the cache folder or clean it"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.discard_staging()
+
     # -- Entries ------------------------------------------------------------------
     def entry(self, stem: str, key: str) -> Path:
         """Where the finished render of ``stem`` under ``key`` lives (it may not exist yet)."""

@@ -214,8 +214,7 @@ def render_phases(
     cache = cache or RenderCache()
     settings = settings_for(quality)
     jobs = parse_jobs(jobs, "--jobs") if jobs is not None else default_jobs()
-    with cache._os_errors("remove staging folders left by interrupted builds"):
-        cache.discard_staging()
+    cache.prepare()
     found: dict[str, Clip] = {}
     pending = phases
     for _ in range(RENDER_ATTEMPTS):
