@@ -477,3 +477,38 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_cleans_up(fake_proje
     assert again.returncode == 0, again.stderr
     assert not list(cache.glob(".tmp-*")), "the next build did not remove the killed build's staging folder"
     assert reported(again.stdout) == {"01-intro": "rendered"}
+
+
+# -- Fault 6: a failed render says which phase and what to run ------------------------------
+def test_a_failed_render_names_the_phase_and_the_command_that_reproduces_it(tmp_path, monkeypatch):
+    def fail(command, cwd, env):
+        return subprocess.CompletedProcess(
+            command, 1, "", "Traceback ...\nRuntimeError: the scene is broken\n"
+        )
+
+    monkeypatch.setattr(render, "_run_worker", fail)
+    monkeypatch.setattr(render, "require_tools", lambda: None)
+    cache = RenderCache(tmp_path)
+    with pytest.raises(render.RenderError) as error:
+        render.render_phases([get_phase("attention-scores")], "low", cache, jobs=1)
+    message = str(error.value)
+    assert "phase 3 (attention-scores) failed to render" in message
+    assert "RuntimeError: the scene is broken" in message
+    assert "Reproduce it on its own with: python -m scenes render 3 --quality low" in message
+    assert not list(tmp_path.iterdir()), "the failed render's staging folder was left behind"
+
+
+def test_sources_that_keep_changing_under_the_render_are_an_error_not_a_wrong_clip(tmp_path, monkeypatch):
+    def imported_something_else(command, cwd, env):
+        write_fake_render(Path(command[5]), "another key")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(render, "_run_worker", imported_something_else)
+    monkeypatch.setattr(render, "require_tools", lambda: None)
+    log: list[str] = []
+    with pytest.raises(
+        render.RenderError, match=r"phase 1 \(intro\) kept changing .*python -m scenes render 1"
+    ):
+        render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1, log=log.append)
+    assert sum("imported sources that differ" in line for line in log) == render.RENDER_ATTEMPTS
+    assert not list(tmp_path.iterdir()), "a render of other sources was kept"

@@ -130,13 +130,19 @@ class PhaseClip(SphinxDirective):
     """``phase-clip PHASE``: the phase's clip as a numbered figure with captions and a transcript."""
 
     required_arguments = 1
-    option_spec = {}  # the transcript always follows the clip: no option to silently ignore
+    # Accepted only to be refused clearly: the transcript always follows the clip.
+    option_spec = {"transcript": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         try:
             phase = registry.get_phase(self.arguments[0])
         except ValueError as error:
             raise self.error(f"phase-clip: {error}") from None
+        if "transcript" in self.options:
+            raise self.error(
+                "phase-clip: the :transcript: option does nothing and is refused: the transcript always "
+                "follows the clip, written from the phase's captions in scenes/registry.py. Remove the option."
+            )
         settings = settings_for(self.config.phase_clips_quality)
         self.env.phase_clip_pages = getattr(self.env, "phase_clip_pages", {})
         self.env.phase_clip_pages[phase.slug] = (self.env.docname, clip_anchor(phase.stem))
