@@ -266,14 +266,14 @@ class RenderCache:
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             raise CacheError(
-                f"could not {doing} in the render cache {self.root}: {error.strerror or error}{where}. "
+                f"render cache {self.root}: could not {doing}: {error.strerror or error}{where}. "
                 f"Make that folder writable and free some space (python -m scenes cache prune removes "
                 f"entries no current source needs), or point {ENVIRONMENT_VARIABLE} at another folder."
             ) from error
 
     def prepare(self) -> None:
         """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
-        with self._os_errors("create the cache folder or clean it"):
+        with self._os_errors("create the folder or clean it"):
             self.root.mkdir(parents=True, exist_ok=True)
             self.discard_staging()
 

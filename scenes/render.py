@@ -107,14 +107,14 @@ def parse_jobs(value, setting: str = JOBS_VARIABLE) -> int:
     >>> parse_jobs("0")
     Traceback (most recent call last):
     ...
-    scenes.render.SettingError: ATTENTION_RENDER_JOBS must be a whole number from 1 to 64 (render processes); got '0'. Leave it unset for one process per core.
+    scenes.render.SettingError: ATTENTION_RENDER_JOBS must be a whole number from 1 to 64 (render processes); got '0'. Leave it out for one process per core.
     """
     text = str(value).strip()
     if not isinstance(value, bool) and text.isdigit() and 1 <= int(text) <= MAX_JOBS:
         return int(text)
     raise SettingError(
         f"{setting} must be a whole number from 1 to {MAX_JOBS} (render processes); got {value!r}. "
-        "Leave it unset for one process per core."
+        "Leave it out for one process per core."
     )
 
 

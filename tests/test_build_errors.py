@@ -107,7 +107,9 @@ def test_an_unusable_render_cache_is_one_error_naming_the_setting(one_page, tmp_
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     result = sphinx(one_page, tmp_path / "out", ATTENTION_RENDER_CACHE=str(blocker / "cache"))
-    assert_one_clear_error(result, "phase clips: could not", "not-a-folder/cache", "ATTENTION_RENDER_CACHE")
+    assert_one_clear_error(
+        result, "phase clips: render cache", "not-a-folder/cache: could not", "ATTENTION_RENDER_CACHE"
+    )
     assert result.returncode == 1
 
 
