@@ -37,6 +37,15 @@ def softmax(x, axis: int = -1) -> np.ndarray:
         raise ValueError(
             "softmax input contains NaN or +inf; only finite values and -inf (masked) are allowed."
         )
+    if x.ndim == 0:
+        raise ValueError(
+            f"softmax needs an array with at least one axis; got the scalar {x!r}. Wrap it: softmax([x])."
+        )
+    if x.shape[axis] == 0:  # an out-of-range axis raises numpy's AxisError (a ValueError) here
+        raise ValueError(
+            f"softmax needs at least one entry along axis {axis}; got shape {x.shape}, "
+            "and weights over nothing are undefined."
+        )
     peak = np.max(x, axis=axis, keepdims=True)
     if np.isneginf(peak).any():
         raise ValueError(
@@ -97,15 +106,24 @@ def scaled_dot_product_attention(q, k, v, mask=None) -> tuple[np.ndarray, np.nda
             f"n_k={k.shape[-2]}, v is {v.shape} with n_k={v.shape[-2]}."
         )
     broadcast_batch(q=q.shape, k=k.shape, v=v.shape)
+    too_large = (
+        f"q @ k^T overflowed {{dtype}} (largest |q| = {np.abs(q).max():.3g}, |k| = {np.abs(k).max():.3g}); "
+        "inputs this large are outside what attention can score."
+    )
+    return attend(q, k, v, mask, too_large)
 
+
+def attend(q, k, v, mask, too_large: str) -> tuple[np.ndarray, np.ndarray]:
+    """The attention of checked arrays; ``too_large`` (with ``{dtype}``) is the message if the scores overflow.
+
+    Callers that compute ``q`` and ``k`` themselves (multi-head attention) word that
+    message in terms of the arguments their own caller passed.
+    """
     d_k = q.shape[-1]
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k)
     if not np.isfinite(scores).all():
-        raise ValueError(
-            f"q @ k^T overflowed {scores.dtype} (largest |q| = {np.abs(q).max():.3g}, "
-            f"|k| = {np.abs(k).max():.3g}); inputs this large are outside what attention can score."
-        )
+        raise ValueError(too_large.format(dtype=scores.dtype))
     scores = scores / np.asarray(math.sqrt(d_k), dtype=scores.dtype)
     if mask is not None:
         mask = _check_mask(mask, scores.shape)

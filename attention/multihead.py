@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array
-from .core import _check_mask, scaled_dot_product_attention
+from .core import _check_mask, attend
 
 
 def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
@@ -15,9 +15,24 @@ def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
 
     >>> split_heads(np.arange(8.0).reshape(2, 4), 2)[1].tolist()
     [[2.0, 3.0], [6.0, 7.0]]
+    >>> split_heads(np.ones((2, 4)), 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_heads=3 does not divide d=4 (x is (2, 4)); choose n_heads from [1, 2, 4].
     """
+    x = np.asarray(x)
+    if x.ndim < 2 or 0 in x.shape[-2:]:
+        raise ValueError(
+            f"split_heads needs x of shape (..., n, d) with n, d >= 1; got shape {x.shape}. "
+            "Add a token axis to a single vector, e.g. x[None, :]."
+        )
+    _check_n_heads(n_heads)
     *batch, n, d = x.shape
-    return np.moveaxis(x.reshape(*batch, n, n_heads, d // n_heads), -2, -3)
+    if d % n_heads:
+        raise ValueError(
+            f"n_heads={n_heads} does not divide d={d} (x is {x.shape}); choose n_heads from {_divisors(d)}."
+        )
+    return np.moveaxis(x.reshape(*batch, n, n_heads, d // n_heads), -2, -3)  # (..., h, n, d/h)
 
 
 def merge_heads(x: np.ndarray) -> np.ndarray:
@@ -27,6 +42,12 @@ def merge_heads(x: np.ndarray) -> np.ndarray:
     >>> bool(np.array_equal(merge_heads(split_heads(x, 2)), x))
     True
     """
+    x = np.asarray(x)
+    if x.ndim < 3 or 0 in x.shape[-3:]:
+        raise ValueError(
+            f"merge_heads needs heads of shape (..., h, n, d_h) with h, n, d_h >= 1; got shape {x.shape}. "
+            "Pass what split_heads returned."
+        )
     *batch, h, n, d_h = x.shape
     return np.moveaxis(x, -3, -2).reshape(*batch, n, h * d_h)
 
@@ -49,12 +70,11 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
     """
     x = as_float_array("x", x)
     d_model = x.shape[-1]
-    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
-        raise ValueError(f"n_heads must be a positive integer; got {n_heads!r}.")
+    _check_n_heads(n_heads)
     if d_model % n_heads:
         raise ValueError(
             f"n_heads={n_heads} does not divide d_model={d_model} (x is {x.shape}); "
-            f"choose n_heads from {[h for h in range(1, d_model + 1) if d_model % h == 0]}."
+            f"choose n_heads from {_divisors(d_model)}."
         )
     weights_in = {}
     for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
@@ -68,10 +88,38 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
         mask = mask[..., None, :, :] if mask.ndim >= 2 else mask  # the same mask for every head
 
     # 1) project, then split the columns into heads: (..., n_heads, n, d_k)
-    q = split_heads(x @ weights_in["w_q"], n_heads)
-    k = split_heads(x @ weights_in["w_k"], n_heads)
-    v = split_heads(x @ weights_in["w_v"], n_heads)
+    q = split_heads(_product(x, weights_in, "w_q"), n_heads)
+    k = split_heads(_product(x, weights_in, "w_k"), n_heads)
+    v = split_heads(_product(x, weights_in, "w_v"), n_heads)
     # 2) attend, every head on its own block
-    heads, weights = scaled_dot_product_attention(q, k, v, mask=mask)
+    too_large = (
+        f"the heads' scores (x @ w_q) @ (x @ w_k)^T overflowed {{dtype}} (largest |x| = "
+        f"{np.abs(x).max():.3g}, |w_q| = {np.abs(weights_in['w_q']).max():.3g}, "
+        f"|w_k| = {np.abs(weights_in['w_k']).max():.3g}); inputs this large are outside what attention can score."
+    )
+    heads, weights = attend(q, k, v, mask, too_large)
     # 3) concatenate the heads and mix them with w_o: (..., n, d_model)
-    return merge_heads(heads) @ weights_in["w_o"], weights
+    return _product(merge_heads(heads), weights_in, "w_o", left="the heads' outputs"), weights
+
+
+def _check_n_heads(n_heads) -> None:
+    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
+        raise ValueError(f"n_heads must be a positive integer; got {n_heads!r}.")
+
+
+def _divisors(d: int) -> list[int]:
+    return [h for h in range(1, d + 1) if d % h == 0]
+
+
+def _product(x: np.ndarray, weights: dict, name: str, left: str = "x") -> np.ndarray:
+    """``x @ weights[name]``, or a ``ValueError`` naming both if the product overflows."""
+    w = weights[name]
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = x @ w
+    if not np.isfinite(product).all():
+        raise ValueError(
+            f"{left} @ {name} overflowed {product.dtype} (largest magnitude in {left}: "
+            f"{np.abs(x).max():.3g}, in {name}: {np.abs(w).max():.3g}); "
+            "inputs this large are outside what attention can compute."
+        )
+    return product

@@ -38,7 +38,7 @@ def setup(app: Sphinx) -> dict:
     """Register the directives, nodes, settings and build hooks of the whole site."""
     build = SiteBuild()
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
-    app.add_config_value("phase_clips_jobs", 0, "", [int])
+    app.add_config_value("phase_clips_jobs", "", "", [str, int])  # "": one render process per core
     app.add_config_value("phase_clips_cache", "", "", [str])
     app.add_config_value("phase_clips_fast", False, "env", [bool])
     # "" finds the date once per build; a new date rewrites every page (no re-reading).
@@ -47,6 +47,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- Clips: directives, their nodes, rendering after the sources are read --
     app.connect("config-inited", phase_clips.note_fast_tag)
+    app.connect("config-inited", phase_clips.check_settings)
     app.add_node(phase_clips.video_node, **html_only(phase_clips.visit_video_html))
     app.add_node(phase_clips.seek_list_node, **html_only(phase_clips.visit_seek_list_html))
     app.add_directive("phase-clip", phase_clips.PhaseClip)
@@ -73,6 +74,9 @@ def setup(app: Sphinx) -> dict:
     # -- Tables of the worked example --
     app.add_directive("example-matrix", example_tables.ExampleMatrix)
     app.add_directive("scaling-table", example_tables.ScalingTable)
+
+    # -- A build leaves nothing running and nothing in the system's temporary folder --
+    app.setup_extension("attention_site.build_hygiene")
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)

@@ -25,7 +25,6 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.docutils import SphinxDirective
@@ -35,7 +34,18 @@ from scenes import registry
 from scenes.captions import transcript
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
-from scenes.render import RenderCache, RenderError, publish, render_full, render_phases, settings_for
+from scenes.render import (
+    JOBS_VARIABLE,
+    REPORTED_ERRORS,
+    RenderCache,
+    SettingError,
+    parse_jobs,
+    publish,
+    render_full,
+    render_phases,
+    settings_for,
+)
+from scenes.worker import QUALITIES
 
 from .clip_citation import cite_node
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
@@ -121,6 +131,7 @@ class PhaseClip(SphinxDirective):
     """``phase-clip PHASE``: the phase's clip as a numbered figure with captions and a transcript."""
 
     required_arguments = 1
+    # Accepted only to be refused clearly: the transcript always follows the clip.
     option_spec = {"transcript": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
@@ -128,6 +139,11 @@ class PhaseClip(SphinxDirective):
             phase = registry.get_phase(self.arguments[0])
         except ValueError as error:
             raise self.error(f"phase-clip: {error}") from None
+        if "transcript" in self.options:
+            raise self.error(
+                "phase-clip: the :transcript: option does nothing and is refused: the transcript always "
+                "follows the clip, written from the phase's captions in scenes/registry.py. Remove the option."
+            )
         settings = settings_for(self.config.phase_clips_quality)
         clip_pages(self.env).note_page(phase.slug, ClipPage(self.env.docname, clip_anchor(phase.stem)))
 
@@ -236,13 +252,44 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
     quality = app.config.phase_clips_quality
     cache = RenderCache(Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None)
     try:
-        clips = render_phases(
-            PHASES, quality, cache, jobs=app.config.phase_clips_jobs or None, log=logger.info
-        )
-        full = render_full(clips, quality, cache)
-    except RenderError as error:
-        raise ExtensionError(f"phase clips: {error}") from None
-    publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+        clips = render_phases(PHASES, quality, cache, jobs=_jobs(app.config), log=logger.info)
+        full = render_full(clips, quality, cache, log=logger.info)
+        publish(clips, full, Path(app.outdir) / CLIPS_DIR)
+    except REPORTED_ERRORS as error:
+        # One clear error and a failed build, not Sphinx's crash report (which asks to report a bug).
+        logger.error(f"phase clips: {error}", type="phase_clips", subtype="render")
+        app.statuscode = 1
+        build.published = None
+        return
     build.published = PublishedClips(clips, full, quality)
     rendered = [clip.stem for clip in [*clips, full] if clip.rendered]
     logger.info(f"phase clips: {len(rendered)} rendered, {len(clips) + 1 - len(rendered)} from the cache")
+
+
+def _jobs(config) -> int | None:
+    """``phase_clips_jobs`` as a number of processes; None (unset, "") means one per core."""
+    if config.phase_clips_jobs in ("", None):
+        return None
+    return parse_jobs(config.phase_clips_jobs, f"phase_clips_jobs ({JOBS_VARIABLE})")
+
+
+def check_settings(app: Sphinx, config) -> None:
+    """Refuse a bad clip quality or job count before anything is read, naming the setting and the range.
+
+    Sphinx prints any exception with a request to report a bug, so the error is
+    logged and the build stopped with exit status 2 instead.
+    """
+    problems = []
+    if config.phase_clips_quality not in QUALITIES:
+        problems.append(
+            f"phase_clips_quality (ATTENTION_CLIP_QUALITY) must be one of {', '.join(QUALITIES)}; "
+            f"got {config.phase_clips_quality!r}."
+        )
+    try:
+        _jobs(config)
+    except SettingError as error:
+        problems.append(str(error))
+    for problem in problems:
+        logger.error(f"phase clips: {problem}", type="phase_clips", subtype="config")
+    if problems:
+        raise SystemExit(2)

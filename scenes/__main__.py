@@ -3,18 +3,42 @@
 Phases are given by number or slug (all of them by default). Clips come from the
 render cache when nothing they depend on changed; each new render runs in its own
 process. Prints where each clip landed.
+
+``python -m scenes cache verify`` checks every cache entry's files against the sizes
+and SHA-256 sums it recorded; ``python -m scenes cache prune`` removes the entries
+that no current source maps to (at any quality) and what interrupted builds left.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
-from .cache import RenderCache
-from .registry import PHASES, get_phase
-from .render import DEFAULT_QUALITY, RenderError, default_jobs, publish, render_full, render_phases
-from .worker import QUALITIES
+from .cache import RenderCache, combined_key, phase_key
+from .registry import FULL_STEM, PHASES, get_phase
+from .render import (
+    DEFAULT_QUALITY,
+    JOBS_VARIABLE,
+    MAX_JOBS,
+    REPORTED_ERRORS,
+    SettingError,
+    default_jobs,
+    parse_jobs,
+    publish,
+    render_full,
+    render_phases,
+)
+from .worker import QUALITIES, settings_for
+
+
+def jobs_argument(text: str) -> int:
+    """``--jobs``: a whole number from 1 to MAX_JOBS, else argparse's usage error naming the range."""
+    try:
+        return parse_jobs(text, "--jobs")
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--quality", choices=list(QUALITIES), default=DEFAULT_QUALITY)
     render.add_argument("--full", action="store_true", help="also join all phases into the full video")
     render.add_argument("--out", type=Path, default=Path("media/clips"), help="where to put the clips")
-    render.add_argument("--jobs", type=int, default=None, help=f"render processes (default {default_jobs()})")
+    render.add_argument(
+        "--jobs",
+        type=jobs_argument,
+        default=None,
+        help=f"render processes, 1 to {MAX_JOBS} (default: ${JOBS_VARIABLE}, else one per core)",
+    )
     render.add_argument("--cache", type=Path, default=None, help="render cache folder")
     commands.add_parser("list", help="list the phases")
+    cache = commands.add_parser("cache", help="check or clean the render cache")
+    cache.add_argument("action", choices=["verify", "prune"], help="verify every entry, or prune unused ones")
+    cache.add_argument("--cache", type=Path, default=None, help="render cache folder")
     return parser
 
 
@@ -43,23 +75,78 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{phase.number}  {phase.slug:<18} {phase.duration:>4.0f} s  {phase.title}")
         return 0
     try:
+        if args.command == "cache":
+            return (
+                verify(RenderCache(args.cache)) if args.action == "verify" else prune(RenderCache(args.cache))
+            )
+        return render(args)
+    except REPORTED_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, SettingError) else 1
+
+
+def render(args: argparse.Namespace) -> int:
+    try:
         phases = [get_phase(key) for key in args.phases] if args.phases else list(PHASES)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.full:
         phases = list(PHASES)  # the full video is always every phase, in order
+    jobs = args.jobs if args.jobs is not None else default_jobs()
     cache = RenderCache(args.cache)
-    try:
-        clips = render_phases(phases, args.quality, cache, jobs=args.jobs, log=lambda m: print(m, flush=True))
-        full = render_full(clips, args.quality, cache) if args.full else None
-    except RenderError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    log = lambda message: print(message, flush=True)  # noqa: E731
+    clips = render_phases(phases, args.quality, cache, jobs=jobs, log=log)
+    full = render_full(clips, args.quality, cache, log=log) if args.full else None
     written = publish(clips, full, args.out)
     for clip in [*clips, *([full] if full else [])]:
         source = "rendered" if clip.rendered else "cached"
         print(f"{written[clip.stem]['video']}  ({clip.info['duration']:.2f} s, {source})")
+    return 0
+
+
+def verify(cache: RenderCache) -> int:
+    """Check every entry against its recorded sizes and SHA-256; move damaged ones aside. 1 if any was."""
+    entries = cache.entries()
+    damaged = 0
+    for entry in entries:
+        problem = cache.problem(entry)
+        if problem is None:
+            print(f"ok       {entry.name}")
+            continue
+        damaged += 1
+        aside = cache.move_aside(entry)
+        print(
+            f"damaged  {entry.name}: {problem}; moved aside to {aside.name}, the next build renders it again"
+        )
+    print(f"{len(entries)} entries in {cache.root}: {len(entries) - damaged} intact, {damaged} damaged")
+    return 1 if damaged else 0
+
+
+def current_entries(cache: RenderCache) -> set[Path]:
+    """The entries today's sources map to, at every quality: each phase, and the full video."""
+    wanted = set()
+    for quality in QUALITIES:
+        settings = settings_for(quality)
+        keys = [phase_key(phase, settings) for phase in PHASES]
+        wanted.update(cache.entry(phase.stem, key) for phase, key in zip(PHASES, keys, strict=True))
+        wanted.add(cache.entry(FULL_STEM, combined_key(keys, settings)))
+    return wanted
+
+
+def prune(cache: RenderCache) -> int:
+    """Remove entries no current source maps to, and leftovers of killed builds; report the space freed."""
+    wanted = current_entries(cache)
+    doomed = [entry for entry in cache.entries() if entry not in wanted] + cache.stale_leftovers()
+    freed = 0
+    for path in doomed:
+        freed += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"removed  {path.name}")
+    kept = len(cache.entries())
+    print(
+        f"pruned {len(doomed)} folder(s), {freed / 1e6:.1f} MB, from {cache.root}; {kept} current entries kept"
+    )
     return 0
 
 

@@ -3,36 +3,58 @@
 A phase's key hashes: the source of its scene module and of every module it
 imports from ``scenes`` and ``attention`` (followed transitively), its own entry
 in the registry (title, timings, captions), the render pipeline's code, the
-manim and PyAV versions, and the render settings. Editing one scene therefore
-changes one key; editing prose changes none.
+versions of every tool that draws or encodes pixels (manim, PyAV, Cairo, Pango,
+TeX, dvisvgm, the fonts) and the render settings. Editing one scene therefore
+changes one key; editing prose changes none. The render worker computes the key
+again from the files it actually imported, so a clip is only ever stored under
+the key of the source that produced it.
 
 Entries are directories written under a temporary name and renamed into place,
 so a render killed halfway never leaves a clip that a later build would serve.
+Each entry's ``complete.json`` records the size and SHA-256 of its files; a
+lookup checks them, so a damaged entry is moved aside and rendered again rather
+than published.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
 
+from .lifetime import lock_file
 from .registry import Phase
 
 #: Packages whose source counts towards a clip's key.
 TRACKED_PACKAGES = ("scenes", "attention")
 #: Modules of the render pipeline itself: they shape every clip's bytes.
 PIPELINE_MODULES = ("scenes.worker", "scenes.video")
-#: The registry counts through the phase's own entry, not its whole file.
-REGISTRY_MODULE = "scenes.registry"
+#: The registry counts through the phase's own entry, not its whole file; the cache's own
+#: code decides where bytes are kept, never what they are.
+UNKEYED_MODULES = ("scenes.registry", "scenes.cache")
 ENVIRONMENT_VARIABLE = "ATTENTION_RENDER_CACHE"
+#: Names inside the cache folder that are not finished entries.
+STAGING_PREFIX = ".tmp-"
+ASIDE_PREFIX = ".damaged-"
+#: The file a staging folder's owner keeps locked while it lives (see :meth:`RenderCache.staging`).
+OWNER_LOCK = ".owner.lock"
+MANIFEST = "complete.json"
+
+
+class CacheError(RuntimeError):
+    """The render cache folder could not be used; the message names it and the setting that moves it."""
 
 
 def default_cache_dir() -> Path:
@@ -47,6 +69,11 @@ def module_path(name: str) -> Path | None:
     """The source file of module ``name``, or None when it is not one of ours."""
     if name.partition(".")[0] not in TRACKED_PACKAGES:
         return None
+    parent = name.rpartition(".")[0]
+    if parent and not _is_package(
+        parent
+    ):  # `from .stage import Stage`: an attribute; finding it would import stage
+        return None
     try:
         spec = find_spec(name)
     except (ImportError, ValueError):  # `from module import name`: name is not a module
@@ -54,6 +81,15 @@ def module_path(name: str) -> Path | None:
     if spec is None or spec.origin is None:
         return None
     return Path(spec.origin)
+
+
+def _is_package(name: str) -> bool:
+    """Whether ``name`` is a package (finding a package's spec imports only its parents' ``__init__``)."""
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    return spec is not None and spec.submodule_search_locations is not None
 
 
 def _imported_names(path: Path, module: str) -> set[str]:
@@ -102,18 +138,87 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _file_record(path: Path) -> dict:
+    """Size and SHA-256 of one file, as ``complete.json`` keeps them."""
+    return {"size": path.stat().st_size, "sha256": _sha256_file(path)}
+
+
+def _first_line(*command: str) -> str:
+    """The first line a tool prints (its version), or ``"missing"``; never raises."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "missing"
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0].strip() if lines else "missing"
+
+
+def _clip_fonts() -> tuple[str, ...]:
+    """The font families the clips are set in, read from ``scenes/layout.py`` without importing manim."""
+    path = module_path("scenes.layout")
+    if path is None:
+        return ()
+    families = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and any(isinstance(target, ast.Name) and target.id in ("FONT", "MONO") for target in node.targets)
+        ):
+            families.append(node.value.value)
+    return tuple(families)
+
+
+def _font_version(family: str) -> str:
+    """The file fontconfig picks for ``family``, its version and size: what Pango will draw with."""
+    found = _first_line("fc-match", "--format=%{file}|%{fontversion}", family)
+    path = Path(found.partition("|")[0])
+    return f"{found}|{path.stat().st_size}" if path.is_file() else found
+
+
 @cache
 def tool_versions() -> dict[str, str]:
-    """Versions of the libraries that turn scenes into bytes."""
-    return {name: metadata.version(name) for name in ("manim", "av", "numpy", "manimpango", "pycairo")}
+    """Versions of every tool that turns scenes into pixels and bytes, read once per process.
+
+    Python packages by their metadata; Cairo and Pango by the libraries actually
+    loaded; TeX, dvisvgm (maths) and the fonts (fontconfig's choice for each
+    family the clips name) by asking them. A tool that is missing counts as
+    ``"missing"``, so installing it changes the key.
+    """
+    versions = {
+        name: metadata.version(name) for name in ("manim", "av", "numpy", "manimpango", "pycairo", "pillow")
+    }
+    try:
+        import cairo
+
+        versions["cairo"] = cairo.cairo_version_string()
+    except ImportError:
+        versions["cairo"] = "missing"
+    try:
+        import manimpango
+
+        versions["pango"] = manimpango.pango_version()
+    except ImportError:
+        versions["pango"] = "missing"
+    versions["latex"] = _first_line("latex", "--version")
+    versions["dvisvgm"] = _first_line("dvisvgm", "--version")
+    for family in _clip_fonts():
+        versions[f"font {family}"] = _font_version(family)
+    return versions
 
 
 def phase_key(phase: Phase, settings: dict) -> str:
-    """The cache key of one phase's clip under ``settings`` (e.g. ``{"quality": "medium"}``)."""
+    """The cache key of one phase's clip under ``settings`` (e.g. ``{"quality": "medium"}``).
+
+    Sources are found as this process would import them (modules already imported
+    count by the file they came from), so the render worker, calling this after
+    importing the scene, hashes exactly what it renders.
+    """
     sources = {}
     for name in (phase.module, *PIPELINE_MODULES):
         for module, path in module_closure(name).items():
-            if module != REGISTRY_MODULE:
+            if module not in UNKEYED_MODULES:
                 sources[module] = _sha256_file(path)
     payload = {
         "phase": repr(phase),
@@ -122,6 +227,16 @@ def phase_key(phase: Phase, settings: dict) -> str:
         "settings": settings,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def source_files(phase: Phase) -> dict[str, str]:
+    """``module -> file`` of every module the phase's key hashes (for messages about what was imported)."""
+    return {
+        module: str(path)
+        for name in (phase.module, *PIPELINE_MODULES)
+        for module, path in module_closure(name).items()
+        if module not in UNKEYED_MODULES
+    }
 
 
 def combined_key(keys: list[str], settings: dict) -> str:
@@ -139,42 +254,189 @@ class RenderCache:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root is not None else default_cache_dir()
+        self._owned: dict[Path, int] = {}  # staging folder -> fd of its held owner lock
 
+    # -- Errors that name the folder and how to move it -------------------------
+    @contextlib.contextmanager
+    def _os_errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except CacheError:
+            raise
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise CacheError(
+                f"render cache {self.root}: could not {doing}: {error.strerror or error}{where}. "
+                f"Make that folder writable and free some space (python -m scenes cache prune removes "
+                f"entries no current source needs), or point {ENVIRONMENT_VARIABLE} at another folder."
+            ) from error
+
+    def prepare(self) -> None:
+        """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
+        with self._os_errors("create the folder or clean it"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.discard_staging()
+
+    # -- Entries ------------------------------------------------------------------
     def entry(self, stem: str, key: str) -> Path:
         """Where the finished render of ``stem`` under ``key`` lives (it may not exist yet)."""
         return self.root / f"{stem}-{key[:20]}"
 
-    def lookup(self, stem: str, key: str) -> Path | None:
-        """The finished entry, or None: only complete entries ever exist under their final name."""
+    def problem(self, entry: Path) -> str | None:
+        """What is wrong with ``entry`` (None if nothing): its manifest, or a file's size or SHA-256."""
+        manifest_path = entry / MANIFEST
+        if not manifest_path.is_file():
+            return f"it has no {MANIFEST} (an incomplete or foreign folder)"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            files = manifest["files"]
+            expected = {name: (int(f["size"]), str(f["sha256"])) for name, f in files.items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            return f"its {MANIFEST} is unreadable or lists no files ({type(error).__name__}: {error})"
+        for name, (size, digest) in sorted(expected.items()):
+            path = entry / name
+            if not path.is_file():
+                return f"{name} is missing"
+            actual = path.stat().st_size
+            if actual != size:
+                return f"{name} has {actual} bytes, {size} were stored"
+            if _sha256_file(path) != digest:
+                return f"{name} has the stored size but different bytes (SHA-256 mismatch)"
+        return None
+
+    def move_aside(self, entry: Path) -> Path:
+        """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again."""
+        with self._os_errors(f"move the damaged entry {entry.name} aside"):
+            aside = Path(tempfile.mkdtemp(prefix=f"{ASIDE_PREFIX}{entry.name}-", dir=self.root))
+            os.replace(entry, aside / entry.name)
+        return aside
+
+    def lookup(self, stem: str, key: str, log: Callable[[str], None] = lambda message: None) -> Path | None:
+        """The finished, intact entry, or None.
+
+        An entry whose files do not match its ``complete.json`` (truncated, changed,
+        deleted) or that has none is a miss: it is moved aside and ``log`` says so.
+        """
         path = self.entry(stem, key)
-        return path if (path / "complete.json").is_file() else None
+        if not path.exists():
+            return None
+        with self._os_errors(f"read the entry {path.name}"):
+            problem = self.problem(path)
+        if problem is None:
+            return path
+        aside = self.move_aside(path)
+        log(f"cached {stem} is damaged: {problem}; moved it aside to {aside.name} and rendering it again")
+        return None
 
     def staging(self, stem: str) -> Path:
-        """A fresh private directory to render into before :meth:`commit`."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".tmp-{stem}-", dir=self.root))
+        """A fresh private directory to render into before :meth:`commit`.
 
-    def commit(self, staging: Path, stem: str, key: str, record: dict) -> Path:
-        """Mark ``staging`` complete and rename it into place atomically; return the entry."""
-        (staging / "complete.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        It holds a lock file that this process keeps locked, so a later build can tell
+        a staging folder left by a killed build (lock free) from one in use.
+        """
+        with self._os_errors("create a staging folder"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{stem}-", dir=self.root))
+            fd = lock_file(path / OWNER_LOCK)
+        if fd is not None:
+            self._owned[path] = fd
+        return path
+
+    def release(self, staging: Path) -> None:
+        """Drop the owner lock of ``staging`` (its lock file first, so no lock ever lands in an entry)."""
+        (staging / OWNER_LOCK).unlink(missing_ok=True)
+        fd = self._owned.pop(staging, None)
+        if fd is not None:
+            os.close(fd)
+
+    def discard(self, staging: Path) -> None:
+        """Remove a staging folder that will not be committed (a failed or rejected render)."""
+        self.release(staging)
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def commit(
+        self,
+        staging: Path,
+        stem: str,
+        key: str,
+        record: dict,
+        log: Callable[[str], None] = lambda message: None,
+    ) -> Path:
+        """Record the files of ``staging`` in ``complete.json`` and rename it into place; return the entry.
+
+        If the entry exists already and is intact (another build finished the same
+        key first), theirs is kept: same key, same bytes. If it exists but is damaged
+        or incomplete, it is moved aside and replaced. Any other failure is a
+        :class:`CacheError`.
+        """
         final = self.entry(stem, key)
-        try:
-            os.replace(staging, final)
-        except OSError:  # another build finished the same entry first: keep theirs
-            shutil.rmtree(staging, ignore_errors=True)
-        return final
+        with self._os_errors(f"finish the entry {final.name}"):
+            files = {
+                path.name: _file_record(path)
+                for path in sorted(staging.iterdir())
+                if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST
+            }
+            manifest = {**record, "key": key, "files": files}
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            self.release(staging)
+            for _ in range(3):
+                try:
+                    os.replace(staging, final)
+                    return final
+                except OSError as error:
+                    if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not final.is_dir():
+                        raise
+                problem = self.problem(final)
+                if problem is None:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    return final
+                aside = self.move_aside(final)
+                log(f"replacing {final.name}: {problem} (moved aside to {aside.name})")
+        raise CacheError(
+            f"could not put {final.name} in place in the render cache {self.root}: it kept reappearing."
+        )
+
+    # -- Housekeeping ---------------------------------------------------------------
+    def stale_leftovers(self, older_than: float = 3600.0) -> list[Path]:
+        """Staging folders of builds that are gone, and damaged entries moved aside.
+
+        A staging folder is stale when no process holds its owner lock (its build was
+        killed or crashed); one without a lock file counts only once older than
+        ``older_than`` seconds.
+        """
+        if not self.root.is_dir():
+            return []
+        now = time.time()
+        stale = []
+        for path in self.root.iterdir():
+            if path.name.startswith(ASIDE_PREFIX):
+                stale.append(path)
+            elif path.name.startswith(STAGING_PREFIX) and path not in self._owned:
+                lock = path / OWNER_LOCK
+                if lock.is_file():
+                    fd = lock_file(lock)
+                    if fd is not None:
+                        os.close(fd)
+                        stale.append(path)
+                else:
+                    with contextlib.suppress(OSError):
+                        if now - path.stat().st_mtime > older_than:
+                            stale.append(path)
+        return stale
 
     def discard_staging(self, older_than: float = 3600.0) -> int:
-        """Remove leftovers of interrupted renders older than ``older_than`` seconds.
-
-        Younger ones may belong to a build running right now. Returns how many went.
-        """
-        now = time.time()
-        leftovers = [
-            path
-            for path in (self.root.glob(".tmp-*") if self.root.is_dir() else [])
-            if now - path.stat().st_mtime > older_than
-        ]
+        """Remove what :meth:`stale_leftovers` finds; return how many went."""
+        leftovers = self.stale_leftovers(older_than)
         for path in leftovers:
             shutil.rmtree(path, ignore_errors=True)
         return len(leftovers)
+
+    def entries(self) -> list[Path]:
+        """Every finished (or damaged) entry folder: all but staging folders and what was moved aside."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            path
+            for path in self.root.iterdir()
+            if path.is_dir() and not path.name.startswith((STAGING_PREFIX, ASIDE_PREFIX))
+        )

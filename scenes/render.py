@@ -4,26 +4,36 @@
 of ``jobs`` processes; ``render_full`` joins the phase clips into the
 full-length video; ``publish`` copies clips, posters and captions into a folder
 under names made of number and slug (``03-attention-scores.mp4``), never counters.
+
+Workers import the project from the same folders as this process, whatever
+``PYTHONPATH`` or the working directory say, and report the key of what they
+imported; a render whose key is not the one asked for is thrown away and the
+phase is looked up and rendered again. Every failure a maintainer can cause
+raises one of :data:`REPORTED_ERRORS`, whose message says what to run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import RenderCache, combined_key, phase_key
+from .cache import TRACKED_PACKAGES, CacheError, RenderCache, combined_key, phase_key
 from .captions import captions_webvtt, chapters_webvtt, full_captions_webvtt
+from .lifetime import PARENT_VARIABLE
 from .registry import FULL_STEM, PHASES, Phase
-from .worker import QUALITIES
+from .worker import SOURCE_CHANGED, settings_for  # settings_for: the site reads it from here
 
 DEFAULT_QUALITY = "medium"
 SYSTEM_PACKAGES_HINT = (
@@ -33,8 +43,27 @@ SYSTEM_PACKAGES_HINT = (
 )
 
 
+#: ``--jobs`` and ``ATTENTION_RENDER_JOBS``: how many render processes at most.
+MAX_JOBS = 64
+JOBS_VARIABLE = "ATTENTION_RENDER_JOBS"
+#: How often a phase is rendered again when its sources change under the render.
+RENDER_ATTEMPTS = 3
+
+
 class RenderError(RuntimeError):
-    """A clip could not be rendered; the message names the phase and the cause."""
+    """A clip could not be rendered; the message names the phase, the cause and the command to reproduce it."""
+
+
+class PublishError(RuntimeError):
+    """A clip could not be copied into the site; the message names the folder."""
+
+
+class SettingError(ValueError):
+    """A setting (environment variable, option) has a value outside its range; the message gives the range."""
+
+
+#: What the command line and the site report as one clear error (never a traceback).
+REPORTED_ERRORS = (RenderError, CacheError, PublishError, SettingError)
 
 
 @dataclass(frozen=True)
@@ -61,14 +90,6 @@ class Clip:
         return json.loads((self.entry / "info.json").read_text())
 
 
-def settings_for(quality: str) -> dict:
-    """The render settings that enter the cache key."""
-    if quality not in QUALITIES:
-        raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}.")
-    _, width, height, fps = QUALITIES[quality]
-    return {"quality": quality, "width": width, "height": height, "fps": fps}
-
-
 def require_tools() -> None:
     """Fail early, with the fix, if LaTeX or dvisvgm (which manim's MathTex needs) is missing."""
     missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
@@ -78,39 +99,103 @@ def require_tools() -> None:
         )
 
 
+def parse_jobs(value, setting: str = JOBS_VARIABLE) -> int:
+    """A number of render processes, from a setting's text or number; :class:`SettingError` if out of range.
+
+    >>> parse_jobs("4")
+    4
+    >>> parse_jobs("0")
+    Traceback (most recent call last):
+    ...
+    scenes.render.SettingError: ATTENTION_RENDER_JOBS must be a whole number from 1 to 64 (render processes); got '0'. Leave it out for one process per core.
+    """
+    text = str(value).strip()
+    if not isinstance(value, bool) and text.isdigit() and 1 <= int(text) <= MAX_JOBS:
+        return int(text)
+    raise SettingError(
+        f"{setting} must be a whole number from 1 to {MAX_JOBS} (render processes); got {value!r}. "
+        "Leave it out for one process per core."
+    )
+
+
 def default_jobs() -> int:
-    """``$ATTENTION_RENDER_JOBS``, else one render process per core."""
-    value = os.environ.get("ATTENTION_RENDER_JOBS", "")
-    return max(1, int(value)) if value.strip() else (os.cpu_count() or 1)
+    """``$ATTENTION_RENDER_JOBS``, else one render process per core; :class:`SettingError` if invalid."""
+    value = os.environ.get(JOBS_VARIABLE, "")
+    return parse_jobs(value) if value.strip() else min(os.cpu_count() or 1, MAX_JOBS)
 
 
-def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: str) -> Clip:
+def reproduce_command(phase: Phase, quality: str) -> str:
+    """The command that renders ``phase`` alone, for error messages."""
+    return f"python -m scenes render {phase.number} --quality {quality}"
+
+
+def worker_environment() -> dict[str, str]:
+    """This process's environment for a worker, with the project found where this process found it.
+
+    The folders holding our packages come first on ``PYTHONPATH``, and relative
+    entries are made absolute, so a worker running in its staging folder imports
+    the very files this process hashed (not an installed or neighbouring copy).
+    """
+    roots = []
+    for package in TRACKED_PACKAGES:
+        root = str(Path(importlib.import_module(package).__file__).resolve().parents[1])
+        if root not in roots:
+            roots.append(root)
+    inherited = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    path = [*roots, *(p for p in inherited if p not in roots)]
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(path),
+        "PYTHONHASHSEED": "0",
+        PARENT_VARIABLE: str(os.getpid()),
+    }
+
+
+def _run_worker(command: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    """Run one worker to the end (a seam: tests replace it with a fake render)."""
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+class SourceChanged(Exception):
+    """The worker imported sources whose key is not the one it was asked to render."""
+
+
+def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: str, log) -> Clip:
     staging = cache.staging(phase.stem)
     started = time.perf_counter()
+    committed = False
     try:
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        result = subprocess.run(
-            [sys.executable, "-m", "scenes.worker", phase.slug, quality, str(staging)],
-            cwd=staging,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        command = [sys.executable, "-m", "scenes.worker", phase.slug, quality, str(staging), key]
+        result = _run_worker(command, staging, worker_environment())
+        source = _read_source(staging)
+        if result.returncode == SOURCE_CHANGED or (result.returncode == 0 and source.get("key") != key):
+            files = source.get("files", {})
+            raise SourceChanged(
+                f"phase {phase.number} ({phase.slug}): the render worker imported sources that differ from "
+                f"the ones this build hashed (a file changed during the build, or another copy of the project "
+                f"was imported: scenes from {Path(files.get('scenes', '?')).parent}); "
+                "that render is thrown away and the phase rendered again"
+            )
         if result.returncode != 0:
             tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
-            raise RenderError(f"phase {phase.number} ({phase.slug}) failed to render:\n{tail}")
+            raise RenderError(
+                f"phase {phase.number} ({phase.slug}) failed to render (exit status {result.returncode}):\n"
+                f"{tail}\nReproduce it on its own with: {reproduce_command(phase, quality)}"
+            )
         seconds = time.perf_counter() - started
-        record = {
-            "phase": phase.slug,
-            "key": key,
-            "render_seconds": round(seconds, 3),
-            **settings_for(quality),
-        }
-        entry = cache.commit(staging, phase.stem, key, record)
+        record = {"phase": phase.slug, "render_seconds": round(seconds, 3), **settings_for(quality)}
+        entry = cache.commit(staging, phase.stem, key, record, log=log)
+        committed = True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone after a commit; else the half-done render
+        if not committed:
+            cache.discard(staging)  # the half-done, failed or rejected render
     return Clip(phase.stem, key, entry, rendered=True, seconds=seconds, phase=phase)
+
+
+def _read_source(staging: Path) -> dict:
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads((staging / "source.json").read_text(encoding="utf-8"))
+    return {}
 
 
 def render_phases(
@@ -120,59 +205,90 @@ def render_phases(
     jobs: int | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> list[Clip]:
-    """Return a finished clip for each phase, rendering in parallel only those the cache lacks."""
+    """Return a finished clip for each phase, rendering in parallel only those the cache lacks.
+
+    A phase whose sources change while it renders is looked up and rendered again
+    under the key of its sources as they are now, up to :data:`RENDER_ATTEMPTS` times.
+    """
     phases = list(phases)
     cache = cache or RenderCache()
     settings = settings_for(quality)
-    cache.discard_staging()
-    keys = {phase.slug: phase_key(phase, settings) for phase in phases}
+    jobs = parse_jobs(jobs, "--jobs") if jobs is not None else default_jobs()
+    cache.prepare()
     found: dict[str, Clip] = {}
-    missing = []
-    for phase in phases:
-        entry = cache.lookup(phase.stem, keys[phase.slug])
-        if entry:
-            found[phase.slug] = Clip(
-                phase.stem, keys[phase.slug], entry, rendered=False, seconds=0.0, phase=phase
-            )
-        else:
-            missing.append(phase)
-    if missing:
-        require_tools()
-        jobs = max(1, min(jobs or default_jobs(), len(missing)))
-        log(
-            f"rendering {len(missing)} clip(s) at {quality} quality in {jobs} process(es): "
-            + ", ".join(p.stem for p in missing)
+    pending = phases
+    for _ in range(RENDER_ATTEMPTS):
+        keys = {phase.slug: phase_key(phase, settings) for phase in pending}
+        missing = []
+        for phase in pending:
+            entry = cache.lookup(phase.stem, keys[phase.slug], log=log)
+            if entry:
+                found[phase.slug] = Clip(
+                    phase.stem, keys[phase.slug], entry, rendered=False, seconds=0.0, phase=phase
+                )
+            else:
+                missing.append(phase)
+        if not missing:
+            break
+        pending = _render_missing(missing, keys, quality, cache, jobs, log, found)
+        if not pending:
+            break
+    else:
+        names = ", ".join(f"{p.number} ({p.slug})" for p in pending)
+        raise RenderError(
+            f"the sources of phase {names} kept changing while rendering ({RENDER_ATTEMPTS} attempts). "
+            f"Build again once the edits are saved; to render it alone: {reproduce_command(pending[0], quality)}"
         )
-        errors = []
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            # Longest clips first, so no process is left rendering a long one alone at the end.
-            longest_first = sorted(missing, key=lambda p: p.duration, reverse=True)
-            futures = {
-                p.slug: pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug])
-                for p in longest_first
-            }
-            for slug, future in futures.items():
-                try:
-                    found[slug] = future.result()
-                    log(f"rendered {found[slug].stem} in {found[slug].seconds:.1f} s")
-                except RenderError as error:
-                    errors.append(str(error))
-        if errors:
-            raise RenderError("\n\n".join(errors))
     return [found[phase.slug] for phase in phases]
 
 
-def render_full(clips: list[Clip], quality: str = DEFAULT_QUALITY, cache: RenderCache | None = None) -> Clip:
+def _render_missing(missing, keys, quality, cache, jobs, log, found) -> list[Phase]:
+    """Render ``missing`` in a pool into ``found``; return the phases whose sources changed meanwhile."""
+    require_tools()
+    jobs = max(1, min(jobs, len(missing)))
+    log(
+        f"rendering {len(missing)} clip(s) at {quality} quality in {jobs} process(es): "
+        + ", ".join(p.stem for p in missing)
+    )
+    errors, changed = [], []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        # Longest clips first, so no process is left rendering a long one alone at the end.
+        longest_first = sorted(missing, key=lambda p: p.duration, reverse=True)
+        futures = {
+            p.slug: (p, pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug], log))
+            for p in longest_first
+        }
+        for slug, (phase, future) in futures.items():
+            try:
+                found[slug] = future.result()
+                log(f"rendered {found[slug].stem} in {found[slug].seconds:.1f} s")
+            except SourceChanged as message:
+                log(str(message))
+                changed.append(phase)
+            except (RenderError, CacheError) as error:
+                errors.append(str(error))
+    if errors:
+        raise RenderError("\n\n".join(errors))
+    return changed
+
+
+def render_full(
+    clips: list[Clip],
+    quality: str = DEFAULT_QUALITY,
+    cache: RenderCache | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> Clip:
     """The full-length video: the phase clips joined in order (a stream copy, no re-render)."""
     from .video import concatenate, probe
 
     cache = cache or RenderCache()
     key = combined_key([clip.key for clip in clips], settings_for(quality))
-    entry = cache.lookup(FULL_STEM, key)
+    entry = cache.lookup(FULL_STEM, key, log=log)
     if entry:
         return Clip(FULL_STEM, key, entry, rendered=False, seconds=0.0)
     started = time.perf_counter()
     staging = cache.staging(FULL_STEM)
+    committed = False
     try:
         concatenate([clip.video for clip in clips], staging / "clip.mp4", title="Transformer Self-Attention")
         shutil.copyfile(clips[0].poster, staging / "poster.png")  # the title card
@@ -185,34 +301,74 @@ def render_full(clips: list[Clip], quality: str = DEFAULT_QUALITY, cache: Render
         }
         (staging / "info.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
         seconds = time.perf_counter() - started
-        entry = cache.commit(staging, FULL_STEM, key, {"parts": [clip.stem for clip in clips], **record})
+        entry = cache.commit(
+            staging, FULL_STEM, key, {"parts": [clip.stem for clip in clips], **record}, log=log
+        )
+        committed = True
+    except OSError as error:
+        raise CacheError(
+            f"could not join the full-length video in the render cache {cache.root}: {error}. "
+            "Free some space there or point ATTENTION_RENDER_CACHE at another folder."
+        ) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not committed:
+            cache.discard(staging)
     return Clip(FULL_STEM, key, entry, rendered=True, seconds=seconds)
+
+
+@contextlib.contextmanager
+def _temporary_beside(destination: Path):
+    """A uniquely named temporary file next to ``destination``, renamed onto it on success, removed on any failure.
+
+    Unique names let two builds publish into one folder at once; the rename is atomic,
+    so a reader sees the old file or the new one, never a mix, and no temporary file
+    outlives a failure (a full disk, an interrupt) to be deployed with the site.
+    """
+    fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+    os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _copy_if_changed(source: Path, destination: Path) -> None:
     """Copy atomically, and only when the bytes differ (keeps mtimes stable for servers and caches)."""
     if destination.is_file() and filecmp.cmp(source, destination, shallow=False):
         return
-    temporary = destination.with_name(f".{destination.name}.tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, destination)
+    with _temporary_beside(destination) as temporary:
+        shutil.copyfile(source, temporary)
 
 
 def _write_if_changed(text: str, destination: Path) -> None:
     if destination.is_file() and destination.read_text(encoding="utf-8") == text:
         return
-    temporary = destination.with_name(f".{destination.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, destination)
+    with _temporary_beside(destination) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
     """Copy each clip with its poster and captions into ``directory`` under its stable stem.
 
     Returns, per stem, the paths written: ``video``, ``poster``, ``captions`` (or ``chapters``).
+    Several processes may publish into one folder at once. An OS error (a full disk,
+    no permission) is a :class:`PublishError` naming the folder, and leaves no
+    temporary file behind.
     """
+    try:
+        return _publish(clips, full, directory)
+    except OSError as error:
+        raise PublishError(
+            f"could not publish the clips into {directory}: {error.strerror or error}"
+            f"{f' ({error.filename})' if error.filename else ''}. Free some space or fix the folder's "
+            "permissions, then build again."
+        ) from error
+
+
+def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
     for clip in clips:

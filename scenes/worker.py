@@ -1,10 +1,15 @@
-"""Render one phase in its own process: ``python -m scenes.worker SLUG QUALITY DIRECTORY``.
+"""Render one phase in its own process: ``python -m scenes.worker SLUG QUALITY DIRECTORY [KEY]``.
 
 A fresh interpreter per render keeps manim's global ``config`` from leaking
 between scenes and lets renders run in parallel. The worker writes into
 DIRECTORY (a private staging folder): ``clip.mp4`` (fast-start, reproducible
-bytes), ``poster.png`` (the last frame, as drawn) and ``info.json`` (duration,
-size). Frames go from the camera straight into the clip's encoder
+bytes), ``poster.png`` (the last frame, as drawn), ``info.json`` (duration,
+size) and ``source.json``: the cache key of the sources it actually imported,
+hashed just before and just after importing them, and their files. Given the
+KEY the build expects and a different one imported (a file edited during the
+build, or another copy of the project on the path), it renders nothing and
+exits with status 3, so no clip is ever stored under another source's key.
+The worker ends when the process that started it ends, even on ``kill -9``. Frames go from the camera straight into the clip's encoder
 (:class:`~scenes.clip_writer.ClipWriter`). manim's own partial-movie cache is off:
 the render cache above it makes it redundant, and hashing every animation for it
 costs more than it saves.
@@ -19,12 +24,30 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .lifetime import die_with_parent
+
 #: Our quality names and manim's, with the pixel size and frame rate they mean.
 QUALITIES = {
     "low": ("low_quality", 854, 480, 15),
     "medium": ("medium_quality", 1280, 720, 30),
     "high": ("high_quality", 1920, 1080, 60),
 }
+
+
+#: Exit status of a worker whose imported sources do not have the key the build expected.
+SOURCE_CHANGED = 3
+
+
+def settings_for(quality: str) -> dict:
+    """The render settings that enter the cache key.
+
+    >>> settings_for("low")
+    {'quality': 'low', 'width': 854, 'height': 480, 'fps': 15}
+    """
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}.")
+    _, width, height, fps = QUALITIES[quality]
+    return {"quality": quality, "width": width, "height": height, "fps": fps}
 
 
 #: x264's output depends on its thread count, and manim leaves the count to the machine's cores;
@@ -80,7 +103,8 @@ def render(slug: str, quality: str, directory: Path) -> dict:
     clip = directory / "clip.mp4"
     poster = directory / "poster.png"
     title = f"{phase.number}. {phase.title}: Transformer Self-Attention"
-    with tempfile.TemporaryDirectory(prefix="manim-media-") as media:
+    # manim's media (TeX files too) inside the staging folder: a killed render leaves nothing elsewhere
+    with tempfile.TemporaryDirectory(prefix=".manim-media-", dir=directory) as media:
         options = {
             "quality": manim_quality,
             "media_dir": str(Path(manim_cache) / slug) if manim_cache else media,
@@ -125,11 +149,52 @@ def _render_through_manim_files(scene_class, clip: Path, title: str) -> None:
     )
 
 
+def imported_source(slug: str, quality: str) -> dict:
+    """Import phase ``slug``'s scene and the render pipeline; return the key of what was imported.
+
+    The key is hashed before and after the imports; if they differ, a file changed
+    while it was being imported and no key describes what was loaded (``key`` is None).
+    """
+    import importlib
+
+    from .registry import get_phase
+
+    # Not a static import: the cache's code is no part of any clip's key (see UNKEYED_MODULES).
+    cache = importlib.import_module("scenes.cache")
+    phase = get_phase(slug)
+    settings = settings_for(quality)
+    before = cache.phase_key(phase, settings)
+    phase.load_scene()
+    for module in cache.PIPELINE_MODULES:
+        importlib.import_module(module)
+    importlib.import_module("scenes.clip_writer")
+    after = cache.phase_key(phase, settings)
+    return {
+        "key": after if after == before else None,
+        "before_import": before,
+        "after_import": after,
+        "files": cache.source_files(phase),
+    }
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[1] not in QUALITIES:
-        print(f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY", file=sys.stderr)
+    if len(argv) not in (3, 4) or argv[1] not in QUALITIES:
+        print(
+            f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY [KEY]", file=sys.stderr
+        )
         return 2
-    render(argv[0], argv[1], Path(argv[2]))
+    die_with_parent()
+    slug, quality, directory = argv[0], argv[1], Path(argv[2])
+    source = imported_source(slug, quality)
+    (directory / "source.json").write_text(json.dumps(source, indent=2, sort_keys=True) + "\n")
+    if len(argv) == 4 and source["key"] != argv[3]:
+        print(
+            f"the sources of {slug} imported by this worker do not have the key the build expected "
+            f"({argv[3][:12]}); imported {source['after_import'][:12]} from {source['files'].get('scenes')}",
+            file=sys.stderr,
+        )
+        return SOURCE_CHANGED
+    render(slug, quality, directory)
     return 0
 
 

@@ -9,10 +9,12 @@ import pytest
 
 from attention import (
     causal_mask,
+    merge_heads,
     multi_head_attention,
     scaled_dot_product_attention,
     scaling_demo,
     softmax,
+    split_heads,
 )
 
 
@@ -286,3 +288,80 @@ def test_scaling_demo_with_a_bad_d_k(bad):
 def test_scaling_demo_with_too_few_keys_or_queries(n_keys, n_queries):
     with pytest.raises(ValueError, match=all_of(f"n_keys={n_keys}", f"n_queries={n_queries}")):
         scaling_demo((4,), n_keys=n_keys, n_queries=n_queries)
+
+
+# split_heads and merge_heads
+
+
+@pytest.mark.parametrize("n_heads", [0, -1, 2.0, None])
+def test_split_heads_with_n_heads_zero_or_not_a_positive_integer(n_heads):
+    with pytest.raises(ValueError, match=all_of("n_heads must be a positive integer", f"got {n_heads!r}")):
+        split_heads(np.ones((5, 4)), n_heads)
+
+
+def test_split_heads_with_n_heads_that_does_not_divide_d():
+    with pytest.raises(ValueError, match=all_of("n_heads=3 does not divide d=4", "x is (5, 4)", "[1, 2, 4]")):
+        split_heads(np.ones((5, 4)), 3)
+
+
+@pytest.mark.parametrize("shape", [(4,), (), (0, 4), (5, 0)])
+def test_split_heads_of_a_vector_or_an_empty_axis(shape):
+    with pytest.raises(
+        ValueError, match=all_of("split_heads needs x of shape (..., n, d)", f"got shape {shape}")
+    ):
+        split_heads(np.ones(shape), 2)
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (4,), (0, 5, 2), (2, 5, 0)])
+def test_merge_heads_of_too_few_axes_or_an_empty_one(shape):
+    with pytest.raises(
+        ValueError, match=all_of("merge_heads needs heads of shape (..., h, n, d_h)", f"got shape {shape}")
+    ):
+        merge_heads(np.ones(shape))
+
+
+# softmax of nothing, and overflow named after what the caller passed
+
+
+@pytest.mark.parametrize(("value", "shape"), [([], "(0,)"), (np.ones((3, 0)), "(3, 0)")])
+def test_softmax_of_nothing(value, shape):
+    with pytest.raises(
+        ValueError, match=all_of("softmax needs at least one entry along axis -1", f"got shape {shape}")
+    ):
+        softmax(value)
+
+
+def test_softmax_of_a_scalar():
+    with pytest.raises(ValueError, match="softmax needs an array with at least one axis"):
+        softmax(3.0)
+
+
+def test_multi_head_projection_overflow_names_x_and_the_weight():
+    x, w_q, w_k, w_v, w_o = mha_inputs()
+    x = x * 1e300
+    w_q = np.full_like(w_q, 1e10)
+    with pytest.raises(
+        ValueError, match=all_of("x @ w_q overflowed float64", "in x: ", "in w_q: 1e+10")
+    ) as error:
+        multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=2)
+    assert "q @ k" not in str(error.value) and "q contains" not in str(error.value)
+
+
+def test_multi_head_score_overflow_names_x_w_q_and_w_k():
+    _, _, _, w_v, w_o = mha_inputs()
+    big = np.eye(4) * 1e160  # each projection is finite; their scores are not
+    with pytest.raises(
+        ValueError, match=all_of("(x @ w_q) @ (x @ w_k)^T overflowed float64", "|w_q| = 1e+160")
+    ):
+        multi_head_attention(np.eye(4), big, big, w_v, w_o, n_heads=2)
+
+
+def test_multi_head_output_never_inf(recwarn):
+    x, w_q, w_k, w_v, w_o = mha_inputs()
+    w_v = np.eye(4) * 1e300
+    w_o = np.full((4, 4), 1e300)
+    with pytest.raises(
+        ValueError, match=all_of("the heads' outputs @ w_o overflowed float64", "in w_o: 1e+300")
+    ):
+        multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=2)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
