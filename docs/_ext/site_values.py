@@ -11,6 +11,7 @@ work in prose, not inside ``$...$`` maths.)
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import attention
@@ -69,5 +70,8 @@ def substitutions() -> dict[str, str]:
         values[f"dpds_mean_scaled_{row.d_k}"] = format_magnitude(row.score_gradient_scaled)
         values[f"saturated_{row.d_k}"] = format_share(row.saturated_unscaled)
         values[f"saturated_scaled_{row.d_k}"] = format_share(row.saturated_scaled)
+    defaults = inspect.signature(attention.scaling_demo).parameters
+    values["scaling_n_queries"] = str(defaults["n_queries"].default)
+    values["scaling_n_keys"] = str(defaults["n_keys"].default)
     values["saturation_threshold"] = format_magnitude(attention.scaling.SATURATION_THRESHOLD)
     return values
