@@ -52,7 +52,7 @@ class ScalingRow:
     gradient_scaled: float
     median_gradient_unscaled: float  #: median over queries of the Frobenius norm of dp/dz
     median_gradient_scaled: float
-    saturated_unscaled: float  #: share of queries (in [0, 1]) whose norm of dp/dz is below SATURATION_THRESHOLD
+    saturated_unscaled: float  #: share of queries (in [0, 1]) with norm of dp/dz below SATURATION_THRESHOLD
     saturated_scaled: float
     score_gradient_unscaled: float  #: mean over queries of the Frobenius norm of dp/ds, s = q.k the raw score
     score_gradient_scaled: float  #: the same with the scaled model's extra factor 1/sqrt(d_k)
@@ -119,8 +119,9 @@ def scaling_demo(
         scores = sample_scores(int(d_k), n_queries, n_keys, seed)
         scaled = scores / math.sqrt(d_k)
         p_unscaled, p_scaled = softmax(scores), softmax(scaled)
-        norm_unscaled, norm_scaled = softmax_jacobian_norm(p_unscaled), softmax_jacobian_norm(p_scaled)  # dp/dz
-        score_norm_scaled = norm_scaled / math.sqrt(d_k)  # dp/ds = dp/dz * dz/ds, dz/ds = 1/sqrt(d_k)
+        # dp/dz, softmax's own Jacobian, and dp/ds = dp/dz * dz/ds with dz/ds = 1/sqrt(d_k) when scaled
+        norm_unscaled, norm_scaled = softmax_jacobian_norm(p_unscaled), softmax_jacobian_norm(p_scaled)
+        score_norm_scaled = norm_scaled / math.sqrt(d_k)
         rows.append(
             ScalingRow(
                 d_k=int(d_k),

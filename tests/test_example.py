@@ -15,9 +15,9 @@ import pytest
 from attention import (
     Example,
     example,
-    sample_scores,
     merge_heads,
     multi_head_attention,
+    sample_scores,
     scaled_dot_product_attention,
     scaling_demo,
     softmax,

@@ -54,7 +54,9 @@ def test_multi_head_attention_accepts_it_for_every_head():
     ex = example()
     pad = np.zeros((2, ex.d_model))
     x = np.stack([ex.x, np.concatenate([ex.x[:3], pad])])  # "The cat sat on mat" and "The cat sat"
-    out, weights = multi_head_attention(x, ex.w_q, ex.w_k, ex.w_v, ex.w_o, ex.n_heads, mask=padding_mask([5, 3], 5))
+    out, weights = multi_head_attention(
+        x, ex.w_q, ex.w_k, ex.w_v, ex.w_o, ex.n_heads, mask=padding_mask([5, 3], 5)
+    )
     alone, _ = multi_head_attention(ex.x[:3], ex.w_q, ex.w_k, ex.w_v, ex.w_o, ex.n_heads)
     np.testing.assert_allclose(out[0], ex.multi_head_output, rtol=1e-12)
     np.testing.assert_allclose(out[1, :3], alone, rtol=1e-12)

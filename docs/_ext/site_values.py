@@ -15,7 +15,6 @@ import inspect
 import math
 
 import attention
-
 from scenes.formats import format_magnitude, format_number, format_share
 
 
