@@ -9,19 +9,25 @@ Every number on the site and in the clips comes from here.
 
 from .core import causal_mask, scaled_dot_product_attention, softmax
 from .example import Example, example
+from .masks import padding_mask
 from .multihead import merge_heads, multi_head_attention, split_heads
+from .position import alibi_bias, rotary, sinusoidal_encoding
 from .scaling import ScalingRow, sample_scores, scaling_demo, softmax_jacobian_norm
 
 __all__ = [
     "Example",
     "ScalingRow",
+    "alibi_bias",
     "causal_mask",
     "example",
     "merge_heads",
     "multi_head_attention",
+    "padding_mask",
+    "rotary",
     "sample_scores",
     "scaled_dot_product_attention",
     "scaling_demo",
+    "sinusoidal_encoding",
     "softmax",
     "softmax_jacobian_norm",
     "split_heads",

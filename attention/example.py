@@ -74,7 +74,8 @@ class Example:
     Single head (the phases 2 to 6): ``x`` (n, d_model) projected by ``w_q``,
     ``w_k``, ``w_v`` into ``q``, ``k``, ``v`` (n, d_k); ``scores = q @ k.T``;
     ``scaled_scores = scores / sqrt(d_k)``; ``weights = softmax(scaled_scores)``
-    row by row; ``output = weights @ v``.
+    row by row, the attention matrix the pages call A (activations computed from
+    ``x``, not learned parameters); ``output = weights @ v``.
 
     Multi-head (phase 7): the same projections split into ``n_heads`` column
     blocks of width ``d_head``; ``head_weights`` is (n_heads, n, n),

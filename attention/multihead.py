@@ -11,7 +11,8 @@ from .core import _check_mask, attend
 def split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
     """Split the last axis into ``n_heads`` contiguous blocks: (..., n, d) -> (..., h, n, d/h).
 
-    Head ``h`` gets columns ``h*d/h`` to ``(h+1)*d/h``, the paper's and PyTorch's layout.
+    With ``h = n_heads``, head ``i`` gets columns ``i*d/h`` to ``(i+1)*d/h``, the
+    paper's and PyTorch's layout.
 
     >>> split_heads(np.arange(8.0).reshape(2, 4), 2)[1].tolist()
     [[2.0, 3.0], [6.0, 7.0]]
@@ -56,10 +57,11 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
     """Multi-head self-attention of ``x``, returning ``(output, weights)``.
 
     ``x`` is (..., n, d_model) and each of ``w_q, w_k, w_v, w_o`` is
-    (d_model, d_model), applied as ``x @ w``. Head ``h`` attends with the
-    contiguous column block ``h`` of width ``d_k = d_model // n_heads``; the heads'
+    (d_model, d_model), applied as ``x @ w``. Head ``i`` attends with the
+    contiguous column block ``i`` of width ``d_k = d_model // n_heads``; the heads'
     outputs are concatenated and projected by ``w_o``. ``output`` is
-    (..., n, d_model) and ``weights`` is (..., n_heads, n, n).
+    (..., n, d_model) and ``weights``, one attention matrix A per head, is
+    (..., n_heads, n, n).
 
     >>> x = np.eye(4)
     >>> out, w = multi_head_attention(x, np.eye(4), np.eye(4), np.eye(4), np.eye(4), n_heads=2)

@@ -1,11 +1,22 @@
 """Why divide by sqrt(d_k): the vanishing-gradient argument, in numbers.
 
-For q and k with d_k independent components of mean 0 and variance 1, the dot
-product q.k is a sum of d_k terms of variance 1, so Var(q.k) = d_k and its
-standard deviation is sqrt(d_k). Unscaled, large d_k pushes the scores far
-apart, softmax puts nearly all weight on one key, and its Jacobian
-diag(p) - p p^T (the gradient that training needs) shrinks towards zero.
-Dividing by sqrt(d_k) brings the standard deviation back to about 1.
+The paper's footnote assumes q and k have d_k independent components of mean 0
+and variance 1, a simplifying assumption about initialisation, not a claim
+about trained models. Then the dot product q.k is a sum of d_k terms of
+variance 1, so Var(q.k) = d_k and its standard deviation is sqrt(d_k). Unscaled,
+large d_k pushes the scores far apart and softmax puts nearly all weight on one
+key: it saturates. Dividing by sqrt(d_k) brings the standard deviation back to
+about 1.
+
+Two derivatives are measured, and they differ by a constant. Write s = q.k for
+the raw score and z for what softmax sees (z = s unscaled, z = s / sqrt(d_k)
+scaled), and p = softmax(z):
+
+- dp/dz = diag(p) - p p^T, softmax's own Jacobian. It depends on p alone and is
+  near 0 when p is nearly one-hot, so it is what "saturated" is measured on.
+- dp/ds = dp/dz * dz/ds: the same for the unscaled model, and dp/dz / sqrt(d_k)
+  for the scaled one. It is the derivative the gradient to W_Q and W_K flows
+  through.
 """
 
 from __future__ import annotations
@@ -23,19 +34,30 @@ SATURATION_THRESHOLD = 1e-3
 
 @dataclass(frozen=True)
 class ScalingRow:
-    """One d_k of :func:`scaling_demo`: unscaled against scaled scores."""
+    """One d_k of :func:`scaling_demo`: unscaled against scaled scores.
+
+    ``z`` is what softmax sees (``s`` unscaled, ``s / sqrt(d_k)`` scaled) and
+    ``s = q.k`` the raw score. ``gradient_*``, ``median_gradient_*`` and
+    ``saturated_*`` measure dp/dz; ``score_gradient_*`` and
+    ``median_score_gradient_*`` measure dp/ds, which for the scaled model is
+    dp/dz divided by sqrt(d_k).
+    """
 
     d_k: int
     std_unscaled: float  #: standard deviation of q.k, about sqrt(d_k)
     std_scaled: float  #: standard deviation of q.k / sqrt(d_k), about 1
     max_weight_unscaled: float  #: mean largest softmax weight per query
     max_weight_scaled: float
-    gradient_unscaled: float  #: mean Frobenius norm of the softmax Jacobian
+    gradient_unscaled: float  #: mean over queries of the Frobenius norm of dp/dz (softmax's own Jacobian)
     gradient_scaled: float
-    median_gradient_unscaled: float  #: median Frobenius norm of the softmax Jacobian over queries
+    median_gradient_unscaled: float  #: median over queries of the Frobenius norm of dp/dz
     median_gradient_scaled: float
-    saturated_unscaled: float  #: share of queries (in [0, 1]) whose Jacobian norm is below SATURATION_THRESHOLD
+    saturated_unscaled: float  #: share of queries (in [0, 1]) with norm of dp/dz below SATURATION_THRESHOLD
     saturated_scaled: float
+    score_gradient_unscaled: float  #: mean over queries of the Frobenius norm of dp/ds, s = q.k the raw score
+    score_gradient_scaled: float  #: the same with the scaled model's extra factor 1/sqrt(d_k)
+    median_score_gradient_unscaled: float  #: median over queries of the Frobenius norm of dp/ds
+    median_score_gradient_scaled: float
 
 
 def softmax_jacobian_norm(p: np.ndarray) -> np.ndarray:
@@ -81,7 +103,9 @@ def scaling_demo(
     [(4, 2, 1.0), (64, 8, 1.0), (1024, 32, 1.0)]
     >>> rows[-1].max_weight_unscaled > 0.9 > 0.5 > rows[-1].max_weight_scaled
     True
-    >>> rows[-1].gradient_unscaled < 0.1 < rows[-1].gradient_scaled
+    >>> rows[-1].saturated_unscaled > 0.5 > 0 == rows[-1].saturated_scaled
+    True
+    >>> rows[-1].median_score_gradient_unscaled < 1e-3 < rows[-1].median_score_gradient_scaled
     True
     """
     d_ks = tuple(d_ks)
@@ -95,7 +119,9 @@ def scaling_demo(
         scores = sample_scores(int(d_k), n_queries, n_keys, seed)
         scaled = scores / math.sqrt(d_k)
         p_unscaled, p_scaled = softmax(scores), softmax(scaled)
+        # dp/dz, softmax's own Jacobian, and dp/ds = dp/dz * dz/ds with dz/ds = 1/sqrt(d_k) when scaled
         norm_unscaled, norm_scaled = softmax_jacobian_norm(p_unscaled), softmax_jacobian_norm(p_scaled)
+        score_norm_scaled = norm_scaled / math.sqrt(d_k)
         rows.append(
             ScalingRow(
                 d_k=int(d_k),
@@ -109,6 +135,10 @@ def scaling_demo(
                 median_gradient_scaled=float(np.median(norm_scaled)),
                 saturated_unscaled=float(np.mean(norm_unscaled < SATURATION_THRESHOLD)),
                 saturated_scaled=float(np.mean(norm_scaled < SATURATION_THRESHOLD)),
+                score_gradient_unscaled=float(norm_unscaled.mean()),  # dz/ds = 1 unscaled
+                score_gradient_scaled=float(score_norm_scaled.mean()),
+                median_score_gradient_unscaled=float(np.median(norm_unscaled)),
+                median_score_gradient_scaled=float(np.median(score_norm_scaled)),
             )
         )
     return rows

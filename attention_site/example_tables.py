@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import attention
-from scenes.formats import format_number
+from scenes.formats import format_magnitude, format_number, format_share
 
 from .node_helpers import table
 
@@ -100,32 +100,39 @@ class ExampleMatrix(SphinxDirective):
 
 
 class ScalingTable(SphinxDirective):
-    """``scaling-table``: :func:`attention.scaling_demo` as a table, unscaled against scaled."""
+    """``scaling-table``: :func:`attention.scaling_demo` as a table, unscaled against scaled.
 
-    option_spec = {"caption": directives.unchanged}
+    ``:measure: spread`` (the default) shows the scores' standard deviation and the
+    largest weight; ``:measure: gradient`` the share of saturated queries and the
+    median norm of dp/ds, s = q.k the raw score.
+    """
+
+    option_spec = {
+        "caption": directives.unchanged,
+        "measure": lambda argument: directives.choice(argument, ("spread", "gradient")),
+    }
+    COLUMNS = {
+        "spread": (
+            ("std of q·k", "std_unscaled", format_number),
+            ("std of q·k/√d_k", "std_scaled", format_number),
+            ("largest weight, unscaled (mean)", "max_weight_unscaled", format_number),
+            ("largest weight, scaled (mean)", "max_weight_scaled", format_number),
+        ),
+        "gradient": (
+            ("saturated queries, unscaled", "saturated_unscaled", format_share),
+            ("saturated queries, scaled", "saturated_scaled", format_share),
+            ("median ‖∂p/∂s‖, unscaled", "median_score_gradient_unscaled", format_magnitude),
+            ("median ‖∂p/∂s‖, scaled", "median_score_gradient_scaled", format_magnitude),
+        ),
+    }
 
     def run(self) -> list[nodes.Node]:
-        rows = attention.scaling_demo()
-        headers = (
-            "d_k",
-            "std of q·k",
-            "std of q·k/√d_k",
-            "largest weight, unscaled",
-            "largest weight, scaled",
-            "softmax gradient, unscaled",
-            "softmax gradient, scaled",
-        )
-        body = []
-        for r in rows:
-            values = (
-                r.std_unscaled,
-                r.std_scaled,
-                r.max_weight_unscaled,
-                r.max_weight_scaled,
-                r.gradient_unscaled,
-                r.gradient_scaled,
-            )
-            body.append([nodes.Text(str(r.d_k)), *(nodes.Text(format_number(v)) for v in values)])
+        columns = self.COLUMNS[self.options.get("measure", "spread")]
+        headers = ("d_k", *(header for header, _, _ in columns))
+        body = [
+            [nodes.Text(str(r.d_k)), *(nodes.Text(fmt(getattr(r, field))) for _, field, fmt in columns)]
+            for r in attention.scaling_demo()
+        ]
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=self.caption())]
 
     caption = ExampleMatrix.caption

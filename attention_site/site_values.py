@@ -11,10 +11,11 @@ work in prose, not inside ``$...$`` maths.)
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import attention
-from scenes.formats import format_number
+from scenes.formats import format_magnitude, format_number, format_share
 
 
 def _vector(values) -> str:
@@ -34,6 +35,8 @@ def substitutions() -> dict[str, str]:
         "d_head": str(ex.d_head),
         "tokens": ", ".join(ex.tokens),
     }
+    unscaled_weights = attention.softmax(ex.scores)  # what the toy's weights would be without the scaling
+    values["std_scaled_toy"] = format_number(float(ex.scaled_scores.std()))
     for i, query in enumerate(names):
         values[f"x_{query}"] = _vector(ex.x[i])
         values[f"q_{query}"] = _vector(ex.q[i])
@@ -46,6 +49,8 @@ def substitutions() -> dict[str, str]:
             values[f"s_{query}_{key}"] = format_number(float(ex.scores[i, j]))
             values[f"ss_{query}_{key}"] = format_number(float(ex.scaled_scores[i, j]))
             values[f"w_{query}_{key}"] = format_number(float(ex.weights[i, j]))
+            values[f"wu_{query}_{key}"] = format_number(float(unscaled_weights[i, j]))
+            values[f"xx_{query}_{key}"] = format_number(float(ex.x[i] @ ex.x[j]))
             values[f"qk_{query}_{key}"] = " + ".join(
                 f"{format_number(float(a))}×{format_number(float(b))}"
                 for a, b in zip(ex.q[i], ex.k[j], strict=True)
@@ -56,4 +61,16 @@ def substitutions() -> dict[str, str]:
         values[f"maxw_scaled_{row.d_k}"] = format_number(row.max_weight_scaled)
         values[f"grad_{row.d_k}"] = format_number(row.gradient_unscaled)
         values[f"grad_scaled_{row.d_k}"] = format_number(row.gradient_scaled)
+        # dp/dz: softmax's own Jacobian; dp/ds: with respect to the raw score s = q.k
+        values[f"dpdz_median_scaled_{row.d_k}"] = format_magnitude(row.median_gradient_scaled)
+        values[f"dpds_median_{row.d_k}"] = format_magnitude(row.median_score_gradient_unscaled)
+        values[f"dpds_median_scaled_{row.d_k}"] = format_magnitude(row.median_score_gradient_scaled)
+        values[f"dpds_mean_{row.d_k}"] = format_magnitude(row.score_gradient_unscaled)
+        values[f"dpds_mean_scaled_{row.d_k}"] = format_magnitude(row.score_gradient_scaled)
+        values[f"saturated_{row.d_k}"] = format_share(row.saturated_unscaled)
+        values[f"saturated_scaled_{row.d_k}"] = format_share(row.saturated_scaled)
+    defaults = inspect.signature(attention.scaling_demo).parameters
+    values["scaling_n_queries"] = str(defaults["n_queries"].default)
+    values["scaling_n_keys"] = str(defaults["n_keys"].default)
+    values["saturation_threshold"] = format_magnitude(attention.scaling.SATURATION_THRESHOLD)
     return values

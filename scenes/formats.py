@@ -29,3 +29,35 @@ def format_time(seconds: float) -> str:
     """
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}:{secs:02d}"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_magnitude(value: float) -> str:
+    """A quantity that spans orders of magnitude: two decimals from 0.1 up, two significant digits below.
+
+    >>> format_magnitude(0.305), format_magnitude(0.0567), format_magnitude(0.0095), format_magnitude(1.34e-5)
+    ('0.30', '0.057', '0.0095', '1.3×10⁻⁵')
+    >>> format_magnitude(0)
+    '0.00'
+    """
+    value = float(value)
+    if value == 0 or abs(value) >= 0.1:
+        return format_number(value)
+    if abs(value) >= 0.001:
+        return f"{value:.2g}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
+def format_share(share: float) -> str:
+    """A share in [0, 1] as a whole percentage; a share that is not 0 never shows as "0%".
+
+    >>> format_share(0.625), format_share(0.0), format_share(0.0039), format_share(1.0)
+    ('62%', '0%', '<1%', '100%')
+    """
+    percent = 100 * float(share)
+    if 0 < percent < 0.5:
+        return "<1%"
+    return f"{format_number(percent, 0)}%"

@@ -17,6 +17,7 @@ from attention import (
     example,
     merge_heads,
     multi_head_attention,
+    sample_scores,
     scaled_dot_product_attention,
     scaling_demo,
     softmax,
@@ -197,7 +198,7 @@ def test_unscaled_max_weight_grows_with_d_k(scaling_rows):
         assert row.max_weight_scaled < 0.5, row
 
 
-def test_unscaled_gradient_shrinks_while_scaled_stays_put(scaling_rows):
+def test_softmax_jacobian_dp_dz_shrinks_unscaled_while_scaled_stays_put(scaling_rows):
     unscaled = [row.gradient_unscaled for row in scaling_rows]
     scaled = [row.gradient_scaled for row in scaling_rows]
     assert unscaled == sorted(unscaled, reverse=True) and len(set(unscaled)) == len(unscaled), unscaled
@@ -214,6 +215,48 @@ def test_scaling_demo_trend_over_finer_d_ks():
     assert maxima == sorted(maxima), maxima
     assert unscaled == sorted(unscaled, reverse=True), unscaled
     assert max(scaled) / min(scaled) < 1.15, scaled
+
+
+def test_unscaled_softmax_saturates_more_as_d_k_grows_and_scaled_never_does(scaling_rows):
+    saturated = [row.saturated_unscaled for row in scaling_rows]
+    assert saturated == sorted(saturated) and saturated[-1] > 0.5, saturated
+    assert all(0 <= share <= 1 for share in saturated)
+    assert [row.saturated_scaled for row in scaling_rows] == [0.0, 0.0, 0.0]
+
+
+def finite_difference_dp_ds_norms(scores: np.ndarray, scale: float, step: float = 1e-6) -> np.ndarray:
+    """Frobenius norm of dp/ds, p = softmax(s * scale), per row of ``scores``, by central differences."""
+    norms = []
+    for s in scores:
+        columns = []
+        for j in range(s.size):
+            bump = np.zeros_like(s)
+            bump[j] = step
+            columns.append((softmax((s + bump) * scale) - softmax((s - bump) * scale)) / (2 * step))
+        norms.append(np.linalg.norm(np.array(columns)))
+    return np.array(norms)
+
+
+@pytest.mark.parametrize("d_k", [4, 64])
+def test_score_gradient_is_the_derivative_with_respect_to_the_raw_score(d_k):
+    rows = scaling_demo((d_k,), n_queries=32)
+    scores = sample_scores(d_k, n_queries=32)
+    unscaled = finite_difference_dp_ds_norms(scores, 1.0)
+    scaled = finite_difference_dp_ds_norms(scores, 1 / math.sqrt(d_k))
+    (row,) = rows
+    assert row.median_score_gradient_unscaled == pytest.approx(np.median(unscaled), rel=1e-5)
+    assert row.median_score_gradient_scaled == pytest.approx(np.median(scaled), rel=1e-5)
+    assert row.score_gradient_scaled == pytest.approx(scaled.mean(), rel=1e-5)
+    # the scaled model's dp/ds carries the constant factor 1/sqrt(d_k) on top of softmax's own Jacobian
+    assert row.median_score_gradient_scaled == pytest.approx(row.median_gradient_scaled / math.sqrt(d_k))
+
+
+def test_at_d_k_1024_the_median_collapses_unscaled_though_the_mean_says_otherwise(scaling_rows):
+    row = scaling_rows[-1]
+    assert row.median_score_gradient_unscaled < 1e-3 < row.median_score_gradient_scaled
+    assert row.median_score_gradient_scaled > 100 * row.median_score_gradient_unscaled
+    # rare near-ties keep the unscaled mean high: the page says so, and why it reports the median
+    assert row.score_gradient_unscaled > row.score_gradient_scaled
 
 
 def test_scaling_demo_is_deterministic_for_a_seed():
