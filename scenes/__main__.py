@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         if args.command == "cache":
-            return (
-                verify(RenderCache(args.cache)) if args.action == "verify" else prune(RenderCache(args.cache))
-            )
+            cache = RenderCache(args.cache)
+            with cache.os_errors(f"{args.action} the entries"):
+                return verify(cache) if args.action == "verify" else prune(cache)
         return render(args)
     except REPORTED_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)

@@ -258,7 +258,8 @@ class RenderCache:
 
     # -- Errors that name the folder and how to move it -------------------------
     @contextlib.contextmanager
-    def _os_errors(self, doing: str) -> Iterator[None]:
+    def os_errors(self, doing: str) -> Iterator[None]:
+        """Turn an ``OSError`` into a :class:`CacheError` that names the folder, ``doing`` and the fix."""
         try:
             yield
         except CacheError:
@@ -273,7 +274,7 @@ class RenderCache:
 
     def prepare(self) -> None:
         """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
-        with self._os_errors("create the folder or clean it"):
+        with self.os_errors("create the folder or clean it"):
             self.root.mkdir(parents=True, exist_ok=True)
             self.discard_staging()
 
@@ -306,7 +307,7 @@ class RenderCache:
 
     def move_aside(self, entry: Path) -> Path:
         """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again."""
-        with self._os_errors(f"move the damaged entry {entry.name} aside"):
+        with self.os_errors(f"move the damaged entry {entry.name} aside"):
             aside = Path(tempfile.mkdtemp(prefix=f"{ASIDE_PREFIX}{entry.name}-", dir=self.root))
             os.replace(entry, aside / entry.name)
         return aside
@@ -320,7 +321,7 @@ class RenderCache:
         path = self.entry(stem, key)
         if not path.exists():
             return None
-        with self._os_errors(f"read the entry {path.name}"):
+        with self.os_errors(f"read the entry {path.name}"):
             problem = self.problem(path)
         if problem is None:
             return path
@@ -334,7 +335,7 @@ class RenderCache:
         It holds a lock file that this process keeps locked, so a later build can tell
         a staging folder left by a killed build (lock free) from one in use.
         """
-        with self._os_errors("create a staging folder"):
+        with self.os_errors("create a staging folder"):
             self.root.mkdir(parents=True, exist_ok=True)
             path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{stem}-", dir=self.root))
             fd = lock_file(path / OWNER_LOCK)
@@ -370,7 +371,7 @@ class RenderCache:
         :class:`CacheError`.
         """
         final = self.entry(stem, key)
-        with self._os_errors(f"finish the entry {final.name}"):
+        with self.os_errors(f"finish the entry {final.name}"):
             files = {
                 path.name: _file_record(path)
                 for path in sorted(staging.iterdir())
