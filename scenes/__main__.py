@@ -117,7 +117,7 @@ def verify(cache: RenderCache) -> int:
         damaged += 1
         aside = cache.move_aside(entry)
         print(
-            f"damaged  {entry.name}: {problem}; moved aside to {aside.name}, the next build renders it again"
+            f"damaged  {entry.name}: {problem}; moved aside to {aside.name if aside else '-'}, the next build renders it again"
         )
     print(f"{len(entries)} entries in {cache.root}: {len(entries) - damaged} intact, {damaged} damaged")
     return 1 if damaged else 0

@@ -305,11 +305,18 @@ class RenderCache:
                 return f"{name} has the stored size but different bytes (SHA-256 mismatch)"
         return None
 
-    def move_aside(self, entry: Path) -> Path:
-        """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again."""
+    def move_aside(self, entry: Path) -> Path | None:
+        """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again.
+
+        None if it was gone already (another build moved it first).
+        """
         with self.os_errors(f"move the damaged entry {entry.name} aside"):
             aside = Path(tempfile.mkdtemp(prefix=f"{ASIDE_PREFIX}{entry.name}-", dir=self.root))
-            os.replace(entry, aside / entry.name)
+            try:
+                os.replace(entry, aside / entry.name)
+            except FileNotFoundError:
+                aside.rmdir()
+                return None
         return aside
 
     def lookup(self, stem: str, key: str, log: Callable[[str], None] = lambda message: None) -> Path | None:
@@ -322,11 +329,15 @@ class RenderCache:
         if not path.exists():
             return None
         with self.os_errors(f"read the entry {path.name}"):
-            problem = self.problem(path)
+            try:
+                problem = self.problem(path)
+            except FileNotFoundError:  # moved aside by another build while this one read it
+                return None
         if problem is None:
             return path
         aside = self.move_aside(path)
-        log(f"cached {stem} is damaged: {problem}; moved it aside to {aside.name} and rendering it again")
+        where = f"moved it aside to {aside.name}" if aside else "another build moved it aside"
+        log(f"cached {stem} is damaged: {problem}; {where} and rendering it again")
         return None
 
     def staging(self, stem: str) -> Path:
@@ -392,7 +403,7 @@ class RenderCache:
                     shutil.rmtree(staging, ignore_errors=True)
                     return final
                 aside = self.move_aside(final)
-                log(f"replacing {final.name}: {problem} (moved aside to {aside.name})")
+                log(f"replacing {final.name}: {problem} (moved aside to {aside.name if aside else '-'})")
         raise CacheError(
             f"could not put {final.name} in place in the render cache {self.root}: it kept reappearing."
         )

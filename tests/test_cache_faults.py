@@ -522,3 +522,13 @@ def test_a_render_that_runs_out_of_disk_names_the_cache_setting(tmp_path, monkey
     monkeypatch.setattr(render, "require_tools", lambda: None)
     with pytest.raises(render.RenderError, match=r"(?s)No space left.*render cache .*ATTENTION_RENDER_CACHE"):
         render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1)
+
+
+def test_two_builds_finding_the_same_damaged_entry_both_carry_on(tmp_path, fake_worker):
+    cache = RenderCache(tmp_path)
+    clip = render_intro(cache, [])
+    truncate(clip.video)
+    first, second = RenderCache(tmp_path), RenderCache(tmp_path)
+    assert first.move_aside(clip.entry) is not None
+    assert second.move_aside(clip.entry) is None  # already gone: no error
+    assert second.lookup(INTRO.stem, clip.key) is None
