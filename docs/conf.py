@@ -52,9 +52,7 @@ imgmath_latex_preamble = r"\usepackage{amsmath}"
 
 # -- Options for the clips -------------------------------------------------------------
 phase_clips_quality = os.environ.get("ATTENTION_CLIP_QUALITY", "medium")
-phase_clips_jobs = os.environ.get(
-    "ATTENTION_RENDER_JOBS", ""
-)  # "": one process per core; checked by phase_clips
+phase_clips_jobs = os.environ.get("ATTENTION_RENDER_JOBS", "")  # "": one per core; phase_clips checks it
 phase_clips_cache = os.environ.get("ATTENTION_RENDER_CACHE", "")  # "": ~/.cache/attention-explained
 
 # -- Options for citing and hosting -------------------------------------------------

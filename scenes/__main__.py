@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         if args.command == "cache":
-            return (
-                verify(RenderCache(args.cache)) if args.action == "verify" else prune(RenderCache(args.cache))
-            )
+            cache = RenderCache(args.cache)
+            with cache.os_errors(f"{args.action} the entries"):
+                return verify(cache) if args.action == "verify" else prune(cache)
         return render(args)
     except REPORTED_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
@@ -117,7 +117,7 @@ def verify(cache: RenderCache) -> int:
         damaged += 1
         aside = cache.move_aside(entry)
         print(
-            f"damaged  {entry.name}: {problem}; moved aside to {aside.name}, the next build renders it again"
+            f"damaged  {entry.name}: {problem}; moved aside to {aside.name if aside else '-'}, the next build renders it again"
         )
     print(f"{len(entries)} entries in {cache.root}: {len(entries) - damaged} intact, {damaged} damaged")
     return 1 if damaged else 0

@@ -258,7 +258,8 @@ class RenderCache:
 
     # -- Errors that name the folder and how to move it -------------------------
     @contextlib.contextmanager
-    def _os_errors(self, doing: str) -> Iterator[None]:
+    def os_errors(self, doing: str) -> Iterator[None]:
+        """Turn an ``OSError`` into a :class:`CacheError` that names the folder, ``doing`` and the fix."""
         try:
             yield
         except CacheError:
@@ -273,7 +274,7 @@ class RenderCache:
 
     def prepare(self) -> None:
         """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
-        with self._os_errors("create the folder or clean it"):
+        with self.os_errors("create the folder or clean it"):
             self.root.mkdir(parents=True, exist_ok=True)
             self.discard_staging()
 
@@ -304,11 +305,18 @@ class RenderCache:
                 return f"{name} has the stored size but different bytes (SHA-256 mismatch)"
         return None
 
-    def move_aside(self, entry: Path) -> Path:
-        """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again."""
-        with self._os_errors(f"move the damaged entry {entry.name} aside"):
+    def move_aside(self, entry: Path) -> Path | None:
+        """Rename a damaged entry out of the way (``.damaged-*``); readers never see it again.
+
+        None if it was gone already (another build moved it first).
+        """
+        with self.os_errors(f"move the damaged entry {entry.name} aside"):
             aside = Path(tempfile.mkdtemp(prefix=f"{ASIDE_PREFIX}{entry.name}-", dir=self.root))
-            os.replace(entry, aside / entry.name)
+            try:
+                os.replace(entry, aside / entry.name)
+            except FileNotFoundError:
+                aside.rmdir()
+                return None
         return aside
 
     def lookup(self, stem: str, key: str, log: Callable[[str], None] = lambda message: None) -> Path | None:
@@ -320,12 +328,16 @@ class RenderCache:
         path = self.entry(stem, key)
         if not path.exists():
             return None
-        with self._os_errors(f"read the entry {path.name}"):
-            problem = self.problem(path)
+        with self.os_errors(f"read the entry {path.name}"):
+            try:
+                problem = self.problem(path)
+            except FileNotFoundError:  # moved aside by another build while this one read it
+                return None
         if problem is None:
             return path
         aside = self.move_aside(path)
-        log(f"cached {stem} is damaged: {problem}; moved it aside to {aside.name} and rendering it again")
+        where = f"moved it aside to {aside.name}" if aside else "another build moved it aside"
+        log(f"cached {stem} is damaged: {problem}; {where} and rendering it again")
         return None
 
     def staging(self, stem: str) -> Path:
@@ -334,7 +346,7 @@ class RenderCache:
         It holds a lock file that this process keeps locked, so a later build can tell
         a staging folder left by a killed build (lock free) from one in use.
         """
-        with self._os_errors("create a staging folder"):
+        with self.os_errors("create a staging folder"):
             self.root.mkdir(parents=True, exist_ok=True)
             path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{stem}-", dir=self.root))
             fd = lock_file(path / OWNER_LOCK)
@@ -370,7 +382,7 @@ class RenderCache:
         :class:`CacheError`.
         """
         final = self.entry(stem, key)
-        with self._os_errors(f"finish the entry {final.name}"):
+        with self.os_errors(f"finish the entry {final.name}"):
             files = {
                 path.name: _file_record(path)
                 for path in sorted(staging.iterdir())
@@ -391,7 +403,7 @@ class RenderCache:
                     shutil.rmtree(staging, ignore_errors=True)
                     return final
                 aside = self.move_aside(final)
-                log(f"replacing {final.name}: {problem} (moved aside to {aside.name})")
+                log(f"replacing {final.name}: {problem} (moved aside to {aside.name if aside else '-'})")
         raise CacheError(
             f"could not put {final.name} in place in the render cache {self.root}: it kept reappearing."
         )

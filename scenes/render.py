@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import TRACKED_PACKAGES, CacheError, RenderCache, combined_key, phase_key
+from .cache import ENVIRONMENT_VARIABLE, TRACKED_PACKAGES, CacheError, RenderCache, combined_key, phase_key
 from .captions import captions_webvtt, chapters_webvtt, full_captions_webvtt
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_STEM, PHASES, Phase
@@ -178,9 +178,15 @@ def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: s
             )
         if result.returncode != 0:
             tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
+            where = (
+                f"\nThe render writes into the render cache {cache.root} ({ENVIRONMENT_VARIABLE} moves it): "
+                "check its free space and permissions."
+                if "[Errno" in tail
+                else ""
+            )
             raise RenderError(
                 f"phase {phase.number} ({phase.slug}) failed to render (exit status {result.returncode}):\n"
-                f"{tail}\nReproduce it on its own with: {reproduce_command(phase, quality)}"
+                f"{tail}{where}\nReproduce it on its own with: {reproduce_command(phase, quality)}"
             )
         seconds = time.perf_counter() - started
         record = {"phase": phase.slug, "render_seconds": round(seconds, 3), **settings_for(quality)}

@@ -512,3 +512,23 @@ def test_sources_that_keep_changing_under_the_render_are_an_error_not_a_wrong_cl
         render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1, log=log.append)
     assert sum("imported sources that differ" in line for line in log) == render.RENDER_ATTEMPTS
     assert not list(tmp_path.iterdir()), "a render of other sources was kept"
+
+
+def test_a_render_that_runs_out_of_disk_names_the_cache_setting(tmp_path, monkeypatch):
+    def disk_full(command, cwd, env):
+        return subprocess.CompletedProcess(command, 1, "", "OSError: [Errno 28] No space left on device\n")
+
+    monkeypatch.setattr(render, "_run_worker", disk_full)
+    monkeypatch.setattr(render, "require_tools", lambda: None)
+    with pytest.raises(render.RenderError, match=r"(?s)No space left.*render cache .*ATTENTION_RENDER_CACHE"):
+        render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1)
+
+
+def test_two_builds_finding_the_same_damaged_entry_both_carry_on(tmp_path, fake_worker):
+    cache = RenderCache(tmp_path)
+    clip = render_intro(cache, [])
+    truncate(clip.video)
+    first, second = RenderCache(tmp_path), RenderCache(tmp_path)
+    assert first.move_aside(clip.entry) is not None
+    assert second.move_aside(clip.entry) is None  # already gone: no error
+    assert second.lookup(INTRO.stem, clip.key) is None
