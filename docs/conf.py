@@ -31,6 +31,7 @@ extensions = [
     "phase_clips",
     "example_tables",
     "a11y",
+    "explorer",
 ]
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 nitpicky = True
