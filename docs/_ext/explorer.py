@@ -31,6 +31,7 @@ an explorer. State lives in the URL fragment: ``#explore-t=1&row=sat``,
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -112,16 +113,16 @@ def temperature_data() -> dict:
 def histogram(values: np.ndarray, half_width: float) -> list[int]:
     """Counts in ``BINS`` equal bins over [-half_width, half_width]; values beyond fall in the end bins.
 
-    >>> histogram(np.array([-500.0, 0.1, 0.2, 500.0]), 4.0)[::13]
-    [1, 0, 0, 0]
-    >>> sum(histogram(np.array([-500.0, 0.1, 0.2, 500.0]), 4.0))
-    4
+    >>> counts = histogram(np.array([-500.0, 0.05, 0.1, 500.0]), 4.0)
+    >>> counts[0], counts[BINS // 2], counts[-1], sum(counts)
+    (1, 2, 1, 4)
     """
     clipped = np.clip(values, -half_width, half_width)
     counts, _ = np.histogram(clipped, bins=BINS, range=(-half_width, half_width))
     return counts.tolist()
 
 
+@functools.cache
 def width_data() -> dict:
     """Histograms and statistics of random raw and scaled scores for each d_k in ``D_KS``.
 
@@ -212,13 +213,13 @@ def temperature_html(row_token: str, serial: int) -> str:
         marked = j_max if row_max_is_clear(weights[i]) else None
         cells = "".join(
             f'<td class="explorer-cell{" is-row-max" if j == marked else ""}" '
-            f'{_attributes(data_row=i, data_col=j, data_value=repr(float(w)))}>{number(w)}</td>'
+            f"{_attributes(data_row=i, data_col=j, data_value=repr(float(w)))}>{number(w)}</td>"
             for j, w in enumerate(weights[i])
         )
         total = float(weights[i].sum())
         largest = float(weights[i, j_max])
         body.append(
-            '<tr>'
+            "<tr>"
             f'<th scope="row" class="explorer-query">{html.escape(token)}</th>{cells}'
             f'<td class="explorer-sum" data-value="{total!r}">{number(total)}</td>'
             f'<td class="explorer-largest" data-value="{largest!r}" data-key="{j_max}">'
@@ -236,7 +237,7 @@ data-t="{t!r}" data-query="{html.escape(row_token)}" role="region" aria-labelled
 <p class="explorer-title" id="{uid}-title">Explore the divisor T: the example's weights softmax(QKᵀ / T)</p>
 <script type="application/json" class="explorer-data">{data_json(data)}</script>
 <div class="explorer-controls" hidden>
-<label for="{uid}-slider">Divisor T</label>
+<label for="{uid}-slider">Divisor</label>
 <span class="explorer-t-value" aria-hidden="true">T = {sqrt_label} (√d_k)</span>
 <input type="range" id="{uid}-slider" min="{_slider_value(T_MIN)}" max="{_slider_value(T_MAX)}" step="1" \
 value="{_slider_value(t)}" aria-valuetext="T = {sqrt_label} (sqrt(d_k))" aria-describedby="{uid}-ends">
@@ -287,7 +288,9 @@ aria-describedby="{uid}-{kind}-text">{_bars(entry[kind])}</svg>
 def _histogram_text(kind: str, entry: dict) -> str:
     low, high = entry[f"{kind}_min"], entry[f"{kind}_max"]
     std = entry["std_unscaled" if kind == "raw" else "std_scaled"]
-    return f"From {format_number(low, 1)} to {format_number(high, 1)}, standard deviation {format_number(std)}."
+    return (
+        f"From {format_number(low, 1)} to {format_number(high, 1)}, standard deviation {format_number(std)}."
+    )
 
 
 def width_html(d_k: int, serial: int) -> str:
@@ -298,7 +301,7 @@ def width_html(d_k: int, serial: int) -> str:
     rows = "".join(
         f'<tr><th scope="row">{label}</th>'
         + "".join(
-            f'<td {_attributes(data_stat=f"{stem}_{side}", data_value=repr(entry[f"{stem}_{side}"]), data_digits=digits)}>'
+            f"<td {_attributes(data_stat=f'{stem}_{side}', data_value=repr(entry[f'{stem}_{side}']), data_digits=digits)}>"
             f"{format_number(entry[f'{stem}_{side}'], digits)}</td>"
             for side in ("unscaled", "scaled")
         )
@@ -311,14 +314,14 @@ role="region" aria-labelledby="{uid}-title">
 <p class="explorer-title" id="{uid}-title">Explore the width d_k: {sample}</p>
 <script type="application/json" class="explorer-data">{data_json(data)}</script>
 <div class="explorer-controls" hidden>
-<label for="{uid}-slider">Width d_k</label>
+<label for="{uid}-slider">Width</label>
 <span class="explorer-dk-value" aria-hidden="true">d_k = {d_k}</span>
 <input type="range" id="{uid}-slider" min="0" max="{len(D_KS) - 1}" step="1" value="{D_KS.index(d_k)}" \
 aria-valuetext="d_k = {d_k}">
 <div class="explorer-ticks" aria-hidden="true"><span>1</span><span>32</span><span>1024</span></div>
 </div>
 <div class="explorer-panels">
-{_histogram_figure("raw", f"Raw scores q·k at <span class='explorer-dk-caption'>d_k = {d_k}</span>", entry, RAW_RANGE, uid)}
+{_histogram_figure("raw", f"Raw scores q·k at <span class='explorer-dk-caption'>d_k = {d_k}</span> (beyond ±100: in the end bars)", entry, RAW_RANGE, uid)}
 {_histogram_figure("scaled", "Scaled scores q·k / √d_k", entry, SCALED_RANGE, uid)}
 </div>
 <table class="explorer-stats">
@@ -375,7 +378,9 @@ class WidthExplorer(SphinxDirective):
 
 
 # -- Build hooks ---------------------------------------------------------------------------
-def add_files_to_explorer_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def add_files_to_explorer_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Only pages that hold an explorer load its script and style (Sphinx adds them to this page alone)."""
     if doctree is None or next(iter(doctree.findall(explorer_node)), None) is None:
         return

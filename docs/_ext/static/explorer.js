@@ -253,11 +253,11 @@
     return () => restore() && root;
   });
 
-  function restoreAll(scroll) {
-    const asked = restorers.map((restore) => restore()).find(Boolean);
-    if (scroll && asked) asked.scrollIntoView({ block: "start" });
-  }
-
-  restoreAll(true);
-  window.addEventListener("hashchange", () => restoreAll(true));
+  const restoreAll = () => restorers.map((restore) => restore()).find(Boolean);
+  const show = (root) => root && root.scrollIntoView({ block: "start" });
+  const linked = restoreAll();
+  // Scroll once the page's images have their sizes, so the explorer stays where it was scrolled to.
+  if (document.readyState === "complete") show(linked);
+  else window.addEventListener("load", () => show(linked), { once: true });
+  window.addEventListener("hashchange", () => show(restoreAll()));
 })();
