@@ -311,7 +311,7 @@ def width_html(d_k: int, serial: int) -> str:
     sample = f"{data['queries']} random queries, each scoring {data['keys']} random keys"
     return f"""<div class="explorer explorer-width" id="{uid}" data-explorer="width" data-d-k="{d_k}" \
 role="region" aria-labelledby="{uid}-title">
-<p class="explorer-title" id="{uid}-title">Explore the width d_k: {sample}</p>
+<p class="explorer-title" id="{uid}-title">Explore the width d_k: {sample}, components drawn from N(0, 1)</p>
 <script type="application/json" class="explorer-data">{data_json(data)}</script>
 <div class="explorer-controls" hidden>
 <label for="{uid}-slider">Width</label>
