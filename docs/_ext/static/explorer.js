@@ -254,7 +254,7 @@
   });
 
   const restoreAll = () => restorers.map((restore) => restore()).find(Boolean);
-  const show = (root) => root && root.scrollIntoView({ block: "start" });
+  const show = (root) => root && root.scrollIntoView({ block: "start", behavior: "instant" });
   const linked = restoreAll();
   // Scroll once the page's images have their sizes, so the explorer stays where it was scrolled to.
   if (document.readyState === "complete") show(linked);
