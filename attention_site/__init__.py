@@ -5,6 +5,8 @@
 - :mod:`~attention_site.clip_citation`: the "Cite this clip" blocks, ``clips.json`` and
   OpenGraph tags;
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
+- :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
+- :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
 - :mod:`~attention_site.a11y`: accessibility repairs to the theme's HTML;
 - :mod:`~attention_site.brand` and :mod:`~attention_site.site_values`: brand colours and the
   prose's substitutions, read by ``conf.py``;
@@ -74,6 +76,9 @@ def setup(app: Sphinx) -> dict:
     # -- Tables of the worked example --
     app.add_directive("example-matrix", example_tables.ExampleMatrix)
     app.add_directive("scaling-table", example_tables.ScalingTable)
+
+    # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
+    app.setup_extension("attention_site.explorer")
 
     # -- A build leaves nothing running and nothing in the system's temporary folder --
     app.setup_extension("attention_site.build_hygiene")

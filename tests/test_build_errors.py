@@ -96,8 +96,7 @@ def one_page(tmp_path) -> Path:
     source = tmp_path / "src"
     source.mkdir()
     (source / "conf.py").write_text(
-        "extensions = ['attention_site']\n"
-        "html_baseurl = 'https://example.org/'\n"
+        "extensions = ['attention_site']\nhtml_baseurl = 'https://example.org/'\n"
     )
     (source / "index.rst").write_text("Clips\n=====\n\n.. phase-clip:: 1\n")
     return source
@@ -126,8 +125,7 @@ def test_imgmath_leaves_no_temporary_folder(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
     (source / "conf.py").write_text(
-        "extensions = ['sphinx.ext.imgmath', 'attention_site.build_hygiene']\n"
-        "imgmath_image_format = 'svg'\n"
+        "extensions = ['sphinx.ext.imgmath', 'attention_site.build_hygiene']\nimgmath_image_format = 'svg'\n"
     )
     (source / "index.rst").write_text("Maths\n=====\n\n:math:`a^2` and :math:`\\sqrt{d_k}`\n")
     temporary = tmp_path / "tmp"

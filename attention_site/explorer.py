@@ -1,0 +1,402 @@
+"""Sphinx extension: in-page explorers for the temperature T and the width d_k, on the clips' numbers.
+
+Directives (MyST fenced blocks or reStructuredText):
+
+``temperature-explorer``
+    A slider for the divisor T in softmax(Q Kᵀ / T), from 0.25 to 16 on a log
+    scale, starting at √d_k. It shows the example's 5×5 weights as a heatmap
+    (viridis from 0 to the largest weight, each row's largest outlined, as in
+    the clips), each row's sum and largest weight, and the output row
+    (weights @ V) of one query, picked by its row button. ``:row: TOKEN``
+    picks the query shown first (default ``sat``).
+``width-explorer``
+    A slider for d_k (1 to 1024, powers of two) showing, for random
+    unit-variance q and k, histograms of the raw and the scaled scores and
+    their statistics: standard deviation, mean largest weight, share of
+    saturated queries and median softmax-Jacobian norm, unscaled against
+    scaled. ``:d-k: N`` picks the width shown first (default 64).
+
+The build writes what the browser needs as JSON inside each explorer: the
+example's raw scores, V, tokens and d_k (``temperature_data``), and the
+histogram bins and statistics that ``attention`` computes, numpy and seeded
+(``width_data``). The browser computes only softmax(scores / T) and its product
+with V; everything else is drawn from the shipped numbers.
+
+Without JavaScript each explorer is a static figure of its first state (the
+weights at T = √d_k, the statistics at the first d_k) with its controls
+hidden. ``explorer.js`` and ``explorer.css`` are added only to pages that hold
+an explorer. State lives in the URL fragment: ``#explore-t=1&row=sat``,
+``#explore-dk=1024``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import attention
+from scenes import palette
+from scenes.formats import format_number
+
+from .node_helpers import html_only
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+JS_FILE, CSS_FILE = "explorer.js", "explorer.css"
+
+# -- Temperature ----------------------------------------------------------------
+T_MIN, T_MAX = 0.25, 16.0  #: the slider's ends
+STEPS_PER_DOUBLING = 24  #: slider stops per doubling of T: each arrow key multiplies T by 2^(1/24)
+DIGITS = 2  #: decimals shown, as in the clips and the page's tables
+DEFAULT_ROW = "sat"
+
+# -- Width ------------------------------------------------------------------------
+D_KS = tuple(2**i for i in range(11))  #: 1, 2, 4, ..., 1024
+DEFAULT_D_K = 64
+BINS = 40  #: histogram bins per panel
+RAW_RANGE = 100.0  #: raw scores are binned on [-100, 100] (beyond: counted in the end bins)
+SCALED_RANGE = 4.0  #: scaled scores on [-4, 4]
+STATS = (
+    "std_unscaled",
+    "std_scaled",
+    "max_weight_unscaled",
+    "max_weight_scaled",
+    "saturated_unscaled",
+    "saturated_scaled",
+    "median_gradient_unscaled",
+    "median_gradient_scaled",
+)
+#: The statistics table: a row label, the statistic's stem, and its decimals.
+STAT_ROWS = (
+    ("standard deviation of the scores", "std", 2),
+    ("mean largest weight", "max_weight", 2),
+    ("share of saturated queries", "saturated", 2),
+    ("median size of the softmax Jacobian", "median_gradient", 3),
+)
+
+
+# -- Data the build writes ---------------------------------------------------------
+def temperature_data() -> dict:
+    """What the temperature explorer needs from the worked example, at full precision.
+
+    >>> data = temperature_data()
+    >>> data["tokens"], data["d_k"], len(data["scores"]), len(data["v"][0])
+    (['The', 'cat', 'sat', 'on', 'mat'], 4, 5, 4)
+    """
+    ex = attention.example()
+    return {
+        "tokens": list(ex.tokens),
+        "features": list(ex.features),
+        "d_k": ex.d_k,
+        "scores": ex.scores.tolist(),  # (n, n), raw: q @ k.T
+        "v": ex.v.tolist(),  # (n, d_v)
+        "digits": DIGITS,
+        "tMin": T_MIN,
+        "tMax": T_MAX,
+        "steps": STEPS_PER_DOUBLING,
+        "viridis": list(palette.VIRIDIS),
+        "ink": [palette.INK_ON_BRIGHT, palette.TEXT],
+    }
+
+
+def histogram(values: np.ndarray, half_width: float) -> list[int]:
+    """Counts in ``BINS`` equal bins over [-half_width, half_width]; values beyond fall in the end bins.
+
+    >>> counts = histogram(np.array([-500.0, 0.05, 0.1, 500.0]), 4.0)
+    >>> counts[0], counts[BINS // 2], counts[-1], sum(counts)
+    (1, 2, 1, 4)
+    """
+    clipped = np.clip(values, -half_width, half_width)
+    counts, _ = np.histogram(clipped, bins=BINS, range=(-half_width, half_width))
+    return counts.tolist()
+
+
+@functools.cache
+def width_data() -> dict:
+    """Histograms and statistics of random raw and scaled scores for each d_k in ``D_KS``.
+
+    The scores are :func:`attention.sample_scores` with its defaults (seeded per
+    d_k) and the statistics are :func:`attention.scaling_demo`'s for the same
+    defaults, so the explorer and the page's table agree.
+
+    >>> data = width_data()
+    >>> [w["d_k"] for w in data["widths"]][:4], sum(data["widths"][0]["raw"]) == data["samples"]
+    ([1, 2, 4, 8], True)
+    """
+    rows = {row.d_k: row for row in attention.scaling_demo(d_ks=D_KS)}
+    widths = []
+    for d_k in D_KS:
+        scores = attention.sample_scores(d_k)  # (n_queries, n_keys)
+        scaled = scores / math.sqrt(d_k)
+        entry = {"d_k": d_k, "raw": histogram(scores, RAW_RANGE), "scaled": histogram(scaled, SCALED_RANGE)}
+        entry.update({name: getattr(rows[d_k], name) for name in STATS})
+        entry.update(
+            {
+                "raw_min": float(scores.min()),
+                "raw_max": float(scores.max()),
+                "scaled_min": float(scaled.min()),
+                "scaled_max": float(scaled.max()),
+            }
+        )
+        widths.append(entry)
+    n_queries, n_keys = attention.sample_scores(1).shape
+    return {
+        "widths": widths,
+        "samples": n_queries * n_keys,
+        "queries": n_queries,
+        "keys": n_keys,
+        "bins": BINS,
+        "rawRange": RAW_RANGE,
+        "scaledRange": SCALED_RANGE,
+        "threshold": attention.scaling.SATURATION_THRESHOLD,
+    }
+
+
+def data_json(data: dict) -> str:
+    """Compact JSON, safe inside a ``<script>`` element (no ``</`` can close it early)."""
+    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+
+
+# -- Nodes -------------------------------------------------------------------------
+class explorer_node(nodes.General, nodes.Element):
+    """An explorer: ``kind`` is ``temperature`` or ``width``; ``start`` its first row or d_k."""
+
+
+def visit_explorer_html(translator, node: explorer_node) -> None:
+    render = temperature_html if node["kind"] == "temperature" else width_html
+    translator.body.append(render(node["start"], node["serial"]))
+    raise nodes.SkipNode
+
+
+def _attributes(**values) -> str:
+    return " ".join(f'{name.replace("_", "-")}="{html.escape(str(v))}"' for name, v in values.items())
+
+
+def row_max_is_clear(row: np.ndarray) -> bool:
+    """Whether one weight is the row's largest beyond display rounding (the clips outline only those).
+
+    >>> row_max_is_clear(np.array([0.5, 0.3, 0.2])), row_max_is_clear(np.array([0.401, 0.399, 0.2]))
+    (True, False)
+    """
+    return int(np.sum(np.isclose(row, row.max(), atol=5e-3))) == 1
+
+
+def _slider_value(t: float) -> int:
+    return round(math.log2(t) * STEPS_PER_DOUBLING)
+
+
+def temperature_html(row_token: str, serial: int) -> str:
+    """The temperature explorer at T = √d_k: a static figure that ``explorer.js`` brings to life."""
+    data = temperature_data()
+    ex = attention.example()
+    t = math.sqrt(ex.d_k)
+    weights = attention.softmax(ex.scores / t)  # (n, n), each row sums to 1
+    output = weights[ex.tokens.index(row_token)] @ ex.v  # (d_v,)
+    uid = f"explore-t-{serial}"
+    number = lambda v: format_number(float(v), DIGITS)  # noqa: E731
+
+    head = "".join(f'<th scope="col">{html.escape(token)}</th>' for token in ex.tokens)
+    body = []
+    for i, token in enumerate(ex.tokens):
+        j_max = int(weights[i].argmax())
+        marked = j_max if row_max_is_clear(weights[i]) else None
+        cells = "".join(
+            f'<td class="explorer-cell{" is-row-max" if j == marked else ""}" '
+            f"{_attributes(data_row=i, data_col=j, data_value=repr(float(w)))}>{number(w)}</td>"
+            for j, w in enumerate(weights[i])
+        )
+        total = float(weights[i].sum())
+        largest = float(weights[i, j_max])
+        body.append(
+            "<tr>"
+            f'<th scope="row" class="explorer-query">{html.escape(token)}</th>{cells}'
+            f'<td class="explorer-sum" data-value="{total!r}">{number(total)}</td>'
+            f'<td class="explorer-largest" data-value="{largest!r}" data-key="{j_max}">'
+            f'{number(largest)} <span class="explorer-key">{html.escape(ex.tokens[j_max])}</span></td></tr>'
+        )
+    features = "".join(f'<th scope="col">{html.escape(f)}</th>' for f in ex.features)
+    outputs = "".join(
+        f'<td class="explorer-out" {_attributes(data_feature=c, data_value=repr(float(o)))}>{number(o)}</td>'
+        for c, o in enumerate(output)
+    )
+    sqrt_label = format_number(t, DIGITS)
+    mark = (_slider_value(t) - _slider_value(T_MIN)) / (_slider_value(T_MAX) - _slider_value(T_MIN))
+    return f"""<div class="explorer explorer-temperature" id="{uid}" data-explorer="temperature" \
+data-t="{t!r}" data-query="{html.escape(row_token)}" role="region" aria-labelledby="{uid}-title">
+<p class="explorer-title" id="{uid}-title">Explore the divisor T: the example's weights softmax(QKᵀ / T)</p>
+<script type="application/json" class="explorer-data">{data_json(data)}</script>
+<div class="explorer-controls" hidden>
+<label for="{uid}-slider">Divisor</label>
+<span class="explorer-t-value" aria-hidden="true">T = {sqrt_label} (√d_k)</span>
+<input type="range" id="{uid}-slider" min="{_slider_value(T_MIN)}" max="{_slider_value(T_MAX)}" step="1" \
+value="{_slider_value(t)}" aria-valuetext="T = {sqrt_label} (sqrt(d_k))" aria-describedby="{uid}-ends">
+<div class="explorer-ticks" id="{uid}-ends"><span>0.25</span>\
+<span class="explorer-mark" style="left:{100 * mark:.3f}%">√d_k = {sqrt_label}</span><span>16</span></div>
+<button type="button" class="explorer-reset">Back to T = √d_k</button>
+</div>
+<div class="explorer-panels">
+<table class="explorer-weights">
+<caption>Weights at <span class="explorer-t-caption">T = {sqrt_label}</span>: row = query, \
+column = key; each row's largest weight outlined<span class="explorer-js-only" hidden>; \
+pick a query with its button</span></caption>
+<thead><tr><th scope="col">query</th>{head}<th scope="col">sum</th><th scope="col">largest</th></tr></thead>
+<tbody>{"".join(body)}</tbody>
+</table>
+<div class="explorer-legend explorer-js-only" hidden aria-hidden="true"><span>0</span>\
+<span class="explorer-ramp"></span><span class="explorer-legend-max">{number(weights.max())}</span></div>
+<table class="explorer-output">
+<caption>Output of <q class="explorer-query-name">{html.escape(row_token)}</q>: its weights times V</caption>
+<thead><tr>{features}</tr></thead>
+<tbody><tr>{outputs}</tr></tbody>
+</table>
+</div>
+<p class="explorer-status" role="status"></p>
+</div>"""
+
+
+def _bars(counts: list[int]) -> str:
+    """SVG bars of a histogram in a 0..BINS × 0..100 box, tallest bar full height."""
+    tallest = max(counts) or 1
+    return "".join(
+        f'<rect x="{b + 0.1:g}" y="{100 - 100 * c / tallest:.2f}" width="0.8" height="{100 * c / tallest:.2f}"/>'
+        for b, c in enumerate(counts)
+    )
+
+
+def _histogram_figure(kind: str, title: str, entry: dict, half_width: float, uid: str) -> str:
+    ticks = f"<span>{-half_width:g}</span><span>0</span><span>{half_width:g}</span>"
+    return f"""<figure class="explorer-histogram" data-histogram="{kind}">
+<figcaption id="{uid}-{kind}">{title}</figcaption>
+<svg viewBox="0 0 {BINS} 100" preserveAspectRatio="none" role="img" aria-labelledby="{uid}-{kind}" \
+aria-describedby="{uid}-{kind}-text">{_bars(entry[kind])}</svg>
+<div class="explorer-axis" aria-hidden="true">{ticks}</div>
+<p class="explorer-histogram-text" id="{uid}-{kind}-text">{_histogram_text(kind, entry)}</p>
+</figure>"""
+
+
+def _histogram_text(kind: str, entry: dict) -> str:
+    low, high = entry[f"{kind}_min"], entry[f"{kind}_max"]
+    std = entry["std_unscaled" if kind == "raw" else "std_scaled"]
+    return (
+        f"From {format_number(low, 1)} to {format_number(high, 1)}, standard deviation {format_number(std)}."
+    )
+
+
+def width_html(d_k: int, serial: int) -> str:
+    """The width explorer at ``d_k``: histograms and statistics, a static figure until ``explorer.js`` runs."""
+    data = width_data()
+    entry = next(w for w in data["widths"] if w["d_k"] == d_k)
+    uid = f"explore-dk-{serial}"
+    rows = "".join(
+        f'<tr><th scope="row">{label}</th>'
+        + "".join(
+            f"<td {_attributes(data_stat=f'{stem}_{side}', data_value=repr(entry[f'{stem}_{side}']), data_digits=digits)}>"
+            f"{format_number(entry[f'{stem}_{side}'], digits)}</td>"
+            for side in ("unscaled", "scaled")
+        )
+        + "</tr>"
+        for label, stem, digits in STAT_ROWS
+    )
+    sample = f"{data['queries']} random queries, each scoring {data['keys']} random keys"
+    return f"""<div class="explorer explorer-width" id="{uid}" data-explorer="width" data-d-k="{d_k}" \
+role="region" aria-labelledby="{uid}-title">
+<p class="explorer-title" id="{uid}-title">Explore the width d_k: {sample}, components drawn from N(0, 1)</p>
+<script type="application/json" class="explorer-data">{data_json(data)}</script>
+<div class="explorer-controls" hidden>
+<label for="{uid}-slider">Width</label>
+<span class="explorer-dk-value" aria-hidden="true">d_k = {d_k}</span>
+<input type="range" id="{uid}-slider" min="0" max="{len(D_KS) - 1}" step="1" value="{D_KS.index(d_k)}" \
+aria-valuetext="d_k = {d_k}">
+<div class="explorer-ticks" aria-hidden="true"><span>1</span><span>32</span><span>1024</span></div>
+</div>
+<div class="explorer-panels">
+{_histogram_figure("raw", f"Raw scores q·k at <span class='explorer-dk-caption'>d_k = {d_k}</span> (beyond ±100: in the end bars)", entry, RAW_RANGE, uid)}
+{_histogram_figure("scaled", "Scaled scores q·k / √d_k", entry, SCALED_RANGE, uid)}
+</div>
+<table class="explorer-stats">
+<caption>Unscaled against scaled at <span class="explorer-dk-caption">d_k = {d_k}</span> \
+(saturated: Jacobian size below {data["threshold"]:g})</caption>
+<thead><tr><th scope="col">statistic</th><th scope="col">q·k</th><th scope="col">q·k / √d_k</th></tr></thead>
+<tbody>{rows}</tbody>
+</table>
+<p class="explorer-status" role="status"></p>
+</div>"""
+
+
+# -- Directives ------------------------------------------------------------------------
+class TemperatureExplorer(SphinxDirective):
+    """``temperature-explorer``: move T in softmax(Q Kᵀ / T) over the worked example."""
+
+    option_spec = {"row": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        tokens = attention.example().tokens
+        row = self.options.get("row", DEFAULT_ROW).strip()
+        by_name = {token.lower(): token for token in tokens}
+        if row.lower() not in by_name:
+            logger.warning(
+                f"temperature-explorer: unknown :row: {row!r}; choose one of {', '.join(tokens)} "
+                f"(showing {DEFAULT_ROW!r})",
+                location=self.get_location(),
+            )
+            row = DEFAULT_ROW
+        return [explorer_node(kind="temperature", start=by_name[row.lower()], serial=self._serial())]
+
+    def _serial(self) -> int:
+        return self.env.new_serialno("explorer")
+
+
+class WidthExplorer(SphinxDirective):
+    """``width-explorer``: move d_k and watch raw scores spread and softmax saturate."""
+
+    option_spec = {"d-k": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        value = self.options.get("d-k", str(DEFAULT_D_K)).strip()
+        d_k = int(value) if value.isdigit() else None
+        if d_k not in D_KS:
+            logger.warning(
+                f"width-explorer: :d-k: {value!r} is not one of {', '.join(map(str, D_KS))} "
+                f"(showing {DEFAULT_D_K})",
+                location=self.get_location(),
+            )
+            d_k = DEFAULT_D_K
+        return [explorer_node(kind="width", start=d_k, serial=self.env.new_serialno("explorer"))]
+
+    _serial = TemperatureExplorer._serial
+
+
+# -- Build hooks ---------------------------------------------------------------------------
+def add_files_to_explorer_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Only pages that hold an explorer load its script and style (Sphinx adds them to this page alone)."""
+    if doctree is None or next(iter(doctree.findall(explorer_node)), None) is None:
+        return
+    app.add_js_file(JS_FILE, loading_method="defer")
+    app.add_css_file(CSS_FILE)
+
+
+def add_static_path(app: Sphinx) -> None:
+    if str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(explorer_node, **html_only(visit_explorer_html))
+    app.add_directive("temperature-explorer", TemperatureExplorer)
+    app.add_directive("width-explorer", WidthExplorer)
+    app.connect("builder-inited", add_static_path)
+    app.connect("html-page-context", add_files_to_explorer_pages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,452 @@
+"""The temperature and width explorers on the Scale & Softmax page, from outside.
+
+What the build writes (the example's scores and V, the d_k histograms and statistics) is
+read back from the built page and checked against ``attention``; the page is then driven in
+Debian's Chromium: the weights, sums, largest weights and output row for several T and every
+query, the d_k statistics, keyboard-only use, the URL fragment, axe in both themes, a 390 px
+viewport and the page with JavaScript off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import attention
+from scenes.formats import format_number
+
+PAGE = "phases/04-scale-softmax.html"
+BUDGET = 30_000  #: bytes of JavaScript and data, both explorers together
+D_KS = [2**i for i in range(11)]
+STEPS = 24  #: slider stops per doubling of T
+EX = attention.example()
+SQRT_D_K = math.sqrt(EX.d_k)
+
+
+# -- What the build writes -------------------------------------------------------------
+class ExplorerData(HTMLParser):
+    """The JSON each explorer carries, by its ``data-explorer`` kind."""
+
+    def __init__(self):
+        super().__init__()
+        self.kind: str | None = None
+        self.reading = False
+        self.data: dict[str, dict] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-explorer" in attrs:
+            self.kind = attrs["data-explorer"]
+        self.reading = tag == "script" and "explorer-data" in (attrs.get("class") or "")
+
+    def handle_data(self, data):
+        if self.reading:
+            self.data[self.kind] = json.loads(data)
+            self.reading = False
+
+
+def explorer_data(site: Path) -> dict[str, dict]:
+    parser = ExplorerData()
+    parser.feed((site / PAGE).read_text(encoding="utf-8"))
+    return parser.data
+
+
+@pytest.mark.site
+def test_the_build_writes_the_examples_scores_and_values(site):
+    data = explorer_data(site)["temperature"]
+    assert data["tokens"] == list(EX.tokens) and data["d_k"] == EX.d_k
+    assert np.array_equal(data["scores"], EX.scores)  # raw Q Kᵀ, exactly
+    assert np.array_equal(data["v"], EX.v)
+    assert (data["tMin"], data["tMax"]) == (0.25, 16)
+
+
+@pytest.mark.site
+def test_the_build_writes_scaling_demos_statistics_for_every_width(site):
+    data = explorer_data(site)["width"]
+    rows = attention.scaling_demo(d_ks=tuple(D_KS))
+    assert [w["d_k"] for w in data["widths"]] == D_KS
+    for shipped, row in zip(data["widths"], rows, strict=True):
+        for name in (
+            "std_unscaled",
+            "std_scaled",
+            "max_weight_unscaled",
+            "max_weight_scaled",
+            "saturated_unscaled",
+            "saturated_scaled",
+            "median_gradient_unscaled",
+            "median_gradient_scaled",
+        ):
+            assert shipped[name] == getattr(row, name), (row.d_k, name)
+
+
+@pytest.mark.site
+def test_histograms_describe_the_same_samples_as_the_statistics(site):
+    """Bins, not samples: every score is counted once, and the bins' spread is the statistics' spread."""
+    data = explorer_data(site)["width"]
+    queries, keys = attention.sample_scores(1).shape
+    assert data["samples"] == queries * keys
+    for w in data["widths"]:
+        for kind, half, std in (
+            ("raw", data["rawRange"], w["std_unscaled"]),
+            ("scaled", data["scaledRange"], w["std_scaled"]),
+        ):
+            counts = np.array(w[kind])
+            assert counts.sum() == data["samples"] and len(counts) == data["bins"]
+            bin_width = 2 * half / len(counts)
+            centres = np.linspace(-half, half, len(counts) + 1)[:-1] + bin_width / 2
+            if std >= bin_width / 2:  # bins resolve the spread: it matches, less the bins' own (Sheppard)
+                variance = (counts * centres**2).sum() / counts.sum() - bin_width**2 / 12
+                assert math.sqrt(variance) == pytest.approx(std, rel=0.05), (w["d_k"], kind)
+            else:  # narrower than a bin: nearly every score sits in the middle bins
+                middle = np.abs(centres) <= 2 * std + bin_width
+                assert counts[middle].sum() > 0.9 * counts.sum(), (w["d_k"], kind)
+
+
+@pytest.mark.site
+def test_script_and_data_fit_the_budget_and_load_on_one_page_only(site):
+    data = explorer_data(site)
+    page = (site / PAGE).read_text(encoding="utf-8")
+    shipped = re.findall(r'<script type="application/json" class="explorer-data">(.*?)</script>', page, re.S)
+    script = (site / "_static" / "explorer.js").read_bytes()
+    size = len(script) + sum(len(s.encode()) for s in shipped)
+    assert len(shipped) == len(data) == 2
+    assert size <= BUDGET, f"{size} bytes of JavaScript and data (budget {BUDGET})"
+    for path in site.rglob("*.html"):
+        loads = "_static/explorer.js" in path.read_text(encoding="utf-8")
+        assert loads == (path.relative_to(site).as_posix() == PAGE), path
+
+
+@pytest.mark.site
+def test_without_javascript_the_explorer_is_the_weights_at_sqrt_d_k(site):
+    """The static markup: every weight cell with its full-precision value and its rounded text."""
+    page = (site / PAGE).read_text(encoding="utf-8")
+    cells = re.findall(r'data-row="(\d)" data-col="(\d)" data-value="([^"]+)">([^<]+)</td>', page)
+    assert len(cells) == EX.n**2
+    for i, j, value, text in cells:
+        assert float(value) == pytest.approx(EX.weights[int(i), int(j)], abs=1e-12)
+        assert text == format_number(EX.weights[int(i), int(j)])
+    assert 'data-t="2.0"' in page and 'class="explorer-controls" hidden' in page
+
+
+# -- The directives ------------------------------------------------------------------------
+def scratch(tmp_path: Path, body: str, builder: str = "html") -> tuple[subprocess.CompletedProcess, Path]:
+    source, out = tmp_path / "src", tmp_path / "out"
+    source.mkdir()
+    (source / "conf.py").write_text("extensions = ['myst_parser', 'attention_site.explorer']\n")
+    (source / "index.md").write_text(body)
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", builder, str(source), str(out)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT), out
+
+
+def test_bad_option_values_are_named_and_the_defaults_shown(tmp_path):
+    body = "# Page\n\n```{temperature-explorer}\n:row: dog\n```\n\n```{width-explorer}\n:d-k: 48\n```\n"
+    result, out = scratch(tmp_path, body)
+    assert result.returncode == 0, result.stderr
+    assert "unknown :row: 'dog'; choose one of The, cat, sat, on, mat" in result.stderr
+    assert ":d-k: '48' is not one of 1, 2, 4" in result.stderr
+    page = (out / "index.html").read_text()
+    assert 'data-query="sat"' in page and 'data-d-k="64"' in page
+
+
+def test_other_builders_leave_the_explorers_out(tmp_path):
+    body = "# Page\n\nBefore.\n\n```{temperature-explorer}\n```\n\n```{width-explorer}\n```\n\nAfter.\n"
+    result, out = scratch(tmp_path, body, builder="text")
+    assert result.returncode == 0, result.stderr
+    assert (out / "index.txt").read_text().split() == ["Page", "****", "Before.", "After."]
+
+
+# -- In the browser ----------------------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: `nox -s tests` installs Debian's chromium package as root")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, site_url: str, fragment: str = "", width: int = 1280, **options):
+    context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{site_url}/{PAGE}{fragment}", wait_until="networkidle")
+    page.errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, site_url):
+    page = open_page(browser, site_url)
+    yield page
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+TEMPERATURE = '[data-explorer="temperature"]'
+WIDTH = '[data-explorer="width"]'
+
+
+def shown(page) -> dict:
+    """What the temperature explorer shows, read from the page."""
+    return page.evaluate(
+        """(selector) => {
+            const root = document.querySelector(selector);
+            const cells = [...root.querySelectorAll("td[data-row][data-col]")];
+            const read = (cell) => [Number(cell.dataset.value), cell.textContent.trim()];
+            return {
+                t: root.dataset.t,
+                sliders: root.querySelectorAll('input[type="range"]').length,
+                valuetext: root.querySelector('input[type="range"]').getAttribute("aria-valuetext"),
+                cells: cells.map((c) => [Number(c.dataset.row), Number(c.dataset.col), ...read(c)]),
+                sums: [...root.querySelectorAll(".explorer-sum")].map(read),
+                largest: [...root.querySelectorAll(".explorer-largest")].map((c) => [Number(c.dataset.value), c.textContent.trim()]),
+                outlined: [...root.querySelectorAll("td.is-row-max")].map((c) => [Number(c.dataset.row), Number(c.dataset.col)]),
+                output: [...root.querySelectorAll(".explorer-out")].map(read),
+                pressed: [...root.querySelectorAll("button[aria-pressed=true]")].map((b) => b.textContent),
+            };
+        }""",
+        TEMPERATURE,
+    )
+
+
+def expect_matches_attention(state: dict, query: str) -> None:
+    """Every number the explorer shows equals attention's, at full precision and as rounded text."""
+    t = float(state["t"])
+    weights = attention.softmax(EX.scores / t)  # (n, n)
+    assert state["sliders"] == 1
+    assert len(state["cells"]) == EX.n**2
+    for i, j, value, text in state["cells"]:
+        assert value == pytest.approx(weights[i, j], abs=1e-9), (t, i, j)
+        assert text == format_number(weights[i, j]), (t, i, j)
+    for i, (value, text) in enumerate(state["sums"]):
+        assert value == pytest.approx(1, abs=1e-9) and text == format_number(weights[i].sum())
+    for i, (value, text) in enumerate(state["largest"]):
+        top = int(weights[i].argmax())
+        assert value == pytest.approx(weights[i, top], abs=1e-9)
+        assert text == f"{format_number(weights[i, top])} {EX.tokens[top]}"
+    for i, j in state["outlined"]:
+        assert j == int(weights[i].argmax())
+    output = weights[EX.tokens.index(query)] @ EX.v  # (d_v,)
+    assert [v for v, _ in state["output"]] == pytest.approx(output.tolist(), abs=1e-9)
+    assert [text for _, text in state["output"]] == [format_number(v) for v in output]
+    assert state["pressed"] == [query]
+
+
+@pytest.mark.site
+@pytest.mark.browser
+@pytest.mark.parametrize("step", [-48, -24, -7, 0, 24, 41, 96], ids=lambda s: f"T=2^({s}/24)")
+def test_weights_and_outputs_equal_attention_for_every_query(step, page):
+    slider = page.locator(f'{TEMPERATURE} input[type="range"]')
+    slider.fill(str(step))
+    assert float(shown(page)["t"]) == pytest.approx(2 ** (step / STEPS), rel=1e-12)
+    for query in EX.tokens:
+        page.locator(f"{TEMPERATURE} button.explorer-pick", has_text=re.compile(f"^{query}$")).click()
+        expect_matches_attention(shown(page), query)
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_the_slider_starts_at_sqrt_d_k_and_spans_a_quarter_to_sixteen(page):
+    state = shown(page)
+    assert float(state["t"]) == SQRT_D_K
+    assert state["valuetext"] == f"T = {format_number(SQRT_D_K)} (sqrt(d_k))"
+    expect_matches_attention(state, "sat")
+    slider = page.locator(f'{TEMPERATURE} input[type="range"]')
+    slider.focus()
+    page.keyboard.press("Home")
+    assert (float(shown(page)["t"]), shown(page)["valuetext"]) == (0.25, "T = 0.25")
+    page.keyboard.press("End")
+    assert (float(shown(page)["t"]), shown(page)["valuetext"]) == (16, "T = 16.00")
+    mark = page.locator(f"{TEMPERATURE} .explorer-mark")
+    assert mark.is_visible() and "√d_k = 2.00" in mark.inner_text()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_keyboard_alone_moves_t_picks_a_query_and_goes_back_to_sqrt_d_k(page):
+    slider = page.locator(f'{TEMPERATURE} input[type="range"]')
+    for _ in range(400):  # Tab from the top of the page until the slider has the focus
+        page.keyboard.press("Tab")
+        if slider.evaluate("(el) => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the T slider cannot be reached with Tab")
+    for _ in range(24):
+        page.keyboard.press("ArrowLeft")  # 24 stops down: T halves
+    assert float(shown(page)["t"]) == pytest.approx(SQRT_D_K / 2, rel=1e-12)
+    page.keyboard.press("Tab")  # the "Back to T = √d_k" button
+    page.keyboard.press("Enter")
+    assert float(shown(page)["t"]) == SQRT_D_K
+    page.keyboard.press("ArrowLeft")  # (focus stays on the button: arrows do not move T)
+    assert float(shown(page)["t"]) == SQRT_D_K
+    for _ in range(4):  # The, cat, sat, on
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "on"
+    page.keyboard.press("Space")
+    expect_matches_attention(shown(page), "on")
+    status = page.locator(f"{TEMPERATURE} [role=status]").inner_text()
+    assert (
+        status
+        == f"At T = 2.00, “on” gives its largest weight, {format_number(EX.weights[3].max())}, to “mat”."
+    )
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_a_link_restores_t_and_the_query_and_moving_t_writes_the_link(browser, site_url):
+    page = open_page(browser, site_url, "#explore-t=1.0&row=sat")
+    state = shown(page)
+    assert state["t"] == "1" and state["valuetext"] == "T = 1.00"
+    expect_matches_attention(state, "sat")
+    box = page.locator(TEMPERATURE).bounding_box()
+    assert 0 <= box["y"] < 200, "the link scrolls the explorer to the top of the window"
+
+    page.goto(f"{site_url}/{PAGE}#explore-t=1.3&row=MAT")  # hashchange on the same page
+    state = shown(page)
+    assert state["t"] == "1.3"
+    expect_matches_attention(state, "mat")
+
+    page.locator(f'{TEMPERATURE} input[type="range"]').fill("-24")  # T = 0.5
+    page.locator(f"{TEMPERATURE} button.explorer-pick", has_text=re.compile("^cat$")).click()
+    assert page.evaluate("location.hash") == "#explore-t=0.5&row=cat"
+    page.reload(wait_until="networkidle")
+    state = shown(page)
+    assert state["t"] == "0.5"
+    expect_matches_attention(state, "cat")
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_a_link_with_bad_values_says_so_and_shows_the_nearest_state(browser, site_url):
+    page = open_page(browser, site_url, "#explore-t=100&row=dog&explore-dk=48")
+    state = shown(page)
+    assert state["t"] == "16"
+    expect_matches_attention(state, "sat")
+    note = page.locator(f"{TEMPERATURE} [role=status]").inner_text()
+    assert "T = 100 is outside 0.25 to 16" in note and "row “dog” is not a token" in note
+    assert "d_k = “48” is not one of 1, 2, 4" in page.locator(f"{WIDTH} [role=status]").inner_text()
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+def width_shown(page) -> dict:
+    return page.evaluate(
+        """(selector) => {
+            const root = document.querySelector(selector);
+            return {
+                d_k: Number(root.dataset.dK),
+                valuetext: root.querySelector('input[type="range"]').getAttribute("aria-valuetext"),
+                stats: Object.fromEntries([...root.querySelectorAll("[data-stat]")].map(
+                    (c) => [c.dataset.stat, [Number(c.dataset.value), c.textContent.trim(), Number(c.dataset.digits)]])),
+                texts: [...root.querySelectorAll(".explorer-histogram-text")].map((p) => p.textContent),
+                bars: [...root.querySelectorAll("[data-histogram=raw] rect")].map((r) => Number(r.getAttribute("height"))),
+            };
+        }""",
+        WIDTH,
+    )
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_width_statistics_equal_scaling_demo_for_every_d_k(page):
+    rows = attention.scaling_demo(d_ks=tuple(D_KS))
+    slider = page.locator(f'{WIDTH} input[type="range"]')
+    spreads = []
+    for index, row in enumerate(rows):
+        slider.fill(str(index))
+        state = width_shown(page)
+        assert (state["d_k"], state["valuetext"]) == (row.d_k, f"d_k = {row.d_k}")
+        assert len(state["stats"]) == 8
+        for name, (value, text, digits) in state["stats"].items():
+            assert value == getattr(row, name), (row.d_k, name)
+            assert text == format_number(getattr(row, name), digits), (row.d_k, name)
+        assert f"standard deviation {format_number(row.std_unscaled)}." in state["texts"][0]
+        assert f"standard deviation {format_number(row.std_scaled)}." in state["texts"][1]
+        spreads.append(sum(height > 0 for height in state["bars"]))
+    assert spreads == sorted(spreads) and spreads[-1] > 4 * spreads[0], "raw scores spread as d_k grows"
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_width_link_restores_d_k_and_keyboard_moves_it(browser, site_url):
+    page = open_page(browser, site_url, "#explore-dk=1024")
+    assert width_shown(page)["d_k"] == 1024
+    page.locator(f'{WIDTH} input[type="range"]').focus()
+    page.keyboard.press("ArrowLeft")
+    assert width_shown(page)["d_k"] == 512
+    assert page.evaluate("location.hash") == "#explore-dk=512"
+    page.keyboard.press("Home")
+    assert width_shown(page)["valuetext"] == "d_k = 1"
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_accessibility_violations_in_either_theme(theme, width, browser, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(browser, site_url, width=width)
+    page.evaluate(f"localStorage.setItem('theme', '{theme}')")
+    page.goto(f"{site_url}/index.html")
+    page.goto(f"{site_url}/{PAGE}#explore-t=0.5&row=on", wait_until="networkidle")
+    assert page.evaluate("document.body.dataset.theme") == theme
+    # The explorers only: tests/test_site_browser.py runs axe on every whole page.
+    results = Axe().run(page, context={"include": [[TEMPERATURE], [WIDTH]]})
+    checked = {rule["id"] for rule in results.response["passes"]}
+    assert {"color-contrast", "label", "button-name"} <= checked, (
+        "axe found the explorers' cells and controls"
+    )
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not found, "\n".join(found)
+    page.context.close()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_at_390_px_nothing_spills_sideways(browser, site_url):
+    page = open_page(browser, site_url, width=390)
+    for selector in (TEMPERATURE, WIDTH):
+        fits = page.locator(selector).evaluate("(el) => el.scrollWidth <= el.clientWidth")
+        assert fits, f"{selector} is wider than its box at 390 px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_without_javascript_the_page_keeps_its_tables_and_hides_the_controls(browser, site_url):
+    page = open_page(browser, site_url, java_script_enabled=False)
+    assert page.locator(f'{TEMPERATURE} input[type="range"]').is_hidden()
+    assert page.locator(f'{WIDTH} input[type="range"]').is_hidden()
+    assert page.locator(f"{TEMPERATURE} td[data-col]").count() == EX.n**2
+    assert page.locator("table.example-weights").is_visible()
+    assert page.locator("table.scaling-table").is_visible()
+    page.context.close()
