@@ -14,6 +14,7 @@ from scenes import palette
 
 from brand import furo_variables
 from site_values import substitutions
+from versions import hosting
 
 # -- Project information -------------------------------------------------------
 project = "Transformer Self-Attention, Explained"
@@ -31,6 +32,7 @@ extensions = [
     "phase_clips",
     "example_tables",
     "a11y",
+    "versions",
 ]
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 nitpicky = True
@@ -64,13 +66,14 @@ phase_clips_jobs = int(os.environ.get("ATTENTION_RENDER_JOBS", "0") or 0)  # 0: 
 phase_clips_cache = os.environ.get("ATTENTION_RENDER_CACHE", "")  # "": ~/.cache/attention-explained
 
 # -- Options for citing and hosting -------------------------------------------------
-# Where the site is served: the one setting that makes cite links, OpenGraph tags and the
-# sitemap absolute. CI and the Pages workflow set ATTENTION_SITE_URL; Read the Docs sets its own.
-html_baseurl = (
-    os.environ.get("ATTENTION_SITE_URL")
-    or os.environ.get("READTHEDOCS_CANONICAL_URL")
-    or "https://attention-explained.github.io/attention-explained/"
-)
+# Where this version is served: <site root>/<version>/, the start of every cite link, OpenGraph
+# tag and sitemap entry. ATTENTION_SITE_URL is the site root (the Pages workflow sets it; Read the
+# Docs gives its own); ATTENTION_SITE_VERSION is "vX.Y.Z" or "dev" (see docs/_ext/versions.py).
+site = hosting(os.environ, attention.__version__, HERE.parent)
+html_baseurl = site.base_url
+versions_name, versions_root_url, versions_latest_url = site.name, site.root_url, site.latest_url
+versions_json = site.versions_json
+del site
 sitemap_url_scheme = "{link}"
 copybutton_selector = "div.highlight pre"
 

@@ -5,9 +5,11 @@
   fragment, BibTeX and plain text, with copy buttons and a download link;
 - OpenGraph tags on each phase page (``og:video``, ``og:image``) for link previews.
 
-Absolute links start from ``html_baseurl``, the one setting that says where the
-site is hosted. Nothing here depends on the build's time: the citation date is
-``SOURCE_DATE_EPOCH`` when set, else the date of the last commit.
+Absolute links start from ``html_baseurl``, this version's own folder of the site
+(``versions.py``), so a citation names bytes no later release replaces, and carries
+their SHA-256. Nothing here depends on the build's time, and no "accessed" date is
+given (that date is the citer's): a release's date is ``CITATION.cff``'s; a dev
+build's is ``SOURCE_DATE_EPOCH`` when set, else the date of the last commit.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from scenes.registry import FULL_STEM, PHASES
 
 from clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from node_helpers import html_only
+from versions import cited_version, published_sha256, site_of
+from versions import release_date as version_release_date
 
 logger = logging.getLogger(__name__)
 MANIFEST = "clips.json"
@@ -72,7 +76,7 @@ def phase_pages(app: Sphinx) -> dict[str, tuple[str, str]]:
     return getattr(app.env, "phase_clip_pages", {})
 
 
-def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str) -> str:
+def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str, sha256: str | None) -> str:
     year, month = date[:4], int(date[5:7])
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return (
@@ -81,10 +85,12 @@ def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str) -> str:
         f"  author       = {{{{{app.config.author}}}}},\n"
         f"  year         = {{{year}}},\n"
         f"  month        = {months[month - 1]},\n"
-        f"  version      = {{{app.config.release}}},\n"
+        f"  version      = {{{cited_version(app)}}},\n"
         f"  howpublished = {{Video, {phase.duration:g} s}},\n"
         f"  url          = {{{page_url}}},\n"
-        f"  note         = {{Video file: \\url{{{video_url}}}. Accessed {date}}}\n"
+        f"  note         = {{Video file: \\url{{{video_url}}}"
+        + (f", SHA-256 {sha256}" if sha256 else "")
+        + "}\n"
         "}"
     )
 
@@ -92,7 +98,7 @@ def bibtex(app: Sphinx, phase, page_url: str, video_url: str, date: str) -> str:
 def plain_citation(app: Sphinx, phase, page_url: str, date: str) -> str:
     return (
         f"{app.config.author}. “Transformer Self-Attention, Explained. Phase {phase.number}: "
-        f"{phase.title}” (video, {phase.duration:g} s), version {app.config.release}, {date}. {page_url}"
+        f"{phase.title}” (video, {phase.duration:g} s), version {cited_version(app)}, {date}. {page_url}"
     )
 
 
@@ -105,6 +111,10 @@ def fragment_span(phase) -> tuple[float, float]:
     """
     start, end, _ = max(phase.cue_times(), key=lambda cue: cue[1] - cue[0])
     return start, end
+
+
+def _code(text: str) -> str:
+    return f'<code class="docutils literal notranslate"><span class="pre">{html.escape(text)}</span></code>'
 
 
 def _code_block(text: str, language: str, label: str) -> str:
@@ -123,21 +133,32 @@ def visit_cite_html(translator, node: cite_node) -> None:
     video = clip_path(phase.stem, ".mp4")
     video_url = absolute(app, video)
     local_video = html.escape(relative_uri(translator.builder.get_target_uri(docname), video))
-    date = release_date(Path(app.srcdir))
+    site = site_of(app)
+    date = version_release_date(Path(app.srcdir).parent / "CITATION.cff", site, app.config.release)
+    date = date or release_date(Path(app.srcdir))
+    sha256 = published_sha256(Path(app.outdir), video)
+    latest_url = site.latest_url + page_path(app, docname) + "#" + clip_anchor(phase.stem)
     start, end = fragment_span(phase)
     fragment = f"{video_url}#t={start:g},{end:g}"
     e = html.escape
+    dev_note = (
+        "<p><strong>This is the development version:</strong> its files change with every commit. "
+        f'To cite, use a release (<a href="{e(site.latest_url)}">the latest</a>).</p>'
+        if not site.is_release
+        else ""
+    )
     translator.body.append(
         f'<section class="cite-clip" aria-labelledby="cite-{phase.stem}">'
-        f'<p class="rubric" id="cite-{phase.stem}">Cite this clip</p><ul class="cite-links">'
-        f'<li>Permanent link to this clip: <a href="{e(page_url)}">{e(page_url)}</a></li>'
-        f'<li>Video file: <a href="{e(video_url)}">{e(video_url)}</a> '
+        f'<p class="rubric" id="cite-{phase.stem}">Cite this clip</p>{dev_note}<ul class="cite-links">'
+        f'<li>This clip on its page, version {e(site.name)}: <a href="{e(page_url)}">{e(page_url)}</a></li>'
+        f'<li>Video file, version {e(site.name)}: <a href="{e(video_url)}">{e(video_url)}</a> '
         f'(<a href="{local_video}" download="{phase.stem}.mp4">download the MP4</a>, '
         f"{phase.duration:g} s)</li>"
-        f"<li>Just seconds {start:g} to {end:g}, as a media fragment: "
-        f'<code class="docutils literal notranslate"><span class="pre">{e(fragment)}</span></code></li>'
+        + (f"<li>SHA-256 of the video file: {_code(sha256)}</li>" if sha256 else "")
+        + f'<li>The latest release of this page: <a href="{e(latest_url)}">{e(latest_url)}</a></li>'
+        f"<li>Just seconds {start:g} to {end:g}, as a media fragment: {_code(fragment)}</li>"
         "</ul>"
-        + _code_block(bibtex(app, phase, page_url, video_url, date), "bibtex", "BibTeX")
+        + _code_block(bibtex(app, phase, page_url, video_url, date, sha256), "bibtex", "BibTeX")
         + _code_block(plain_citation(app, phase, page_url, date), "text", "Plain text")
         + "</section>"
     )
@@ -210,6 +231,8 @@ def manifest(app: Sphinx) -> dict:
                 "title": phase.title,
                 "duration": round(info["duration"], 3),
                 "page": f"{page_path(app, docname)}#{anchor}" if docname else None,
+                "page_url": absolute(app, f"{page_path(app, docname)}#{anchor}") if docname else None,
+                "video_url": absolute(app, clip_path(phase.stem, ".mp4")),
                 "video": clip_path(phase.stem, ".mp4"),
                 "poster": clip_path(phase.stem, ".png"),
                 "captions": clip_path(phase.stem, ".vtt"),
@@ -222,11 +245,15 @@ def manifest(app: Sphinx) -> dict:
     return {
         "title": app.config.project,
         "version": app.config.release,
+        "site_version": site_of(app).name,
+        "base_url": app.config.html_baseurl,
+        "latest_url": site_of(app).latest_url,
         "manim_version": metadata.version("manim"),
         "quality": published["quality"],
         "clips": clips,
         "full": {
             "video": clip_path(FULL_STEM, ".mp4"),
+            "video_url": absolute(app, clip_path(FULL_STEM, ".mp4")),
             "chapters": clip_path(FULL_STEM, ".chapters.vtt"),
             "captions": clip_path(FULL_STEM, ".vtt"),
             "poster": clip_path(FULL_STEM, ".png"),
@@ -249,6 +276,7 @@ def write_manifest(app: Sphinx, exception) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("versions")
     app.add_node(cite_node, **html_only(visit_cite_html))
     app.connect("doctree-read", move_cite_blocks_to_the_end)
     app.connect("html-page-context", add_open_graph)
