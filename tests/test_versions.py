@@ -45,7 +45,32 @@ def files(folder: Path) -> dict[str, bytes]:
 def test_package_metadata_and_citation_file_carry_the_one_version():
     cff_version, cff_date = versions.citation_file_fields(CITATION)
     assert metadata.version("attention-explained") == attention.__version__ == cff_version
+    assert versions.source_version(ROOT) == attention.__version__
     assert datetime.date.fromisoformat(cff_date)
+
+
+def test_a_release_build_stops_at_once_when_citation_file_describes_another_version(tmp_path):
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "index.md").write_text("# Page\n")
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'versions']\nrelease = '0.2.0'\nversions_name = 'v0.2.0'\n"
+    )
+    (tmp_path / "CITATION.cff").write_text(
+        CITATION.read_text().replace(f"version: {attention.__version__}", "version: 0.1.9")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert (
+        "says version 0.1.9, the package 0.2.0: run `python docs/_ext/versions.py --write-citation`"
+        in result.stderr
+    )
+    assert "Configuration error" in result.stderr  # before reading a page or rendering a clip
 
 
 def test_citation_file_is_valid_cff():

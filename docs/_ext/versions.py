@@ -39,6 +39,7 @@ READ_THE_DOCS_LATEST = "stable"  #: Read the Docs' name for the newest release (
 VERSIONS_JSON = "versions.json"
 DEFAULT_SITE_URL = "https://attention-explained.github.io/attention-explained/"
 RELEASE = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+SOURCE_VERSION = re.compile(r"^__version__ = [\"']([^\"']+)[\"']", re.MULTILINE)  # as hatch reads it
 CFF_VERSION = re.compile(r"^version: *(\S+) *$", re.MULTILINE)
 CFF_DATE = re.compile(r"^date-released: *\"?(\d{4}-\d\d-\d\d)\"? *$", re.MULTILINE)
 
@@ -244,8 +245,15 @@ def published_sha256(outdir: Path, path: str) -> str | None:
     return _digests[key]
 
 
+def source_version(repo: Path) -> str:
+    """``__version__`` as written in ``repo``'s ``attention/__init__.py`` (whichever package is imported)."""
+    return SOURCE_VERSION.search((repo / "attention" / "__init__.py").read_text(encoding="utf-8")).group(1)
+
+
 def citation_file_fields(path: Path) -> tuple[str, str]:
     """``(version, date-released)`` from a ``CITATION.cff``."""
+    if not path.is_file():
+        raise ValueError(f"{path} is missing: a release build takes its date from it")
     text = path.read_text(encoding="utf-8")
     version, date = CFF_VERSION.search(text), CFF_DATE.search(text)
     if not (version and date):
@@ -294,6 +302,16 @@ def cited_version(app) -> str:
     return app.config.release if site_of(app).is_release else DEV
 
 
+def check_release_date(app) -> None:
+    """A release build stops at once, with the fix, if ``CITATION.cff`` does not describe it."""
+    from sphinx.errors import ConfigError
+
+    try:
+        release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app), app.config.release)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
 def add_templates(app, config) -> None:
     """Our ``sidebar/brand.html`` wraps furo's and adds the version menu under the site's name."""
     config.templates_path.append(str(Path(__file__).with_name("templates")))
@@ -333,6 +351,7 @@ def setup(app) -> dict:
     app.add_config_value("versions_json", True, "env", [bool])
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_static_path)
+    app.connect("builder-inited", check_release_date)
     app.connect("html-page-context", add_version_menu)
     app.connect("build-finished", write_own_versions_json)
     app.add_js_file("version-menu.js", loading_method="defer")
@@ -344,17 +363,17 @@ def setup(app) -> dict:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    import attention
-
+    repo = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(
         description="Write the package's version (attention/__init__.py) and a release date into CITATION.cff."
     )
     parser.add_argument("--write-citation", action="store_true", required=True)
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=datetime.date.today())
-    parser.add_argument("--file", type=Path, default=Path(__file__).resolve().parents[2] / "CITATION.cff")
+    parser.add_argument("--file", type=Path, default=repo / "CITATION.cff")
     args = parser.parse_args(argv)
-    write_citation_file(args.file, attention.__version__, args.date)
-    print(f"{args.file}: version {attention.__version__}, released {args.date.isoformat()}")
+    version = source_version(repo)
+    write_citation_file(args.file, version, args.date)
+    print(f"{args.file}: version {version}, released {args.date.isoformat()}")
     return 0
 
 
