@@ -26,4 +26,5 @@ __all__ = [
     "softmax_jacobian_norm",
     "split_heads",
 ]
-__version__ = "0.1.0"  # the one place the version is written: pyproject, site, clips.json and CITATION.cff read it
+# The one place the version is written: pyproject (hatch), the site, clips.json and CITATION.cff read it.
+__version__ = "0.1.0"

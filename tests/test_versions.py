@@ -99,6 +99,19 @@ def test_a_release_that_is_not_the_package_version_is_refused_with_the_fix():
         versions.hosting({"ATTENTION_SITE_VERSION": "0.1"}, attention.__version__)
 
 
+def test_unset_version_is_the_release_tagged_on_the_checked_out_commit_else_dev(tmp_path):
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    assert versions.hosting({}, "0.2.0", tmp_path).name == "dev"
+    subprocess.run([*git, "tag", "v0.2.0"], check=True)
+    site = versions.hosting({"ATTENTION_SITE_URL": SITE_URL}, "0.2.0", tmp_path)
+    assert (site.name, site.base_url) == ("v0.2.0", f"{SITE_URL}v0.2.0/")
+    with pytest.raises(ValueError, match=r"'v0\.2\.0' is not the package's version 0\.3\.0"):
+        versions.hosting({}, "0.3.0", tmp_path)  # tagged, but __version__ says otherwise
+    assert versions.hosting({"ATTENTION_SITE_VERSION": "dev"}, "0.3.0", tmp_path).name == "dev"
+
+
 def test_read_the_docs_main_branch_is_dev_at_its_own_address():
     site = versions.hosting(
         {
