@@ -168,10 +168,11 @@ def versions_document(names: Iterable[str]) -> dict:
     >>> [v["path"] for v in versions_document(["v0.1.0", "dev", "v0.2.0"])["versions"]]
     ['dev/', 'v0.2.0/', 'v0.1.0/']
     """
-    names = sorted(set(names), key=sort_key)
+    names = set(names)
     for name in names:
         if name != DEV and not is_release(name):
             raise ValueError(f"versions.json: {name!r} is neither 'dev' nor a release like 'v1.2.3'")
+    names = sorted(names, key=sort_key)
     releases = [n for n in names if n != DEV]
     latest = releases[0] if releases else None
     return {
