@@ -32,4 +32,5 @@ __all__ = [
     "softmax_jacobian_norm",
     "split_heads",
 ]
+# The one place the version is written: pyproject (hatch), the site, clips.json and CITATION.cff read it.
 __version__ = "0.1.0"

@@ -7,6 +7,8 @@
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
 - :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
+- :mod:`~attention_site.versions`: the version being built, its addresses and the version menu;
+  :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
 - :mod:`~attention_site.a11y`: accessibility repairs to the theme's HTML;
 - :mod:`~attention_site.brand` and :mod:`~attention_site.site_values`: brand colours and the
   prose's substitutions, read by ``conf.py``;
@@ -23,21 +25,26 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-import attention
-
-from . import a11y, clip_citation, example_tables, phase_clips
-from .node_helpers import html_only
-from .state import ClipPages, SiteBuild
-
 STATIC = Path(__file__).with_name("static")  #: the CSS and JS every page loads
 
 
 def add_static_path(app: Sphinx) -> None:
-    app.config.html_static_path.append(str(STATIC))
+    if str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
 
 
 def setup(app: Sphinx) -> dict:
-    """Register the directives, nodes, settings and build hooks of the whole site."""
+    """Register the directives, nodes, settings and build hooks of the whole site.
+
+    The modules are imported here, not at the top: ``python -m attention_site.deploy``
+    and ``attention_site.versions`` run without Sphinx's extensions loaded.
+    """
+    import attention
+
+    from . import a11y, clip_citation, example_tables, phase_clips
+    from .node_helpers import html_only
+    from .state import ClipPages, SiteBuild
+
     build = SiteBuild()
     app.add_config_value("phase_clips_quality", "medium", "env", [str])
     app.add_config_value("phase_clips_jobs", "", "", [str, int])  # "": one render process per core
@@ -56,6 +63,9 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("full-video", phase_clips.FullVideo)
     app.add_directive("phase-table", phase_clips.PhaseTable)
     app.connect("env-updated", partial(phase_clips.render_and_publish, build=build))
+
+    # -- Versions: the site's version, its addresses, the version menu, versions.json --
+    app.setup_extension("attention_site.versions")
 
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
     app.connect("config-inited", clip_citation.note_release_date)

@@ -7,10 +7,13 @@
 
 The cite block is made of docutils nodes (references, literal blocks with a
 ``language``), so Sphinx highlights the BibTeX, the copy button finds it and the
-text builder writes it too. Absolute links start from ``html_baseurl``, the one
-setting that says where the site is hosted. Nothing here depends on the build's
-time: the citation date (``clip_citation_date``) is ``SOURCE_DATE_EPOCH`` when set,
-else the date of the last commit, found once per build.
+text builder writes it too. Absolute links start from ``html_baseurl``, this
+version's own folder of the site (:mod:`~attention_site.versions`), so a citation
+names bytes no later release replaces, and carries their SHA-256. Nothing here
+depends on the build's time, and no "accessed" date is given (that date is the
+citer's): the citation date (``clip_citation_date``, found once per build) is a
+release's date from ``CITATION.cff``; for a dev build ``SOURCE_DATE_EPOCH`` when
+set, else the date of the last commit.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from scenes.render import settings_for
 
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
+from .versions import cited_version, published_sha256, site_of
+from .versions import release_date as version_release_date
 
 logger = logging.getLogger(__name__)
 MANIFEST = "clips.json"
@@ -87,9 +92,19 @@ def release_date(srcdir: Path) -> str:
 
 
 def note_release_date(app: Sphinx, config) -> None:
-    """Find the citation date once per build, unless ``conf.py`` sets ``clip_citation_date``."""
-    if not config.clip_citation_date:
-        config.clip_citation_date = release_date(Path(app.srcdir))
+    """Find the citation date once per build, unless ``conf.py`` sets ``clip_citation_date``.
+
+    A release's date is ``CITATION.cff``'s (the build stops with the fix if that file
+    describes another version); a dev build's is :func:`release_date`.
+    """
+    if config.clip_citation_date:
+        return
+    try:
+        cited = version_release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app), config.release)
+    except ValueError as error:  # one clear error, not Sphinx's crash report
+        logger.error(f"citation: {error}", type="phase_clips", subtype="config")
+        raise SystemExit(2) from None
+    config.clip_citation_date = cited or release_date(Path(app.srcdir))
 
 
 def absolute(app: Sphinx, path: str) -> str:
@@ -119,27 +134,37 @@ class Citation:
 
     phase: Phase
     author: str
-    version: str
-    date: str  #: ISO date: ``SOURCE_DATE_EPOCH`` or the last commit's date
-    page_url: str  #: the page, absolute, at the clip's figure
-    video_url: str  #: the MP4, absolute
+    version: str  #: the release's number, or ``dev``
+    site_version: str  #: the site folder this page is served from: ``vX.Y.Z`` or ``dev``
+    is_release: bool
+    date: str  #: ISO date: the release's, or for dev ``SOURCE_DATE_EPOCH`` or the last commit's
+    page_url: str  #: the page in this version, absolute, at the clip's figure
+    video_url: str  #: the MP4 in this version, absolute
+    latest_url: str  #: the page in the latest release, at the clip's figure
     download: str  #: the MP4, relative to the page citing it
     span: tuple[float, float]  #: seconds of the clip offered as a media fragment
+    sha256: str | None  #: of the published MP4 (None when no clip was published, as in fast builds)
 
 
 def citation(app: Sphinx, docname: str, phase: Phase) -> Citation:
     """The citation of ``phase``'s clip as page ``docname`` shows it."""
     video = clip_path(phase.stem, ".mp4")
     here = page_path(app, docname)
+    site = site_of(app)
+    anchor = "#" + clip_anchor(phase.stem)
     return Citation(
         phase=phase,
         author=app.config.author,
-        version=app.config.release,
+        version=cited_version(app),
+        site_version=site.name,
+        is_release=site.is_release,
         date=app.config.clip_citation_date,
-        page_url=absolute(app, here) + "#" + clip_anchor(phase.stem),
+        page_url=absolute(app, here) + anchor,
         video_url=absolute(app, video),
+        latest_url=site.latest_url + here + anchor,
         download=relative_uri(here, video) if app.builder.format == "html" else absolute(app, video),
         span=fragment_span(phase),
+        sha256=published_sha256(Path(app.outdir), video),
     )
 
 
@@ -156,7 +181,9 @@ def bibtex(cite: Citation) -> str:
         f"  version      = {{{cite.version}}},\n"
         f"  howpublished = {{Video, {phase.duration:g} s}},\n"
         f"  url          = {{{cite.page_url}}},\n"
-        f"  note         = {{Video file: \\url{{{cite.video_url}}}. Accessed {date}}}\n"
+        f"  note         = {{Video file: \\url{{{cite.video_url}}}"
+        + (f", SHA-256 {cite.sha256}" if cite.sha256 else "")
+        + "}\n"
         "}"
     )
 
@@ -205,9 +232,25 @@ def cite_block(cite: Citation) -> cite_section:
     block = cite_section(classes=["cite-clip"], label_id=f"cite-{stem}")
     block += nodes.rubric("", "Cite this clip", ids=[f"cite-{stem}"])
     download = download_link("", "download the MP4", refuri=cite.download, filename=f"{stem}.mp4")
+    if not cite.is_release:
+        note = nodes.paragraph()
+        note += nodes.strong("", "This is the development version:")
+        note += nodes.Text(" its files change with every commit. To cite, use a release (")
+        note += nodes.reference("", "this page in the latest release", refuri=cite.latest_url)
+        note += nodes.Text(").")
+        block += note
     links = nodes.bullet_list(classes=["cite-links"])
-    links += _item("Permanent link to this clip: ", _link(cite.page_url))
-    links += _item("Video file: ", _link(cite.video_url), " (", download, f", {phase.duration:g} s)")
+    links += _item(f"This clip on its page, version {cite.site_version}: ", _link(cite.page_url))
+    links += _item(
+        f"Video file, version {cite.site_version}: ",
+        _link(cite.video_url),
+        " (",
+        download,
+        f", {phase.duration:g} s)",
+    )
+    if cite.sha256:
+        links += _item("SHA-256 of the video file: ", nodes.literal("", cite.sha256))
+    links += _item("The latest release of this page: ", _link(cite.latest_url))
     links += _item(
         f"Just seconds {start:g} to {end:g}, as a media fragment: ",
         nodes.literal("", f"{cite.video_url}#t={start:g},{end:g}"),
@@ -286,6 +329,8 @@ def manifest(app: Sphinx, published: PublishedClips) -> dict:
                 "title": phase.title,
                 "duration": round(info["duration"], 3),
                 "page": f"{page_path(app, docname)}#{anchor}" if docname else None,
+                "page_url": absolute(app, f"{page_path(app, docname)}#{anchor}") if docname else None,
+                "video_url": absolute(app, clip_path(phase.stem, ".mp4")),
                 "video": clip_path(phase.stem, ".mp4"),
                 "poster": clip_path(phase.stem, ".png"),
                 "captions": clip_path(phase.stem, ".vtt"),
@@ -298,11 +343,15 @@ def manifest(app: Sphinx, published: PublishedClips) -> dict:
     return {
         "title": app.config.project,
         "version": app.config.release,
+        "site_version": site_of(app).name,
+        "base_url": app.config.html_baseurl,
+        "latest_url": site_of(app).latest_url,
         "manim_version": metadata.version("manim"),
         "quality": published.quality,
         "clips": clips,
         "full": {
             "video": clip_path(FULL_STEM, ".mp4"),
+            "video_url": absolute(app, clip_path(FULL_STEM, ".mp4")),
             "chapters": clip_path(FULL_STEM, ".chapters.vtt"),
             "captions": clip_path(FULL_STEM, ".vtt"),
             "poster": clip_path(FULL_STEM, ".png"),

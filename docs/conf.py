@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import attention
 from attention_site.brand import furo_variables
 from attention_site.site_values import substitutions
+from attention_site.versions import hosting
 from scenes import palette
 
 # -- Project information -------------------------------------------------------
@@ -56,13 +58,14 @@ phase_clips_jobs = os.environ.get("ATTENTION_RENDER_JOBS", "")  # "": one per co
 phase_clips_cache = os.environ.get("ATTENTION_RENDER_CACHE", "")  # "": ~/.cache/attention-explained
 
 # -- Options for citing and hosting -------------------------------------------------
-# Where the site is served: the one setting that makes cite links, OpenGraph tags and the
-# sitemap absolute. CI and the Pages workflow set ATTENTION_SITE_URL; Read the Docs sets its own.
-html_baseurl = (
-    os.environ.get("ATTENTION_SITE_URL")
-    or os.environ.get("READTHEDOCS_CANONICAL_URL")
-    or "https://attention-explained.github.io/attention-explained/"
-)
+# Where this version is served: <site root>/<version>/, the start of every cite link, OpenGraph
+# tag and sitemap entry. ATTENTION_SITE_URL is the site root (the Pages workflow sets it; Read the
+# Docs gives its own); ATTENTION_SITE_VERSION is "vX.Y.Z" or "dev" (see attention_site/versions.py).
+site = hosting(os.environ, attention.__version__, Path(__file__).resolve().parents[1])
+html_baseurl = site.base_url
+versions_name, versions_root_url, versions_latest_url = site.name, site.root_url, site.latest_url
+versions_json = site.versions_json
+del site
 sitemap_url_scheme = "{link}"
 copybutton_selector = "div.highlight pre"
 

@@ -1,4 +1,4 @@
-// The temperature and width explorers (docs/_ext/explorer.py writes their markup and data).
+// The temperature and width explorers (attention_site/explorer.py writes their markup and data).
 // The browser computes only softmax(scores / T) and its product with V; every other number
 // was computed at build time by the `attention` package. State lives in the URL fragment:
 // #explore-t=1&row=sat for the temperature explorer, #explore-dk=1024 for the width explorer.

@@ -1,0 +1,163 @@
+"""Add one built version of the site to a folder that holds the earlier ones.
+
+    python -m attention_site.deploy docs/_build/html public --version v0.2.0
+
+The folder then has one sub-folder per version (``dev/``, ``v0.1.0/``, ``v0.2.0/``...),
+``latest/`` (a copy of the newest release), ``versions.json`` (what the version menu
+lists) and an ``index.html`` that sends readers to ``latest/``. The rules that keep
+cited addresses true:
+
+- a release's folder, once published, is never changed: deploying the same release
+  again keeps it if its clips are the same bytes, and fails if they differ;
+- ``dev/`` is replaced at each deploy;
+- every version the folder's ``versions.json`` lists must still be there: a site
+  restored without one of them fails here instead of being published without it;
+- each step writes beside its target and renames it into place, so an interrupted
+  deploy leaves no half-copied version behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from .versions import DEV, LATEST, VERSIONS_JSON, is_release, read_versions, sort_key, versions_document
+
+MANIFEST = "clips.json"
+NOT_COPIED = (".doctrees", VERSIONS_JSON)  # Sphinx's cache; the build's own one-version list
+
+
+class DeployError(Exception):
+    """The deploy would lose or change a published version, or the build is not what it claims."""
+
+
+def _manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise DeployError(
+            f"{folder} has no {MANIFEST}: not a full build (built with -t fast?); run nox -s docs"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _clip_digests(manifest: dict) -> dict[str, str]:
+    digests = {clip["video"]: clip["sha256"] for clip in manifest["clips"]}
+    digests[manifest["full"]["video"]] = manifest["full"]["sha256"]
+    return digests
+
+
+def _write_text(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def _copy_into_place(source: Path, target: Path, ignore=None) -> None:
+    """Copy ``source`` to ``target`` beside it, then swap it in (replacing any old ``target``)."""
+    partial = target.with_name(f".{target.name}.partial")
+    old = target.with_name(f".{target.name}.old")
+    for leftover in (partial, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(source, partial, ignore=ignore)
+    if target.exists():
+        target.rename(old)
+    partial.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def published_versions(site: Path) -> list[str]:
+    """The version folders under ``site``, newest first."""
+    names = [p.name for p in site.iterdir() if p.is_dir() and (p.name == DEV or is_release(p.name))]
+    return sorted(names, key=sort_key)
+
+
+def root_page(title: str, document: dict) -> str:
+    """The site root: a redirect to the newest release (or dev) that also lists every version."""
+    target = f"{LATEST}/" if document["latest"] else f"{DEV}/"
+    items = "".join(
+        f'<li><a href="{v["path"]}">{v["name"]}</a>{" (latest release)" if v["latest"] else ""}</li>'
+        for v in document["versions"]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n'
+        f'<p>The site is at <a href="{target}">{target}</a>. Every version:</p>\n<ul>{items}</ul>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def deploy(build: Path, site: Path, name: str) -> dict:
+    """Add ``build`` to ``site`` as version ``name``; returns the new ``versions.json`` contents."""
+    if name != DEV and not is_release(name):
+        raise DeployError(f"--version {name!r}: give 'dev' or a release like 'v1.2.3'")
+    if not (build / "index.html").is_file():
+        raise DeployError(f"{build} has no index.html: give the folder sphinx-build wrote (docs/_build/html)")
+    manifest = _manifest(build)
+    if manifest.get("site_version") != name:
+        raise DeployError(
+            f"{build} was built as {manifest.get('site_version')!r}, not {name!r}: "
+            f"build it with ATTENTION_SITE_VERSION={name}"
+        )
+    site.mkdir(parents=True, exist_ok=True)
+    if (site / VERSIONS_JSON).exists():
+        listed = [v["name"] for v in read_versions(site / VERSIONS_JSON)["versions"]]
+        lost = [v for v in listed if not (site / v).is_dir()]
+        if lost:
+            raise DeployError(
+                f"{site} lacks {', '.join(lost)}, which its {VERSIONS_JSON} lists: the earlier deployment "
+                "was not fully restored; restore it (or remove those entries on purpose) and deploy again"
+            )
+
+    target = site / name
+    if is_release(name) and target.exists():
+        if _clip_digests(_manifest(target)) != _clip_digests(manifest):
+            raise DeployError(
+                f"{name} is already published with different clips, and a release's files never change: "
+                "tag a new release"
+            )
+        print(f"{name} is already published with these clips: left as it is")
+    else:
+        _copy_into_place(build, target, ignore=lambda folder, _: NOT_COPIED if Path(folder) == build else ())
+
+    document = versions_document(published_versions(site))
+    latest = document["latest"]
+    if latest:
+        alias = site / LATEST
+        alias_manifest = alias / MANIFEST
+        current = (
+            json.loads(alias_manifest.read_text()).get("site_version") if alias_manifest.is_file() else None
+        )
+        if current != latest:
+            _copy_into_place(site / latest, alias)
+    _write_text(site / VERSIONS_JSON, json.dumps(document, indent=2) + "\n")
+    _write_text(site / "index.html", root_page(manifest.get("title", "Versions"), document))
+    _write_text(site / ".nojekyll", "")  # GitHub Pages: serve _clips/ and _static/ as they are
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("build", type=Path, help="the folder sphinx-build wrote, e.g. docs/_build/html")
+    parser.add_argument("site", type=Path, help="the folder holding every published version")
+    parser.add_argument("--version", required=True, help="'dev' or the release, e.g. v0.2.0")
+    args = parser.parse_args(argv)
+    try:
+        document = deploy(args.build, args.site, args.version)
+    except (DeployError, ValueError) as error:
+        print(f"deploy: {error}", file=sys.stderr)
+        return 1
+    listed = ", ".join(v["name"] + (" (latest)" if v["latest"] else "") for v in document["versions"])
+    print(f"{args.site}: {listed}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,381 @@
+"""Versioned releases: one version source, citations of bytes that stay put, and a deploy that keeps them.
+
+The site builds (a release and dev, clips at low quality from the render cache) check what a
+citer copies; the deploy tests run ``python -m attention_site.deploy`` on fake builds in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from conftest import DOCS, ROOT, serve
+
+import attention
+from attention_site import deploy, versions
+from scenes.registry import PHASES
+
+SITE_URL = "https://example.org/ae/"
+RELEASE = f"v{attention.__version__}"
+CITATION = ROOT / "CITATION.cff"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- One version source --------------------------------------------------------------
+def test_package_metadata_and_citation_file_carry_the_one_version():
+    cff_version, cff_date = versions.citation_file_fields(CITATION)
+    assert metadata.version("attention-explained") == attention.__version__ == cff_version
+    assert versions.source_version(ROOT) == attention.__version__
+    assert datetime.date.fromisoformat(cff_date)
+
+
+def test_a_release_build_stops_at_once_when_citation_file_describes_another_version(tmp_path):
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "index.md").write_text("# Page\n")
+    (source / "conf.py").write_text(
+        "extensions = ['myst_parser', 'attention_site.versions']\nrelease = '0.2.0'\nversions_name = 'v0.2.0'\n"
+    )
+    (tmp_path / "CITATION.cff").write_text(
+        CITATION.read_text().replace(f"version: {attention.__version__}", "version: 0.1.9")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert (
+        "says version 0.1.9, the package 0.2.0: run `python -m attention_site.versions --write-citation`"
+        in result.stderr
+    )
+    assert "Configuration error" in result.stderr  # before reading a page or rendering a clip
+
+
+def test_citation_file_is_valid_cff():
+    cffconvert = Path(sys.executable).with_name("cffconvert")
+    result = subprocess.run(
+        [str(cffconvert), "--validate", "-i", str(CITATION)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_write_citation_sets_version_and_date_and_keeps_the_rest(tmp_path):
+    copy = tmp_path / "CITATION.cff"
+    shutil.copy(CITATION, copy)
+    assert versions.main(["--write-citation", "--date", "2031-02-03", "--file", str(copy)]) == 0
+    assert versions.citation_file_fields(copy) == (attention.__version__, "2031-02-03")
+    changed = [
+        line for line in copy.read_text().splitlines() if line not in CITATION.read_text().splitlines()
+    ]
+    assert changed == ['date-released: "2031-02-03"']
+
+
+def test_a_release_that_is_not_the_package_version_is_refused_with_the_fix():
+    with pytest.raises(ValueError, match=r"'v9\.9\.9' is not the package's version .*attention/__init__\.py"):
+        versions.hosting({"ATTENTION_SITE_VERSION": "v9.9.9"}, attention.__version__)
+    with pytest.raises(ValueError, match=r"neither 'dev' nor a release like 'v1\.2\.3'"):
+        versions.hosting({"ATTENTION_SITE_VERSION": "0.1"}, attention.__version__)
+
+
+def test_unset_version_is_the_release_tagged_on_the_checked_out_commit_else_dev(tmp_path):
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
+    assert versions.hosting({}, "0.2.0", tmp_path).name == "dev"
+    subprocess.run([*git, "tag", "v0.2.0"], check=True)
+    site = versions.hosting({"ATTENTION_SITE_URL": SITE_URL}, "0.2.0", tmp_path)
+    assert (site.name, site.base_url) == ("v0.2.0", f"{SITE_URL}v0.2.0/")
+    with pytest.raises(ValueError, match=r"'v0\.2\.0' is not the package's version 0\.3\.0"):
+        versions.hosting({}, "0.3.0", tmp_path)  # tagged, but __version__ says otherwise
+    assert versions.hosting({"ATTENTION_SITE_VERSION": "dev"}, "0.3.0", tmp_path).name == "dev"
+
+
+def test_read_the_docs_main_branch_is_dev_at_its_own_address():
+    site = versions.hosting(
+        {
+            "READTHEDOCS": "True",
+            "READTHEDOCS_VERSION_TYPE": "branch",
+            "READTHEDOCS_CANONICAL_URL": "https://ae.readthedocs.io/en/latest/",
+        },
+        attention.__version__,
+    )
+    assert (site.name, site.base_url, site.latest_url) == (
+        "dev",
+        "https://ae.readthedocs.io/en/latest/",
+        "https://ae.readthedocs.io/en/stable/",
+    )
+    assert not site.versions_json  # Read the Docs lists the versions itself
+
+
+def test_versions_json_is_checked_when_read(tmp_path):
+    path = tmp_path / "versions.json"
+    path.write_text(json.dumps({"latest": "v0.1.0", "versions": [{"name": "v0.1.0", "path": "elsewhere/"}]}))
+    with pytest.raises(ValueError, match=r"versions\.json: entries out of order or inconsistent"):
+        versions.read_versions(path)
+    path.write_text("{")
+    with pytest.raises(ValueError, match=r"not a versions\.json this site writes"):
+        versions.read_versions(path)
+
+
+# -- Deploying versions into one site folder ---------------------------------------------
+def fake_build(tmp_path: Path, name: str, seed: str) -> Path:
+    """A build folder as sphinx-build writes one: pages, clips, clips.json, the build's own versions.json."""
+    build = tmp_path / f"build-{name}-{seed}"
+    (build / "_clips").mkdir(parents=True)
+    (build / "phases").mkdir()
+    (build / ".doctrees").mkdir()
+    (build / ".doctrees" / "index.doctree").write_bytes(b"cache")
+    (build / "index.html").write_text(f"<p>{name} {seed}</p>")
+    (build / "phases" / "03-attention-scores.html").write_text(f"<p>phase 3 {seed}</p>")
+    clips = []
+    for stem in ("03-attention-scores", "00-full"):
+        video = build / "_clips" / f"{stem}.mp4"
+        video.write_bytes(hashlib.sha256(f"{name}{seed}{stem}".encode()).digest() * 64)
+        clips.append({"video": f"_clips/{stem}.mp4", "sha256": sha256(video)})
+    manifest = {"title": "Attention", "site_version": name, "clips": clips[:1], "full": clips[1]}
+    (build / "clips.json").write_text(json.dumps(manifest))
+    (build / "versions.json").write_text(json.dumps(versions.versions_document([name])))
+    return build
+
+
+def test_two_releases_keep_the_first_release_byte_identical(tmp_path):
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")
+    first = files(site / "v0.1.0")
+    deploy.deploy(fake_build(tmp_path, "v0.2.0", "b"), site, "v0.2.0")
+
+    assert files(site / "v0.1.0") == first
+    assert "_clips/03-attention-scores.mp4" in first and "clips.json" in first
+    assert ".doctrees/index.doctree" not in first and "versions.json" not in first
+    listed = json.loads((site / "versions.json").read_text())
+    assert listed == {
+        "latest": "v0.2.0",
+        "versions": [
+            {"name": "v0.2.0", "path": "v0.2.0/", "latest": True},
+            {"name": "v0.1.0", "path": "v0.1.0/", "latest": False},
+        ],
+    }
+    assert files(site / "latest") == files(site / "v0.2.0")
+    root = (site / "index.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=latest/"' in root
+    assert 'href="v0.1.0/"' in root and 'href="v0.2.0/"' in root
+    assert (site / ".nojekyll").is_file()
+
+
+def test_dev_is_replaced_at_each_deploy_and_never_latest(tmp_path):
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")
+    deploy.deploy(fake_build(tmp_path, "dev", "a"), site, "dev")
+    second_dev = fake_build(tmp_path, "dev", "b")
+    document = deploy.deploy(second_dev, site, "dev")
+    assert (
+        files(site / "dev")["_clips/03-attention-scores.mp4"]
+        == (second_dev / "_clips" / "03-attention-scores.mp4").read_bytes()
+    )
+    assert [v["name"] for v in document["versions"]] == ["dev", "v0.1.0"]
+    assert document["latest"] == "v0.1.0"
+    assert json.loads((site / "latest" / "clips.json").read_text())["site_version"] == "v0.1.0"
+
+
+def test_a_published_release_never_changes(tmp_path):
+    site = tmp_path / "site"
+    release = fake_build(tmp_path, "v0.1.0", "a")
+    deploy.deploy(release, site, "v0.1.0")
+    before = files(site)
+    deploy.deploy(release, site, "v0.1.0")  # a re-run of the same release
+    assert files(site) == before
+    with pytest.raises(
+        deploy.DeployError, match=r"already published with different clips.*tag a new release"
+    ):
+        deploy.deploy(fake_build(tmp_path, "v0.1.0", "changed"), site, "v0.1.0")
+    assert files(site) == before
+
+
+def test_a_site_restored_without_a_listed_version_is_not_deployed(tmp_path):
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")
+    deploy.deploy(fake_build(tmp_path, "v0.2.0", "b"), site, "v0.2.0")
+    shutil.rmtree(site / "v0.1.0")
+    listed = (site / "versions.json").read_text()
+    with pytest.raises(deploy.DeployError, match=r"lacks v0\.1\.0, which its versions\.json lists"):
+        deploy.deploy(fake_build(tmp_path, "dev", "a"), site, "dev")
+    assert (site / "versions.json").read_text() == listed and not (site / "dev").exists()
+
+
+def test_a_build_is_deployed_only_as_the_version_it_was_built_as(tmp_path, capsys):
+    build = fake_build(tmp_path, "dev", "a")
+    code = deploy.main([str(build), str(tmp_path / "site"), "--version", "v0.1.0"])
+    assert code == 1
+    assert (
+        "built as 'dev', not 'v0.1.0': build it with ATTENTION_SITE_VERSION=v0.1.0" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "site" / "v0.1.0").exists()
+
+
+# -- The site built as a release and as dev ------------------------------------------------
+def build(out: Path, builder: str, version: str) -> Path:
+    env = {
+        **os.environ,
+        "ATTENTION_SITE_URL": SITE_URL,
+        "ATTENTION_SITE_VERSION": version,
+        "ATTENTION_CLIP_QUALITY": "low",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "-n",
+        "--keep-going",
+        "-q",
+        "-b",
+        builder,
+        str(DOCS),
+        str(out),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        pytest.fail(f"sphinx-build ({version}) failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def release_site(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("release") / "html", "html", RELEASE)
+
+
+@pytest.fixture(scope="module")
+def dev_site(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("dev") / "dirhtml", "dirhtml", "dev")
+
+
+def cite_block(page: Path) -> str:
+    """The cite block as a reader reads it: tags removed, entities decoded, white space folded."""
+    text = page.read_text(encoding="utf-8")
+    block = re.search(r'<section class="cite-clip".*?</section>', text, re.S).group(0)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block)).split())
+
+
+def check_citations(site: Path, version: str, page_of) -> None:
+    manifest = json.loads((site / "clips.json").read_text())
+    base = f"{SITE_URL}{version}/"
+    assert (manifest["site_version"], manifest["base_url"]) == (version, base)
+    for clip, phase in zip(manifest["clips"], PHASES, strict=True):
+        published = sha256(site / clip["video"])
+        assert clip["sha256"] == published
+        assert clip["video_url"] == base + clip["video"]
+        assert clip["page_url"] == base + clip["page"]
+        block = cite_block(page_of(site, phase))
+        assert clip["page_url"] in block and clip["video_url"] in block
+        assert f"SHA-256 of the video file: {published}" in block
+        assert f"SHA-256 {published}}}" in block  # in the BibTeX note
+        assert f"{SITE_URL}latest/{clip['page']}" in block
+        assert "ccessed" not in block and "urldate" not in block
+    assert manifest["full"]["sha256"] == sha256(site / manifest["full"]["video"])
+    assert manifest["full"]["video_url"] == base + manifest["full"]["video"]
+
+
+@pytest.mark.site
+def test_release_cites_its_own_versioned_addresses_and_the_published_bytes(release_site):
+    check_citations(release_site, RELEASE, lambda site, p: site / "phases" / f"{p.stem}.html")
+    block = cite_block(release_site / "phases" / "03-attention-scores.html")
+    _, released = versions.citation_file_fields(CITATION)
+    year, month = released[:4], int(released[5:7])
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    assert f"year = {{{year}}}, month = {months[month - 1]}, version = {{{attention.__version__}}}" in block
+    assert "development version" not in block
+
+
+@pytest.mark.site
+def test_dev_cites_dev_addresses_and_says_they_change(dev_site):
+    check_citations(dev_site, "dev", lambda site, p: site / "phases" / p.stem / "index.html")
+    block = cite_block(dev_site / "phases" / "03-attention-scores" / "index.html")
+    assert "This is the development version: its files change with every commit." in block
+    assert "version = {dev}" in block
+
+
+@pytest.mark.site
+def test_every_page_has_a_version_menu_marking_its_version(release_site):
+    pages = [p for p in release_site.rglob("*.html") if not p.name.startswith("_")]
+    assert len(pages) >= 12
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        menu = re.search(r'<details class="version-menu"[^>]*>.*?</details>', text, re.S)
+        assert menu, page
+        menu = menu.group(0)
+        assert f'data-current="{RELEASE}"' in menu and f'aria-current="page">{RELEASE}</a>' in menu
+        source = re.search(r'data-versions-json="([^"]*)"', menu).group(1)
+        depth = len(page.relative_to(release_site).parts) - 1
+        assert source == "../" * depth + "../versions.json" or source == "./../versions.json"
+    own = json.loads((release_site / "versions.json").read_text())
+    assert own["versions"] == [{"name": RELEASE, "path": "./", "latest": True}]
+
+
+@pytest.mark.site
+def test_a_real_release_deploys_beside_a_later_one(release_site, tmp_path):
+    site = tmp_path / "site"
+    deploy.deploy(release_site, site, RELEASE)
+    first = files(site / RELEASE)
+    deploy.deploy(fake_build(tmp_path, "v99.0.0", "later"), site, "v99.0.0")
+    assert files(site / RELEASE) == first
+    manifest = json.loads((site / RELEASE / "clips.json").read_text())
+    assert all(sha256(site / RELEASE / clip["video"]) == clip["sha256"] for clip in manifest["clips"])
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_version_menu_lists_the_versions_in_the_site_root_versions_json(release_site, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from test_site_browser import CHROMIUM, CHROMIUM_ARGS, PageWatch
+
+    site = tmp_path / "site"
+    deploy.deploy(release_site, site, RELEASE)
+    deploy.deploy(fake_build(tmp_path, "v99.0.0", "later"), site, "v99.0.0")
+    deploy.deploy(fake_build(tmp_path, "dev", "now"), site, "dev")
+    server = serve(site)
+    url = next(server)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page()
+            watch = PageWatch(page, url)
+            page.goto(f"{url}/{RELEASE}/phases/03-attention-scores.html", wait_until="networkidle")
+            page.wait_for_function("document.querySelectorAll('details.version-menu li').length === 3")
+            items = page.eval_on_selector_all(
+                "details.version-menu li", "items => items.map(i => i.textContent)"
+            )
+            current = page.eval_on_selector_all(
+                "details.version-menu a[aria-current=page]", "a => a.map(x => x.textContent)"
+            )
+            href = page.get_attribute("details.version-menu li:nth-child(2) a", "href")
+            assert items == ["dev", "v99.0.0 (latest release)", RELEASE]
+            assert current == [RELEASE]
+            assert href == f"{url}/v99.0.0/"
+            assert not watch.problems, watch.problems
+
+            no_script = browser.new_context(java_script_enabled=False).new_page()
+            no_script.goto(f"{url}/{RELEASE}/phases/03-attention-scores.html")
+            assert no_script.eval_on_selector_all(
+                "details.version-menu li", "items => items.map(i => i.textContent)"
+            ) == [RELEASE]
+            browser.close()
+    finally:
+        next(server, None)
