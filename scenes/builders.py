@@ -276,11 +276,12 @@ class MatrixPanel(VGroup):
         role: str,
         column: float,
         font_size: float,
+        pitch: float = layout.ROW_PITCH,
         digits: int = layout.QKV_DECIMALS,
     ):
         super().__init__()
         self.role = role
-        self.grid = NumberGrid(values, column=column, font_size=font_size, digits=digits)
+        self.grid = NumberGrid(values, column=column, pitch=pitch, font_size=font_size, digits=digits)
         rows, columns = self.grid.values.shape
         self.frame = Rectangle(
             width=column * columns,
@@ -300,15 +301,17 @@ class MatrixPanel(VGroup):
 class QKVBlock(VGroup):
     """Row ``labels`` and the ``q``, ``k`` and ``v`` :class:`MatrixPanel` s, frames side by side."""
 
-    def __init__(self, ex, column: float, font_size: float, label_size: float):
+    def __init__(
+        self, ex, column: float, font_size: float, label_size: float, pitch: float = layout.ROW_PITCH
+    ):
         super().__init__()
-        self.q = MatrixPanel(r"Q = X W_Q", ex.q, palette.QUERY, "query", column, font_size)
-        self.k = MatrixPanel(r"K = X W_K", ex.k, palette.KEY, "key", column, font_size)
-        self.v = MatrixPanel(r"V = X W_V", ex.v, palette.VALUE, "value", column, font_size)
+        self.q = MatrixPanel(r"Q = X W_Q", ex.q, palette.QUERY, "query", column, font_size, pitch)
+        self.k = MatrixPanel(r"K = X W_K", ex.k, palette.KEY, "key", column, font_size, pitch)
+        self.v = MatrixPanel(r"V = X W_V", ex.v, palette.VALUE, "value", column, font_size, pitch)
         for left, right in ((self.q, self.k), (self.k, self.v)):  # frames side by side, tops aligned
             right.next_to(left, RIGHT, buff=layout.PANEL_BUFF)
             right.shift((left.frame.get_top() - right.frame.get_top())[1] * UP)
-        self.labels = build_row_labels(ex.tokens, size=label_size)
+        self.labels = build_row_labels(ex.tokens, pitch, label_size)
         self.labels.next_to(self.q.frame, LEFT, buff=layout.LABEL_BUFF).match_y(self.q.grid)
         self.add(self.labels, self.q, self.k, self.v)
 
@@ -323,10 +326,14 @@ class EmbeddingBlock(VGroup):
     Its rows are level with the Q, K and V panels' rows, whose token labels name them.
     """
 
-    def __init__(self, ex):
+    def __init__(self, ex, pitch: float = layout.ROW_PITCH):
         super().__init__()
         self.grid = NumberGrid(
-            ex.x, column=layout.EMBEDDING_COLUMN, font_size=layout.CONTEXT_SIZE, digits=layout.QKV_DECIMALS
+            ex.x,
+            column=layout.EMBEDDING_COLUMN,
+            pitch=pitch,
+            font_size=layout.CONTEXT_SIZE,
+            digits=layout.QKV_DECIMALS,
         )
         self.features = build_column_labels(ex.features, layout.EMBEDDING_COLUMN, layout.CAPTION_SIZE)
         for label in self.features:

@@ -39,6 +39,7 @@ LABEL_SIZE = 24  #: token labels on the rows and columns of a subject grid (as l
 CONTEXT_SIZE = 16  #: numbers and labels that are context: digits about 15 px high
 HEADER_SIZE = 26  #: MathTex panel headers such as Q = X W_Q
 NOTE_SIZE = 20  #: working lines and notes
+SUMMARY_SIZE = 28  #: the outro's four steps
 CAPTION_SIZE = 16  #: the colour scale's caption and end values
 FORMULA_SIZE = 32
 
@@ -64,6 +65,7 @@ ENTRY_SHIFT = 0.12  #: how far things slide as they fade in
 
 # -- Cells -------------------------------------------------------------------
 ROW_PITCH = 0.56  #: height of a matrix row; panels and heatmap share it so their rows line up
+SUBJECT_PITCH = 0.68  #: row height of Q, K, V and X while Q, K, V are the subject (phase 2)
 SUBJECT_COLUMN = 0.8  #: number column of a Q/K/V panel while it is the subject (one decimal)
 CONTEXT_COLUMN = 0.55  #: number column of a Q/K/V panel once it is context (one decimal)
 EMBEDDING_COLUMN = 0.72  #: number column of X, with room for its feature names

@@ -7,8 +7,7 @@ Two Stage objects build identical mobjects, which is what makes the pictures
 at phase boundaries the same in two separate renders.
 
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
-as context (from phase 3), making room for the heatmap; their rows keep their
-height, so the transform between the two is a horizontal shrink.
+as context (from phase 3), making room for the heatmap.
 """
 
 from __future__ import annotations
@@ -70,14 +69,16 @@ class Stage:
 
     @cached_property
     def qkv_subject(self) -> builders.QKVBlock:
-        """Q, K and V large, as phase 2 ends: the whole middle band's width, left aligned."""
-        block = builders.QKVBlock(self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.LABEL_SIZE)
+        """Q, K and V large, as phase 2 ends: left aligned, rows as tall as the middle band allows."""
+        block = builders.QKVBlock(
+            self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.LABEL_SIZE, layout.SUBJECT_PITCH
+        )
         block.move_to(self.regions.middle, LEFT).align_to(self.regions.middle, UP)
         return self._placed(block, "middle")
 
     @cached_property
     def qkv(self) -> builders.QKVBlock:
-        """Q, K and V as context (from phase 3): the qkv region, rows level with the large ones'."""
+        """Q, K and V as context (from phase 3): the qkv region, tops level with the large ones'."""
         block = builders.QKVBlock(self.ex, layout.CONTEXT_COLUMN, layout.CONTEXT_SIZE, layout.CONTEXT_SIZE)
         block.move_to(self.regions.qkv, LEFT)
         block.shift((self.qkv_subject.q.frame.get_top() - block.q.frame.get_top())[1] * UP)
@@ -90,7 +91,7 @@ class Stage:
     @cached_property
     def embeddings(self) -> builders.EmbeddingBlock:
         """X with its feature names, right of the large panels (shown during the projection only)."""
-        block = builders.EmbeddingBlock(self.ex)
+        block = builders.EmbeddingBlock(self.ex, layout.SUBJECT_PITCH)
         block.shift((self.qkv_subject.q.grid[0][0].get_y() - block.grid[0][0].get_y()) * UP)
         block.next_to(self.qkv_subject, RIGHT, buff=layout.COLUMN_BUFF, coor_mask=np.array([1, 0, 0]))
         return self._placed(block, "middle")
@@ -258,7 +259,7 @@ class Stage:
         )
         lines = VGroup(
             *(
-                builders.make_rich_text(f"{head}    {rest}", layout.TOKEN_SIZE, palette.TEXT, {head: hue})
+                builders.make_rich_text(f"{head}    {rest}", layout.SUMMARY_SIZE, palette.TEXT, {head: hue})
                 for head, rest, hue in steps
             )
         )
