@@ -455,10 +455,6 @@ class MaxOutlines(VGroup):
                 self.add(MaxOutline(cells, i, j))
 
 
-def build_max_outlines(cells: HeatmapCells) -> MaxOutlines:
-    return MaxOutlines(cells)
-
-
 class HeatmapAxes(VGroup):
     """Token labels on both axes of a heatmap: ``rows`` are queries, ``columns`` keys."""
 
@@ -498,10 +494,6 @@ class ColourScale(VGroup):
         self.caption = build_label(caption, palette.MUTED, layout.CAPTION_SIZE)
         self.caption.next_to(self.bar, DOWN, buff=layout.SCALE_CAPTION_BUFF)
         self.add(self.bar, self.low, self.high, self.caption)
-
-
-def build_colour_scale(low: float, high: float, caption: str, width: float) -> ColourScale:
-    return ColourScale(low, high, caption, width)
 
 
 class RowSum(VGroup):
