@@ -82,13 +82,15 @@ def visit_video_html(translator, node: video_node) -> None:
         f'aria-label="{html.escape(node["label"])}">'
         f'<source src="{uri(".mp4")}" type="video/mp4">'
     )
+    # Short captions are off by default: the picture carries its own text, and a caption drawn by the
+    # player would sit over the formula at the bottom. The descriptions track holds the long text.
     if node["chapters"]:
         translator.body.append(
-            f'<track kind="captions" src="{uri(".vtt")}" srclang="en" label="English captions" default>'
+            f'<track kind="captions" src="{uri(".vtt")}" srclang="en" label="English captions">'
         )
     translator.body.append(
-        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="en" label="English {track_kind}"'
-        f"{' default' if not node['chapters'] else ''}>"
+        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="en" label="English {track_kind}">'
+        f'<track kind="descriptions" src="{uri(".descriptions.vtt")}" srclang="en" label="English descriptions">'
         f'<a href="{uri(".mp4")}">Download the clip (MP4)</a></video>'
     )
     raise nodes.SkipNode

@@ -1,10 +1,11 @@
-"""Builders: each ``build_*`` returns a mobject drawn from numbers it is given.
+"""Builders and typed scene parts: each returns a mobject drawn from numbers it is given.
 
 Every number drawn comes from :func:`build_number`: a ``Text`` that keeps the float it
-shows in ``.value``, so tests can walk a scene and compare with ``attention``. Grids
-keep their array in ``.values``; the heatmap keeps which cell of each row is
-outlined in ``.highlighted``. Sizes, fonts and buffers come from ``layout``,
-colours from ``palette``.
+shows in ``.value`` (and its decimals in ``.digits``), so tests can walk a scene and
+compare with ``attention``. The parts of the picture are small ``VGroup`` classes with
+named children (``MatrixPanel.grid``, ``HeatmapCell.number``, ``OutputCard.values``),
+so a scene never reaches into a group by index. Sizes, fonts and buffers come from
+``layout``, colours from ``palette``.
 """
 
 from __future__ import annotations
@@ -62,11 +63,40 @@ def viridis(t: float) -> ManimColor:
     return interpolate_color(color(stops[low]), color(stops[low + 1]), position - low)
 
 
+# -- Contrast (WCAG 2) -----------------------------------------------------------
+
+
+def relative_luminance(fill: ManimColor | str) -> float:
+    """WCAG relative luminance of an sRGB colour, 0 (black) to 1 (white).
+
+    >>> round(relative_luminance("#FFFFFF"), 3), round(relative_luminance("#21918C"), 3)
+    (1.0, 0.225)
+    """
+    rgb = np.array((color(fill) if isinstance(fill, str) else fill).to_int_rgb()) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def contrast_ratio(a: ManimColor | str, b: ManimColor | str) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21.
+
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    21.0
+    """
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def ink_for(fill: ManimColor) -> ManimColor:
-    """Dark ink on bright fills, light ink on dark ones (relative luminance, sRGB)."""
-    r, g, b = (c / 255 for c in fill.to_int_rgb())
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return color(palette.INK_ON_BRIGHT if luminance > 0.5 else palette.TEXT)
+    """The ink, dark or light, with the higher contrast against ``fill``.
+
+    With black and white inks every colour gets at least 4.58:1, so every viridis cell meets WCAG AA.
+    """
+    inks = (color(palette.INK_DARK), color(palette.INK_LIGHT))
+    return max(inks, key=lambda ink: contrast_ratio(ink, fill))
+
+
+# -- Text -------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=2048)
@@ -95,10 +125,12 @@ def make_rich_text(text: str, size: float, hue: str, spans: dict[str, ManimColor
     return _rich_prototype(text, layout.FONT, float(size), hue, items).copy()
 
 
-def build_number(value: float, font_size: float = layout.NUMBER_SIZE, fill: str = palette.TEXT) -> Text:
-    """A number on screen: mono ``Text`` of :func:`format_number` that remembers ``.value``."""
-    number = make_text(format_number(value), layout.MONO, font_size, fill)
-    number.value = float(value)
+def build_number(
+    value: float, font_size: float = layout.SUBJECT_SIZE, fill: str = palette.TEXT, digits: int = 2
+) -> Text:
+    """A number on screen: mono ``Text`` of :func:`format_number` that remembers ``.value`` and ``.digits``."""
+    number = make_text(format_number(value, digits), layout.MONO, font_size, fill)
+    number.value, number.digits = float(value), digits
     return number
 
 
@@ -107,7 +139,7 @@ def sit_on_baseline(text: Text, center, size: float) -> Text:
 
     Centring by bounding box lifts words without ascenders ("on"); these words have no descenders.
     """
-    cap = Text("Th", font=layout.FONT, font_size=size).height
+    cap = _prototype("Th", layout.FONT, float(size), "NORMAL").height
     text.shift((center[1] - cap / 2 - text.get_bottom()[1]) * UP)
     return text
 
@@ -126,26 +158,82 @@ def build_title(text: str) -> Text:
     return make_text(text, layout.FONT, layout.TITLE_SIZE, palette.TEXT, weight="BOLD")
 
 
-def build_token_boxes(tokens: Sequence[str]) -> VGroup:
-    """One rounded box per token, each in its own hue; ``box.token`` and ``box.index`` say which."""
-    boxes = VGroup()
-    for index, token in enumerate(tokens):
+def build_math(tex: str, hue: str = palette.TEXT, size: float = layout.HEADER_SIZE) -> MathTex:
+    """A short MathTex (each distinct string costs one LaTeX run: keep them few)."""
+    return _math_prototype(tex, float(size)).copy().set_color(color(hue))
+
+
+@functools.lru_cache(maxsize=64)
+def _math_prototype(tex: str, size: float) -> MathTex:
+    return lighten(MathTex(tex, font_size=size, color=color(palette.TEXT)))
+
+
+def surround(
+    mobject, hue: str, buff: float = layout.HIGHLIGHT_BUFF, width: float = 3
+) -> SurroundingRectangle:
+    """A highlight rectangle around ``mobject`` in a palette colour."""
+    return SurroundingRectangle(mobject, color=color(hue), buff=buff, stroke_width=width)
+
+
+# -- Tokens ---------------------------------------------------------------------------
+
+
+class TokenBox(VGroup):
+    """One input token: a rounded ``frame`` in the token's hue around its ``word``."""
+
+    def __init__(self, token: str, index: int):
+        super().__init__()
         hue = token_color(index)
-        word = make_text(token, layout.FONT, layout.TOKEN_SIZE, hue)
-        frame = RoundedRectangle(
+        self.token, self.index = token, index
+        self.word = make_text(token, layout.FONT, layout.TOKEN_SIZE, hue)
+        self.frame = RoundedRectangle(
             corner_radius=0.08,
-            width=max(1.1, word.width + 2 * layout.INNER_BUFF),
-            height=word.height + 3 * layout.INNER_BUFF,
+            width=max(1.1, self.word.width + 2 * layout.INNER_BUFF),
+            height=self.word.height + 3 * layout.INNER_BUFF,
             stroke_color=hue,
             stroke_width=3,
             fill_color=hue,
             fill_opacity=0.12,
         )
-        word.move_to(frame)
-        box = VGroup(frame, sit_on_baseline(word, frame.get_center(), layout.TOKEN_SIZE))
-        box.token, box.index = token, index
-        boxes.add(box)
-    return boxes.arrange(RIGHT, buff=layout.TOKEN_BUFF)
+        self.word.move_to(self.frame)
+        sit_on_baseline(self.word, self.frame.get_center(), layout.TOKEN_SIZE)
+        self.add(self.frame, self.word)
+
+
+def build_token_boxes(tokens: Sequence[str]) -> VGroup:
+    """One :class:`TokenBox` per token, side by side."""
+    return VGroup(*(TokenBox(token, i) for i, token in enumerate(tokens))).arrange(
+        RIGHT, buff=layout.TOKEN_BUFF
+    )
+
+
+class TokenLabels(VGroup):
+    """Token names in their hues, stacked down rows (``down``) or side by side across columns."""
+
+    def __init__(
+        self, tokens: Sequence[str], pitch: float, size: float = layout.LABEL_SIZE, down: bool = True
+    ):
+        super().__init__()
+        self.tokens = tuple(tokens)
+        for i, token in enumerate(tokens):
+            label = build_label(token, token_color(i), size)
+            anchor = i * pitch * (DOWN if down else RIGHT)
+            label.move_to(anchor, RIGHT if down else np.zeros(3))  # rows right-aligned, columns centred
+            sit_on_baseline(label, anchor, size)
+            self.add(label)
+
+
+def build_row_labels(tokens: Sequence[str], pitch: float = layout.ROW_PITCH, size: float = layout.LABEL_SIZE):
+    """Token names stacked with the matrix row pitch, right-aligned, each in its hue."""
+    return TokenLabels(tokens, pitch, size, down=True)
+
+
+def build_column_labels(tokens: Sequence[str], column: float, size: float = layout.LABEL_SIZE):
+    """Token names side by side with the matrix column width, each in its hue."""
+    return TokenLabels(tokens, column, size, down=False)
+
+
+# -- Matrices ---------------------------------------------------------------------------
 
 
 class NumberGrid(VGroup):
@@ -154,83 +242,128 @@ class NumberGrid(VGroup):
     def __init__(
         self,
         values: np.ndarray,
-        column: float = layout.PANEL_COLUMN,
+        column: float,
         pitch: float = layout.ROW_PITCH,
-        font_size: float = layout.NUMBER_SIZE,
+        font_size: float = layout.SUBJECT_SIZE,
         fill: str = palette.TEXT,
+        digits: int = 2,
     ):
         super().__init__()
         self.values = np.array(values, dtype=float)
+        self.column, self.pitch = column, pitch
         for i, row_values in enumerate(self.values):
-            row = VGroup(*(build_number(v, font_size, fill) for v in row_values))
+            row = VGroup(*(build_number(v, font_size, fill, digits) for v in row_values))
             for j, number in enumerate(row):
                 number.move_to(j * column * RIGHT + i * pitch * DOWN)
             self.add(row)
-        self.column, self.pitch = column, pitch
 
     @property
-    def rows(self) -> VGroup:
-        return VGroup(*self.submobjects)
+    def rows(self) -> list[VGroup]:
+        return list(self.submobjects)
 
-    def cell_box(self, i: int, j: int | None = None) -> Rectangle:
-        """An invisible rectangle covering cell (i, j), or the whole row i when ``j`` is None."""
-        width = self.column * (self.values.shape[1] if j is None else 1)
-        box = Rectangle(width=width, height=self.pitch, stroke_width=0)
-        anchor = self[i] if j is None else self[i][j]
-        return box.move_to(anchor) if j is not None else box.move_to(self[i]).match_x(self)
+    def numbers(self) -> list[Text]:
+        return [number for row in self.submobjects for number in row]
 
 
-def build_row_labels(
-    tokens: Sequence[str], pitch: float = layout.ROW_PITCH, size: float = layout.LABEL_SIZE
-) -> VGroup:
-    """Token names stacked with the matrix row pitch, right-aligned, each in its hue."""
-    labels = VGroup()
-    for i, token in enumerate(tokens):
-        label = build_label(token, token_color(i), size)
-        label.move_to(i * pitch * DOWN, RIGHT)
-        sit_on_baseline(label, i * pitch * DOWN, size)
-        label.token = token
-        labels.add(label)
-    return labels
+class MatrixPanel(VGroup):
+    """A Q, K or V panel: a MathTex ``header`` over a ``frame`` holding a :class:`NumberGrid` ``grid``."""
+
+    def __init__(
+        self,
+        header_tex: str,
+        values: np.ndarray,
+        hue: str,
+        role: str,
+        column: float,
+        font_size: float,
+        pitch: float = layout.ROW_PITCH,
+        digits: int = layout.QKV_DECIMALS,
+    ):
+        super().__init__()
+        self.role = role
+        self.grid = NumberGrid(values, column=column, pitch=pitch, font_size=font_size, digits=digits)
+        rows, columns = self.grid.values.shape
+        self.frame = Rectangle(
+            width=column * columns,
+            height=self.grid.pitch * rows,
+            stroke_color=color(hue),
+            stroke_width=2,
+            fill_color=color(palette.PANEL_FILL),
+            fill_opacity=1,
+        )
+        corners = (self.grid[0][0].get_center(), self.grid[-1][-1].get_center())
+        self.frame.move_to((corners[0] + corners[1]) / 2)  # centred on the cells, not on the digits' ink
+        self.header = build_math(header_tex, hue, layout.HEADER_SIZE)
+        self.header.next_to(self.frame, UP, buff=layout.LABEL_BUFF)
+        self.add(self.frame, self.grid, self.header)
 
 
-def build_column_labels(tokens: Sequence[str], column: float, size: float = layout.LABEL_SIZE) -> VGroup:
-    """Token names side by side with the matrix column width, each in its hue."""
-    labels = VGroup()
-    for j, token in enumerate(tokens):
-        label = build_label(token, token_color(j), size).move_to(j * column * RIGHT)
-        sit_on_baseline(label, j * column * RIGHT, size)
-        label.token = token
-        labels.add(label)
-    return labels
+class QKVBlock(VGroup):
+    """Row ``labels`` and the ``q``, ``k`` and ``v`` :class:`MatrixPanel` s, frames side by side."""
+
+    def __init__(
+        self, ex, column: float, font_size: float, label_size: float, pitch: float = layout.ROW_PITCH
+    ):
+        super().__init__()
+        self.q = MatrixPanel(r"Q = X W_Q", ex.q, palette.QUERY, "query", column, font_size, pitch)
+        self.k = MatrixPanel(r"K = X W_K", ex.k, palette.KEY, "key", column, font_size, pitch)
+        self.v = MatrixPanel(r"V = X W_V", ex.v, palette.VALUE, "value", column, font_size, pitch)
+        for left, right in ((self.q, self.k), (self.k, self.v)):  # frames side by side, tops aligned
+            right.next_to(left, RIGHT, buff=layout.PANEL_BUFF)
+            right.shift((left.frame.get_top() - right.frame.get_top())[1] * UP)
+        self.labels = build_row_labels(ex.tokens, pitch, label_size)
+        self.labels.next_to(self.q.frame, LEFT, buff=layout.LABEL_BUFF).match_y(self.q.grid)
+        self.add(self.labels, self.q, self.k, self.v)
+
+    @property
+    def panels(self) -> tuple[MatrixPanel, MatrixPanel, MatrixPanel]:
+        return self.q, self.k, self.v
 
 
-def build_matrix_panel(header_tex: str, values: np.ndarray, hue: str, role: str) -> VGroup:
-    """A Q, K or V panel: a MathTex header over a framed grid of numbers.
+class EmbeddingBlock(VGroup):
+    """X: the ``header``, the feature names (``features``) and the ``grid``.
 
-    The panel keeps ``.header``, ``.grid`` (a :class:`NumberGrid`), ``.frame`` and ``.role``.
+    Its rows are level with the Q, K and V panels' rows, whose token labels name them.
     """
-    grid = NumberGrid(values)
-    frame = Rectangle(
-        width=grid.column * grid.values.shape[1],
-        height=grid.pitch * grid.values.shape[0],
-        stroke_color=color(hue),
-        stroke_width=2,
-        fill_color=color(palette.PANEL_FILL),
-        fill_opacity=1,
-    ).move_to(grid)
-    header = build_math(header_tex, hue, layout.HEADER_SIZE)
-    header.next_to(frame, UP, buff=layout.LABEL_BUFF)
-    panel = VGroup(frame, grid, header)
-    panel.header, panel.grid, panel.frame, panel.role = header, grid, frame, role
-    return panel
+
+    def __init__(self, ex, pitch: float = layout.ROW_PITCH):
+        super().__init__()
+        self.grid = NumberGrid(
+            ex.x,
+            column=layout.EMBEDDING_COLUMN,
+            pitch=pitch,
+            font_size=layout.CONTEXT_SIZE,
+            digits=layout.QKV_DECIMALS,
+        )
+        self.features = build_column_labels(ex.features, layout.EMBEDDING_COLUMN, layout.CAPTION_SIZE)
+        for label in self.features:
+            label.set_color(color(palette.MUTED))
+        self.features.next_to(self.grid, UP, buff=layout.LABEL_BUFF).match_x(self.grid)
+        self.header = build_math("X", palette.EMBEDDING).next_to(self.features, UP, buff=layout.LABEL_BUFF)
+        self.add(self.grid, self.features, self.header)
+
+
+# -- Heatmap -----------------------------------------------------------------------------
+
+
+class HeatmapCell(VGroup):
+    """One cell of a heatmap: its coloured ``square`` and, unless blank, its ``number``."""
+
+    def __init__(self, square: Rectangle, number: Text | None):
+        super().__init__(square, *([number] if number is not None else []))
+        self.square, self.number = square, number
+
+    @property
+    def ink_contrast(self) -> float:
+        """Contrast of the number's ink against the cell's fill (WCAG ratio)."""
+        return contrast_ratio(self.number.get_fill_color(), self.square.get_fill_color())
 
 
 class HeatmapCells(VGroup):
-    """A grid of coloured cells with their numbers: one state of the heatmap.
+    """A grid of :class:`HeatmapCell` s: one state of the heatmap; ``self[i][j]`` shows ``values[i, j]``.
 
-    Colours run through viridis from ``low`` (dark purple) to ``high`` (yellow);
-    ``values`` is the array drawn, ``cells[i][j]`` a VGroup(square, Number).
+    Colours run through viridis from ``low`` (dark purple) to ``high`` (yellow), each number
+    in the ink (black or white) that contrasts most with its cell.
     """
 
     def __init__(
@@ -241,7 +374,7 @@ class HeatmapCells(VGroup):
         colored: bool = True,
         width: float = layout.HEAT_CELL,
         height: float = layout.ROW_PITCH,
-        font_size: float = layout.NUMBER_SIZE,
+        font_size: float = layout.SUBJECT_SIZE,
         numbers: bool = True,
     ):
         super().__init__()
@@ -260,17 +393,18 @@ class HeatmapCells(VGroup):
                     fill_color=fill,
                     fill_opacity=1,
                 ).move_to(j * width * RIGHT + i * height * DOWN)
-                cell = VGroup(square)
+                number = None
                 if numbers:
                     ink = ink_for(fill) if colored else color(palette.TEXT)
-                    cell.add(build_number(v, font_size).set_color(ink).move_to(square))
-                cell.square = square
-                cell.number = cell[1] if numbers else None
-                row.add(cell)
+                    number = build_number(v, font_size).set_color(ink).move_to(square)
+                row.add(HeatmapCell(square, number))
             self.add(row)
 
-    def cell(self, i: int, j: int) -> VGroup:
+    def cell(self, i: int, j: int) -> HeatmapCell:
         return self[i][j]
+
+    def cells(self) -> list[HeatmapCell]:
+        return [cell for row in self for cell in row]
 
     def empty(self) -> VGroup:
         """Blank squares covering the same cells: the heatmap before any score is known."""
@@ -284,114 +418,168 @@ class HeatmapCells(VGroup):
                     fill_color=color(palette.PANEL_FILL),
                     fill_opacity=1,
                 ).move_to(cell)
-                for row in self
-                for cell in row
+                for cell in self.cells()
             )
         )
 
 
-def build_max_outlines(cells: HeatmapCells) -> VGroup:
-    """An outline around the largest cell of each row; ``.highlighted[i]`` is that column.
+class MaxOutline(Rectangle):
+    """The outline of row ``row``'s largest cell (column ``column``), drawn on the cell's border."""
+
+    def __init__(self, cells: HeatmapCells, row: int, column: int):
+        super().__init__(
+            width=cells.cell_width,
+            height=cells.cell_height,
+            stroke_color=color(palette.HIGHLIGHT),
+            stroke_width=layout.OUTLINE_WIDTH,
+        )
+        self.row, self.column = row, column
+        self.move_to(cells[row][column].square)
+
+
+class MaxOutlines(VGroup):
+    """A :class:`MaxOutline` around the largest cell of each row; ``highlighted[i]`` is that column.
 
     Rows whose maximum is tied (within display rounding) get no outline: there
     is no single strongest key to point at.
     """
-    outlines = VGroup()
-    outlines.highlighted = []
-    for i, row_values in enumerate(cells.values):
-        j = int(np.argmax(row_values))
-        tied = np.sum(np.isclose(row_values, row_values[j], atol=5e-3)) > 1
-        outlines.highlighted.append(None if tied else j)
-        if not tied:
-            outline = Rectangle(
-                width=cells.cell_width - 0.04,
-                height=cells.cell_height - 0.04,
-                stroke_color=color(palette.HIGHLIGHT),
-                stroke_width=5,
-            ).move_to(cells[i][j])
-            outline.row, outline.column = i, j
-            outlines.add(outline)
-    return outlines
+
+    def __init__(self, cells: HeatmapCells):
+        super().__init__()
+        self.highlighted: list[int | None] = []
+        for i, row_values in enumerate(cells.values):
+            j = int(np.argmax(row_values))
+            tied = np.sum(np.isclose(row_values, row_values[j], atol=5e-3)) > 1
+            self.highlighted.append(None if tied else j)
+            if not tied:
+                self.add(MaxOutline(cells, i, j))
 
 
-def build_colour_scale(low: float, high: float, caption: str, width: float, steps: int = 24) -> VGroup:
-    """A horizontal viridis bar from ``low`` to ``high`` with its end values and a caption.
+class HeatmapAxes(VGroup):
+    """Token labels on both axes of a heatmap: ``rows`` are queries, ``columns`` keys."""
 
-    Keeps ``.low`` and ``.high`` (the Numbers at its ends) for tests.
-    """
-    segment = width / steps
-    bar = VGroup(
-        *(
-            Rectangle(
-                width=segment,
-                height=0.16,
-                stroke_width=0,
-                fill_color=viridis(s / (steps - 1)),
-                fill_opacity=1,
+    def __init__(
+        self, tokens: Sequence[str], cells, size: float = layout.LABEL_SIZE, pitch=None, column=None
+    ):
+        super().__init__()
+        self.rows = build_row_labels(tokens, pitch or layout.ROW_PITCH, size)
+        self.rows.next_to(cells, LEFT, buff=layout.LABEL_BUFF).match_y(cells)
+        self.columns = build_column_labels(tokens, column or layout.HEAT_CELL, size)
+        self.columns.next_to(cells, UP, buff=layout.LABEL_BUFF).match_x(cells)
+        self.add(self.rows, self.columns)
+
+
+class ColourScale(VGroup):
+    """A horizontal viridis ``bar`` from ``low`` to ``high`` (Numbers at its ends) over its ``caption``."""
+
+    def __init__(self, low: float, high: float, caption: str, width: float, steps: int = 24):
+        super().__init__()
+        segment = width / steps
+        self.bar = VGroup(
+            *(
+                Rectangle(
+                    width=segment,
+                    height=layout.SCALE_BAR_HEIGHT,
+                    stroke_width=0,
+                    fill_color=viridis(s / (steps - 1)),
+                    fill_opacity=1,
+                )
+                for s in range(steps)
             )
-            for s in range(steps)
-        )
-    ).arrange(RIGHT, buff=0)
-    low_number = build_number(low, layout.LABEL_SIZE - 2, palette.MUTED).next_to(
-        bar, LEFT, buff=layout.LABEL_BUFF
-    )
-    high_number = build_number(high, layout.LABEL_SIZE - 2, palette.MUTED).next_to(
-        bar, RIGHT, buff=layout.LABEL_BUFF
-    )
-    text = build_label(caption, palette.MUTED, layout.LABEL_SIZE - 2).next_to(bar, DOWN, buff=0.08)
-    scale = VGroup(bar, low_number, high_number, text)
-    scale.low, scale.high = low_number, high_number
-    return scale
+        ).arrange(RIGHT, buff=0)
+        self.low = build_number(low, layout.CAPTION_SIZE, palette.MUTED)
+        self.low.next_to(self.bar, LEFT, buff=layout.LABEL_BUFF)
+        self.high = build_number(high, layout.CAPTION_SIZE, palette.MUTED)
+        self.high.next_to(self.bar, RIGHT, buff=layout.LABEL_BUFF)
+        self.caption = build_label(caption, palette.MUTED, layout.CAPTION_SIZE)
+        self.caption.next_to(self.bar, DOWN, buff=layout.SCALE_CAPTION_BUFF)
+        self.add(self.bar, self.low, self.high, self.caption)
+
+
+class RowSum(VGroup):
+    """``Σ 1.00`` right of a heatmap row: the ``sigma`` and the row's sum as a ``number``."""
+
+    def __init__(self, total: float):
+        super().__init__()
+        self.sigma = build_label("Σ", palette.MUTED, layout.CONTEXT_SIZE)
+        self.number = build_number(total, layout.CONTEXT_SIZE, palette.MUTED)
+        self.add(self.sigma, self.number)
+        self.arrange(RIGHT, buff=layout.SUM_BUFF)
 
 
 def build_row_sums(weights: np.ndarray, cells: HeatmapCells) -> VGroup:
-    """``= 1.00`` right of each heatmap row: the row's sum, computed, not typed."""
+    """A :class:`RowSum` right of each heatmap row: the sums computed, not typed."""
     sums = VGroup()
     for i, total in enumerate(np.asarray(weights).sum(axis=1)):
-        number = build_number(total, layout.NUMBER_SIZE, palette.MUTED)
-        sigma = build_label("Σ", palette.MUTED, layout.LABEL_SIZE)
-        entry = (
-            VGroup(sigma, number).arrange(RIGHT, buff=0.06).next_to(cells[i], RIGHT, buff=layout.LABEL_BUFF)
-        )
-        sums.add(entry)
+        sums.add(RowSum(total).next_to(cells[i], RIGHT, buff=layout.LABEL_BUFF))
     return sums
 
 
-def build_output_cards(tokens: Sequence[str], output: np.ndarray, region) -> VGroup:
-    """One card per token: its name over its output vector. ``card.vector`` is a 1-row NumberGrid."""
-    cards = VGroup()
-    for i, token in enumerate(tokens):
-        vector = NumberGrid(np.asarray(output)[i : i + 1], column=layout.CARD_COLUMN)
-        name = build_label(token, token_color(i), layout.LABEL_SIZE)
-        content = VGroup(name, vector).arrange(DOWN, buff=layout.LABEL_BUFF / 2)
-        frame = RoundedRectangle(
+# -- Output cards --------------------------------------------------------------------------
+
+
+class OutputCard(VGroup):
+    """One token's output row: a ``frame`` in the token's hue, its ``name`` at the left, its ``values``.
+
+    ``values`` is a one-row :class:`NumberGrid`; the name keeps its place even while hidden.
+    """
+
+    def __init__(self, token: str, index: int, row: np.ndarray, font_size: float = layout.SUBJECT_SIZE):
+        super().__init__()
+        self.token = token
+        self.values = NumberGrid(np.asarray(row)[None, :], column=layout.CARD_COLUMN, font_size=font_size)
+        self.name = build_label(token, token_color(index), layout.LABEL_SIZE)
+        slot = Rectangle(width=layout.CARD_NAME_WIDTH, height=self.values.height, stroke_width=0)
+        slot.next_to(self.values, LEFT, buff=layout.INNER_BUFF)
+        self.name.move_to(slot, LEFT)
+        sit_on_baseline(self.name, self.values.get_center(), layout.LABEL_SIZE)
+        content = VGroup(slot, self.values)
+        self.frame = RoundedRectangle(
             corner_radius=0.06,
             width=content.width + 2 * layout.INNER_BUFF,
-            height=content.height + layout.INNER_BUFF,
-            stroke_color=token_color(i),
+            height=layout.CARD_HEIGHT,
+            stroke_color=token_color(index),
             stroke_width=2,
             fill_color=color(palette.PANEL_FILL),
             fill_opacity=1,
         ).move_to(content)
-        card = VGroup(frame, name, vector)
-        card.frame, card.name, card.vector, card.token = frame, name, vector, token
-        cards.add(card)
-    cards.arrange(RIGHT, buff=layout.INNER_BUFF)
-    if cards.width > region.width:
-        cards.scale_to_fit_width(region.width)
+        self.add(self.frame, self.name, self.values)
+
+
+def build_output_cards(tokens: Sequence[str], output: np.ndarray, region) -> VGroup:
+    """One :class:`OutputCard` per token, :data:`layout.CARDS_PER_ROW` to a row, centred in ``region``."""
+    cards = VGroup(*(OutputCard(token, i, output[i]) for i, token in enumerate(tokens)))
+    per_row = layout.CARDS_PER_ROW
+    rows = VGroup(
+        *(VGroup(*cards[start : start + per_row]).arrange(RIGHT, buff=layout.CARD_BUFF)
+          for start in range(0, len(cards), per_row))
+    )  # fmt: skip
+    rows.arrange(DOWN, buff=layout.CARD_BUFF).move_to(region)
     return cards
 
 
-def surround(mobject, hue: str, buff: float = 0.04, width: float = 3) -> SurroundingRectangle:
-    """A highlight rectangle around ``mobject`` in a palette colour."""
-    return SurroundingRectangle(mobject, color=color(hue), buff=buff, stroke_width=width)
+# -- Multi-head -------------------------------------------------------------------------------
 
 
-def build_math(tex: str, hue: str = palette.TEXT, size: float = layout.HEADER_SIZE) -> MathTex:
-    """A short MathTex (each distinct string costs one LaTeX run: keep them few)."""
-    return _math_prototype(tex, float(size)).copy().set_color(color(hue))
+class HeadPanel(VGroup):
+    """One attention head: its ``title``, a small heatmap (``cells``, ``outlines``, ``axes``) and its output ``out``."""
 
-
-@functools.lru_cache(maxsize=64)
-def _math_prototype(tex: str, size: float) -> MathTex:
-    return lighten(MathTex(tex, font_size=size, color=color(palette.TEXT)))
+    def __init__(
+        self, number: int, tokens: Sequence[str], weights: np.ndarray, output: np.ndarray, high: float
+    ):
+        super().__init__()
+        self.cells = HeatmapCells(
+            weights,
+            0.0,
+            high,
+            width=layout.HEAD_CELL,
+            height=layout.HEAD_PITCH,
+            font_size=layout.CONTEXT_SIZE,
+        )
+        self.outlines = MaxOutlines(self.cells)
+        self.axes = HeatmapAxes(tokens, self.cells, layout.LABEL_SIZE, layout.HEAD_PITCH, layout.HEAD_CELL)
+        self.out = NumberGrid(output, column=layout.HEAD_OUT_COLUMN, pitch=layout.HEAD_PITCH)
+        self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
+        self.title = build_label(f"head {number}", palette.TEXT, layout.NOTE_SIZE)
+        self.title.next_to(VGroup(self.axes.columns, self.out), UP, buff=layout.LABEL_BUFF)
+        self.add(self.title, self.axes, self.cells, self.outlines, self.out)

@@ -1,4 +1,8 @@
-"""WebVTT from the registry's cues: captions for each clip, chapters for the full video.
+"""WebVTT from the registry's cues: captions and descriptions for each clip, chapters for the full video.
+
+Captions carry each cue's short ``caption`` (read while the clip plays);
+the descriptions track (``kind="descriptions"``) and the page's transcript carry
+its long ``description``, for a reader who cannot see the clip.
 
 >>> from scenes.registry import get_phase
 >>> captions_webvtt(get_phase(1)).splitlines()[:4]  # doctest: +ELLIPSIS
@@ -42,8 +46,18 @@ def _webvtt(cues: Iterable[tuple[float, float, str]]) -> str:
 
 
 def captions_webvtt(phase: Phase) -> str:
-    """The phase's caption cues as a WebVTT captions file."""
-    return _webvtt(phase.cue_times())
+    """The phase's short captions as a WebVTT captions file."""
+    return _webvtt(phase.cue_times("caption"))
+
+
+def descriptions_webvtt(phase: Phase) -> str:
+    """The phase's long descriptions as a WebVTT file for a ``<track kind="descriptions">``.
+
+    >>> from scenes.registry import get_phase
+    >>> "Transformer Self-Attention." in descriptions_webvtt(get_phase(1))
+    True
+    """
+    return _webvtt(phase.cue_times("description"))
 
 
 def chapters_webvtt(phases: Iterable[Phase]) -> str:
@@ -60,21 +74,27 @@ def chapters_webvtt(phases: Iterable[Phase]) -> str:
     return _webvtt(cues)
 
 
-def full_captions_webvtt(phases: Iterable[Phase]) -> str:
-    """Every phase's captions, shifted to their place in the full-length video.
+def full_captions_webvtt(phases: Iterable[Phase], text: str = "caption") -> str:
+    """Every phase's captions (or, with ``text="description"``, descriptions), shifted to their place
+    in the full-length video.
 
     >>> from scenes.registry import PHASES
     >>> full_captions_webvtt(PHASES).count(" --> ") == sum(len(p.cues) for p in PHASES)
     True
     """
     cues = [
-        (round(offset + start, 6), round(offset + end, 6), text)
+        (round(offset + start, 6), round(offset + end, 6), words)
         for offset, phase in phase_starts(tuple(phases))
-        for start, end, text in phase.cue_times()
+        for start, end, words in phase.cue_times(text)
     ]
     return _webvtt(cues)
 
 
+def full_descriptions_webvtt(phases: Iterable[Phase]) -> str:
+    """Every phase's descriptions, shifted to their place in the full-length video."""
+    return full_captions_webvtt(phases, text="description")
+
+
 def transcript(phase: Phase) -> list[tuple[float, str]]:
-    """``(start, caption)`` pairs: the text alternative shown under a clip."""
-    return [(start, text) for start, _, text in phase.cue_times()]
+    """``(start, description)`` pairs: the text alternative shown under a clip."""
+    return [(start, text) for start, _, text in phase.cue_times("description")]

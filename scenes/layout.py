@@ -1,56 +1,94 @@
-"""Where things go: fonts, font sizes, buffers and the screen regions, named by role.
+"""Where things go: fonts, type sizes, buffers and the screen regions, named by role.
 
 The frame is cut into bands stacked from the top with named buffers
 (:func:`build_regions`): title, tokens, a middle band split into the Q/K/V
-panels (left) and the heatmap (right), the output row, and the formula at the
-bottom. Every phase places its mobjects inside these regions, so clips join
-without a jump and nothing overlaps. No scene uses a literal position.
+panels (left) and the heatmap (right), the output row, and the formula. Under
+the formula, the bottom :data:`BOTTOM_BAND` of the frame stays empty: players
+draw their controls there, and the last frame of a clip is also its poster.
+Every phase places its mobjects inside these regions, so clips join without a
+jump and nothing overlaps. No scene uses a literal position.
+
+Type is sized for the page, not the frame: a clip is shown 736 px wide on a
+laptop and 480 px on a phone. The numbers a phase is about (its *subject*) get
+digits at least :data:`MIN_SUBJECT_DIGIT_PX` high in the 720p frame; numbers
+that are context get at least :data:`MIN_CONTEXT_DIGIT_PX`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import DOWN, LEFT, MED_SMALL_BUFF, RIGHT, SMALL_BUFF, UP, Rectangle, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, config
+
+# -- What a reader needs (pixels in the 720p frame) --------------------------
+MIN_SUBJECT_DIGIT_PX = 20  #: digits of the numbers a phase is about
+MIN_CONTEXT_DIGIT_PX = 14  #: digits of numbers shown as context
+MIN_INK_CONTRAST = 4.5  #: WCAG AA, ink on a coloured cell
+BOTTOM_BAND = 0.12  #: share of the frame height, at the bottom, kept free of anything a reader needs
+REFERENCE_HEIGHT_PX = 720  #: the frame height the pixel sizes above refer to
 
 # -- Fonts -------------------------------------------------------------------
 FONT = "DejaVu Sans"  #: labels, captions, titles
 MONO = "DejaVu Sans Mono"  #: every number, so columns of digits line up
 
-# -- Font sizes ------------------------------------------------------------
-TITLE_SIZE = 38
-TOKEN_SIZE = 26
-HEADER_SIZE = 30  #: MathTex panel headers such as Q = X W_Q
-LABEL_SIZE = 17  #: token labels on rows and columns
-NUMBER_SIZE = 16  #: numbers in panels, heatmap cells and cards
-NOTE_SIZE = 18  #: working lines and notes
-FORMULA_SIZE = 40
-SMALL_NUMBER_SIZE = 13  #: the multi-head heatmaps' numbers
+# -- Type sizes (DejaVu digits are 0.94 px high per point of font size at 720p) ---------
+TITLE_SIZE = 30
+TOKEN_SIZE = 24  #: the token boxes at the top
+SUBJECT_SIZE = 24  #: numbers a phase is about: digits about 22.7 px high
+LABEL_SIZE = 24  #: token labels on the rows and columns of a subject grid (as large as its numbers)
+CONTEXT_SIZE = 16  #: numbers and labels that are context: digits about 15 px high
+HEADER_SIZE = 26  #: MathTex panel headers such as Q = X W_Q
+NOTE_SIZE = 20  #: working lines and notes
+SUMMARY_SIZE = 28  #: the outro's four steps
+CAPTION_SIZE = 16  #: the colour scale's caption and end values
+FORMULA_SIZE = 32
 
 # -- Buffers -----------------------------------------------------------------
-EDGE_BUFF = 0.22  #: frame edge to the outermost regions
-REGION_BUFF = 0.16  #: between stacked regions
-COLUMN_BUFF = 0.35  #: between the Q/K/V region and the heatmap region
-PANEL_BUFF = 0.22  #: between the Q, K and V panels
-LABEL_BUFF = SMALL_BUFF  #: a label and what it labels
-INNER_BUFF = SMALL_BUFF  #: inside boxes
-TOKEN_BUFF = MED_SMALL_BUFF  #: between token boxes
+EDGE_BUFF = 0.1  #: frame edge to the outermost regions
+REGION_BUFF = 0.07  #: between stacked regions
+COLUMN_BUFF = 0.25  #: between the Q/K/V region and the heatmap region
+PANEL_BUFF = 0.15  #: between the Q, K and V panels
+LABEL_BUFF = 0.1  #: a label and what it labels
+INNER_BUFF = 0.1  #: inside boxes
+TOKEN_BUFF = 0.25  #: between token boxes
+CARD_BUFF = 0.12  #: between output cards, across and down
+WORD_BUFF = 0.03  #: between the pieces of one word such as v(cat)
+TERM_BUFF = 0.12  #: between the terms of a working line
+GROUP_BUFF = 0.22  #: between the parts of a working line or note
+SUM_BUFF = 0.06  #: between the Σ and its row sum
+HEAD_BUFF = 0.7  #: between the two heads of the multi-head note
+SUMMARY_BUFF = 0.32  #: between the lines of the summary
+HIGHLIGHT_BUFF = 0.05  #: a highlight rectangle and what it surrounds
+SCALE_BAR_HEIGHT = 0.14  #: the colour scale's bar
+SCALE_CAPTION_BUFF = 0.06  #: the colour scale's bar and its caption
+ENTRY_SHIFT = 0.12  #: how far things slide as they fade in
 
 # -- Cells -------------------------------------------------------------------
-ROW_PITCH = 0.46  #: height of a matrix row; panels and heatmap share it so their rows line up
-PANEL_COLUMN = 0.64  #: width of a number column in the Q/K/V panels
-HEAT_CELL = 0.62  #: width of a heatmap cell (its height is ROW_PITCH)
-CARD_COLUMN = 0.6  #: width of a number column in the output cards
-SMALL_CELL = 0.42  #: side of a cell in the multi-head heatmaps
-LABEL_WIDTH = 0.55  #: width kept for token labels left of a matrix
+ROW_PITCH = 0.56  #: height of a matrix row; panels and heatmap share it so their rows line up
+SUBJECT_PITCH = 0.68  #: row height of Q, K, V and X while Q, K, V are the subject (phase 2)
+SUBJECT_COLUMN = 0.8  #: number column of a Q/K/V panel while it is the subject (one decimal)
+CONTEXT_COLUMN = 0.55  #: number column of a Q/K/V panel once it is context (one decimal)
+EMBEDDING_COLUMN = 0.72  #: number column of X, with room for its feature names
+HEAT_CELL = 0.92  #: width of a heatmap cell (its height is ROW_PITCH)
+CARD_COLUMN = 0.93  #: number column of an output card
+CARD_NAME_WIDTH = 0.72  #: room for the token's name at the left of an output card
+CARDS_PER_ROW = 3  #: output cards per row (five cards take two rows)
+CARD_HEIGHT = 0.44  #: height of an output card
+HEAD_CELL = 0.66  #: width of a cell in the multi-head heatmaps
+HEAD_PITCH = 0.46  #: row height of the multi-head heatmaps and head outputs
+HEAD_OUT_COLUMN = 1.0  #: number column of a head's output
+LABEL_WIDTH = 0.7  #: width kept for token labels left of a grid
+SUMS_WIDTH = 0.9  #: width kept right of the heatmap for the row sums
+OUTLINE_WIDTH = 4  #: stroke of the row-maximum outline (drawn on the cell's border, clear of its digits)
+QKV_DECIMALS = 1  #: Q, K, V and X of the example are multiples of 0.1: one decimal is exact
 
 # -- Region heights (the widths follow from the frame) ------------------------
-TITLE_HEIGHT = 0.55
-TOKENS_HEIGHT = 0.62
-MIDDLE_HEIGHT = 3.55
-OUTPUT_HEIGHT = 0.82
-FORMULA_HEIGHT = 1.12
-QKV_WIDTH = 8.8  #: the left part of the middle band; the heatmap takes the rest
+TITLE_HEIGHT = 0.42
+TOKENS_HEIGHT = 0.56
+MIDDLE_HEIGHT = 3.8
+OUTPUT_HEIGHT = 1.0
+FORMULA_HEIGHT = 0.86
+QKV_WIDTH = 7.45  #: the left part of the middle band; the heatmap takes the rest
 
 
 @dataclass(frozen=True)
@@ -64,6 +102,7 @@ class Regions:
     heatmap: Rectangle
     output: Rectangle
     formula: Rectangle
+    bottom: Rectangle  #: the band players draw their controls over: nothing a reader needs
 
     def named(self) -> dict[str, Rectangle]:
         """The regions that hold content, by name (``middle`` is the union of qkv and heatmap)."""
@@ -83,6 +122,11 @@ def _band(height: float, width: float | None = None) -> Rectangle:
     return Rectangle(width=width, height=height, stroke_width=0, fill_opacity=0)
 
 
+def units_per_px() -> float:
+    """Manim units per pixel of the 720p frame: convert the pixel sizes above."""
+    return config.frame_height / REFERENCE_HEIGHT_PX
+
+
 def build_regions() -> Regions:
     """Stack the bands from the top of the frame; split the middle band into qkv | heatmap."""
     full = config.frame_width - 2 * EDGE_BUFF
@@ -92,7 +136,8 @@ def build_regions() -> Regions:
     VGroup(title, tokens, middle, output, formula).arrange(DOWN, buff=REGION_BUFF).to_edge(UP, buff=EDGE_BUFF)
     qkv = _band(MIDDLE_HEIGHT, QKV_WIDTH).move_to(middle, LEFT)
     heatmap = _band(MIDDLE_HEIGHT, full - QKV_WIDTH - COLUMN_BUFF).move_to(middle, RIGHT)
-    return Regions(title, tokens, middle, qkv, heatmap, output, formula)
+    bottom = _band(BOTTOM_BAND * config.frame_height, config.frame_width).to_edge(DOWN, buff=0)
+    return Regions(title, tokens, middle, qkv, heatmap, output, formula, bottom)
 
 
 def fits_inside(mobject, region, tolerance: float = 1e-3) -> bool:

@@ -16,7 +16,8 @@ TEXT = "#ECEFF4"  #: titles, numbers, formula
 MUTED = "#9AA3B2"  #: secondary labels: headers, units, notes
 PANEL_FILL = "#1F2330"  #: fill of panels and empty heatmap cells
 PANEL_STROKE = "#3A4052"  #: outline of panels and cells
-INK_ON_BRIGHT = "#14161E"  #: numbers written on bright heatmap cells
+INK_DARK = "#000000"  #: numbers on bright heatmap cells (black: viridis's middle needs the full range)
+INK_LIGHT = "#FFFFFF"  #: numbers on dark heatmap cells
 
 # -- Roles of the attention maths (3Blue1Brown's convention) --------------
 QUERY = "#FFD23F"  #: Q, W_Q and the query row being worked

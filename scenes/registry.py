@@ -1,8 +1,8 @@
 """The phases of the video, in reading order: the one list the CLI, the site and the tests read.
 
 Each phase is a storyboard of cues. A cue is one step of the scene's
-``construct``: how long it lasts on screen and the caption that describes it
-for a reader who cannot see the video. A phase's cues add up to its duration
+``construct``: how long it lasts on screen, a short caption read while it plays,
+and a description of it for a reader who cannot see the video. A phase's cues add up to its duration
 from the design card, checked when this module is imported.
 
 This module does not import manim, so the docs and the tests can read it cheaply.
@@ -21,12 +21,41 @@ from dataclasses import dataclass
 FULL_STEM = "00-full"  #: file stem of the full-length video (all phases in order)
 
 
+#: Reading speed: a caption holds at most this many characters per second of its cue.
+MAX_CAPTION_CPS = 17
+
+
 @dataclass(frozen=True)
 class Cue:
-    """One storyboard step: how long it lasts and what a caption says is on screen."""
+    """One storyboard step: how long it lasts, a short caption and a long description of what is on screen.
+
+    The ``caption`` is read while the clip plays, so it is short (at most
+    :data:`MAX_CAPTION_CPS` characters per second); the ``description`` says
+    everything a reader who cannot see the clip needs, for the transcript and
+    the descriptions track.
+
+    >>> Cue(1.0, "A caption far too long to read in one second.", "...")
+    Traceback (most recent call last):
+    ...
+    ValueError: caption 'A caption far too long to read in one second.' has 45 characters for a 1.0 s cue (45 per second); at most 17 per second: shorten it to 17 characters or fewer.
+    """
 
     seconds: float
     caption: str
+    description: str
+
+    def __post_init__(self) -> None:
+        limit = int(self.seconds * MAX_CAPTION_CPS)
+        if len(self.caption) > limit:
+            raise ValueError(
+                f"caption {self.caption!r} has {len(self.caption)} characters for a {self.seconds} s cue "
+                f"({len(self.caption) / self.seconds:.0f} per second); at most {MAX_CAPTION_CPS} per second: "
+                f"shorten it to {limit} characters or fewer."
+            )
+
+    @property
+    def characters_per_second(self) -> float:
+        return len(self.caption) / self.seconds
 
 
 @dataclass(frozen=True)
@@ -63,16 +92,18 @@ class Phase:
         """The scene's class name."""
         return self.scene.partition(":")[2]
 
-    def cue_times(self) -> list[tuple[float, float, str]]:
-        """``(start, end, caption)`` for every cue, in seconds from the clip's start.
+    def cue_times(self, text: str = "caption") -> list[tuple[float, float, str]]:
+        """``(start, end, text)`` for every cue, in seconds from the clip's start; ``text`` names the field.
 
         >>> get_phase(1).cue_times()[0]
+        (0.0, 1.4, 'Title: self-attention')
+        >>> get_phase(1).cue_times("description")[0]
         (0.0, 1.4, 'The title appears: Transformer Self-Attention.')
         """
         times, start = [], 0.0
         for cue in self.cues:
             end = round(start + cue.seconds, 6)
-            times.append((start, end, cue.caption))
+            times.append((start, end, getattr(cue, text)))
             start = end
         return times
 
@@ -90,8 +121,12 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.intro:Intro",
         "The title and the five input tokens: The, cat, sat, on, mat.",
         (
-            Cue(1.4, "The title appears: Transformer Self-Attention."),
-            Cue(1.6, "Five token boxes appear in a row, each in its own colour: The, cat, sat, on, mat."),
+            Cue(1.4, "Title: self-attention", "The title appears: Transformer Self-Attention."),
+            Cue(
+                1.6,
+                "Five tokens appear",
+                "Five token boxes appear in a row, each in its own colour: The, cat, sat, on, mat.",
+            ),
         ),
     ),
     Phase(
@@ -102,12 +137,23 @@ PHASES: tuple[Phase, ...] = (
         "scenes.phases.projection:QKVProjection",
         "Each token's embedding is multiplied by W_Q, W_K and W_V to give its query, key and value.",
         (
-            Cue(2.0, "Each token's embedding appears: a row of four numbers, one row per token."),
-            Cue(3.0, "The embeddings are multiplied by the weight matrices W_Q, W_K and W_V."),
+            Cue(
+                2.0,
+                "Embeddings X, one row per token",
+                "Each token's embedding appears at the right: a row of four numbers per token, the matrix X, "
+                "under its feature names noun, verb, relation and place.",
+            ),
             Cue(
                 3.0,
-                "Three panels hold the results: Q, what each token looks for; K, what it offers; "
-                "V, what it passes on.",
+                "X is multiplied by W_Q, W_K and W_V",
+                "X is outlined while three empty panels appear, Q = X W_Q, K = X W_K and V = X W_V: the "
+                "embeddings multiplied by the weight matrices W_Q, W_K and W_V.",
+            ),
+            Cue(
+                3.0,
+                "Q, K and V: one row per token",
+                "The panels fill row by row: Q, what each token looks for; K, what it offers; V, what it "
+                "passes on. Every entry is a multiple of 0.1, shown with one decimal. X fades.",
             ),
         ),
     ),
@@ -121,19 +167,27 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 3.0,
-                "The query of 'sat' and the key of 'cat' are highlighted; their products are summed "
-                "into one score.",
+                "Query of sat · key of cat = a score",
+                "Q, K and V shrink to the left and an empty 5 by 5 grid appears, queries as rows and keys as "
+                "columns. The query of 'sat' and the key of 'cat' are outlined; their four products are "
+                "written under the grid and summed into one score, which fills its cell.",
             ),
             Cue(
                 2.0,
-                "A second pair, the query of 'on' and the key of 'mat', is worked the same way; "
-                "its score fills its cell.",
+                "Query of on · key of mat",
+                "A second pair, the query of 'on' and the key of 'mat', is worked the same way; its score "
+                "fills its cell.",
             ),
-            Cue(3.0, "The remaining cells fill row by row: row i is query token i, column j is key token j."),
+            Cue(
+                3.0,
+                "The other cells fill, row by row",
+                "The remaining cells fill row by row: row i is query token i, column j is key token j.",
+            ),
             Cue(
                 2.0,
-                "The grid becomes a heatmap: dark purple cells are low scores, bright yellow cells high, with a "
-                "colour scale below it.",
+                "Dark: low score. Bright: high",
+                "The grid becomes a heatmap: dark purple cells are low scores, bright yellow cells high, "
+                "with a colour scale below it.",
             ),
         ),
     ),
@@ -148,12 +202,23 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 2.0,
-                "Every score is divided by the square root of d_k, which is 2 here; a note says why: "
-                "it keeps the scores' variance near 1, so softmax does not saturate and its "
-                "gradients do not vanish.",
+                "Every score is divided by √d_k",
+                "Every score is divided by the square root of d_k, which is 2 here. A note says why, and on "
+                "which assumption: for random query and key vectors with unit-variance entries, their dot "
+                "product has variance d_k; divided, its variance is 1, which keeps softmax away from "
+                "saturation, where its gradients vanish.",
             ),
-            Cue(2.0, "Softmax is applied row by row; each row's sum is shown as 1.00."),
-            Cue(2.0, "The largest weight in each row is outlined: the key each token attends to most."),
+            Cue(
+                2.0,
+                "Softmax: each row sums to 1",
+                "Softmax is applied row by row, turning the scores into the attention matrix A; each row's "
+                "sum is shown as 1.00.",
+            ),
+            Cue(
+                2.0,
+                "Largest weight per row outlined",
+                "The largest weight in each row of A is outlined: the key each token attends to most.",
+            ),
         ),
     ),
     Phase(
@@ -166,12 +231,19 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 3.0,
-                "The output row of 'sat' is built: its weights are copied from the heatmap, and the rows "
-                "of V, scaled by them, add up to its output.",
+                "Output of sat: its row of A times V",
+                "The output row of 'sat' is built: its row of A and the V panel are outlined, the sum of "
+                "the rows of V weighted by that row is written at the bottom, and its output card appears.",
             ),
-            Cue(3.0, "The other output rows are computed the same way, one after another."),
+            Cue(
+                3.0,
+                "Every other output, the same way",
+                "The other output rows are computed the same way, one after another, each a card of four "
+                "numbers.",
+            ),
             Cue(
                 2.0,
+                "Each token now carries context",
                 "The output tokens are named: each token now carries context from the tokens it attended to.",
             ),
         ),
@@ -186,13 +258,15 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 2.0,
-                "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over "
-                "the square root of d_k, times V.",
+                "The formula is written",
+                "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over the "
+                "square root of d_k, times V.",
             ),
             Cue(
                 4.0,
-                "Each part of the formula lights up with the step it names: scores, scaling, "
-                "softmax, and the weighted sum with V.",
+                "Each part lights up with its step",
+                "Each part of the formula lights up with the step it names: scores, scaling, softmax, and "
+                "the weighted sum with V.",
             ),
         ),
     ),
@@ -207,10 +281,16 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 3.0,
-                "Two heads run side by side, each with its own small heatmap of weights and its own "
-                "output; in head 2, cat and sat spread their attention evenly.",
+                "Two heads, each with its own weights",
+                "The single head gives way to two heads side by side, each with its own small heatmap of "
+                "weights and its own output; in head 2, cat and sat spread their attention evenly.",
             ),
-            Cue(2.0, "The heads' outputs are concatenated into each token's card and multiplied by W_O."),
+            Cue(
+                2.0,
+                "Outputs joined, then mixed by W_O",
+                "The heads' outputs are concatenated into each token's card and multiplied by W_O, giving "
+                "four numbers per token again.",
+            ),
         ),
     ),
     Phase(
@@ -223,8 +303,9 @@ PHASES: tuple[Phase, ...] = (
         (
             Cue(
                 4.0,
+                "Summary: project, score, softmax, sum",
                 "A summary lists the steps: project to Q, K, V; score with Q K transpose; scale and "
-                "softmax; take the weighted sum of V.",
+                "softmax, giving the attention matrix A; take the weighted sum A V.",
             ),
         ),
     ),

@@ -30,7 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import ENVIRONMENT_VARIABLE, TRACKED_PACKAGES, CacheError, RenderCache, combined_key, phase_key
-from .captions import captions_webvtt, chapters_webvtt, full_captions_webvtt
+from .captions import (
+    captions_webvtt,
+    chapters_webvtt,
+    descriptions_webvtt,
+    full_captions_webvtt,
+    full_descriptions_webvtt,
+)
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_STEM, PHASES, Phase
 from .worker import SOURCE_CHANGED, settings_for  # settings_for: the site reads it from here
@@ -278,6 +284,15 @@ def _render_missing(missing, keys, quality, cache, jobs, log, found) -> list[Pha
     return changed
 
 
+#: The phase whose last frame is the full video's poster: heatmap, outputs and formula all on screen.
+FULL_POSTER_PHASE = "full-formula"
+
+
+def _finished_picture(clips: list[Clip]) -> Clip:
+    """The clip whose poster shows the finished picture (falls back to the last clip given)."""
+    return next((clip for clip in clips if clip.phase and clip.phase.slug == FULL_POSTER_PHASE), clips[-1])
+
+
 def render_full(
     clips: list[Clip],
     quality: str = DEFAULT_QUALITY,
@@ -288,7 +303,8 @@ def render_full(
     from .video import concatenate, probe
 
     cache = cache or RenderCache()
-    key = combined_key([clip.key for clip in clips], settings_for(quality))
+    # The poster's phase enters the key, so changing it never serves a full video with a stale poster.
+    key = combined_key([clip.key for clip in clips], {**settings_for(quality), "poster": FULL_POSTER_PHASE})
     entry = cache.lookup(FULL_STEM, key, log=log)
     if entry:
         return Clip(FULL_STEM, key, entry, rendered=False, seconds=0.0)
@@ -297,7 +313,7 @@ def render_full(
     committed = False
     try:
         concatenate([clip.video for clip in clips], staging / "clip.mp4", title="Transformer Self-Attention")
-        shutil.copyfile(clips[0].poster, staging / "poster.png")  # the title card
+        shutil.copyfile(_finished_picture(clips).poster, staging / "poster.png")
         info = probe(staging / "clip.mp4")
         record = {
             "duration": info.duration,
@@ -359,10 +375,10 @@ def _write_if_changed(text: str, destination: Path) -> None:
 def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
     """Copy each clip with its poster and captions into ``directory`` under its stable stem.
 
-    Returns, per stem, the paths written: ``video``, ``poster``, ``captions`` (or ``chapters``).
-    Several processes may publish into one folder at once. An OS error (a full disk,
-    no permission) is a :class:`PublishError` naming the folder, and leaves no
-    temporary file behind.
+    Returns, per stem, the paths written: ``video``, ``poster``, ``captions``, ``descriptions``
+    (and ``chapters`` for the full video). Several processes may publish into one folder at
+    once. An OS error (a full disk, no permission) is a :class:`PublishError` naming the
+    folder, and leaves no temporary file behind.
     """
     try:
         return _publish(clips, full, directory)
@@ -382,22 +398,26 @@ def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str,
             "video": directory / f"{clip.stem}.mp4",
             "poster": directory / f"{clip.stem}.png",
             "captions": directory / f"{clip.stem}.vtt",
+            "descriptions": directory / f"{clip.stem}.descriptions.vtt",
         }
         _copy_if_changed(clip.video, paths["video"])
         _copy_if_changed(clip.poster, paths["poster"])
         _write_if_changed(captions_webvtt(clip.phase), paths["captions"])
+        _write_if_changed(descriptions_webvtt(clip.phase), paths["descriptions"])
         written[clip.stem] = paths
     if full is not None:
         paths = {
             "video": directory / f"{full.stem}.mp4",
             "poster": directory / f"{full.stem}.png",
             "captions": directory / f"{full.stem}.vtt",
+            "descriptions": directory / f"{full.stem}.descriptions.vtt",
             "chapters": directory / f"{full.stem}.chapters.vtt",
         }
         _copy_if_changed(full.video, paths["video"])
         _copy_if_changed(full.poster, paths["poster"])
         phases = [clip.phase for clip in clips]
         _write_if_changed(full_captions_webvtt(phases), paths["captions"])
+        _write_if_changed(full_descriptions_webvtt(phases), paths["descriptions"])
         _write_if_changed(chapters_webvtt(phases), paths["chapters"])
         written[full.stem] = paths
     return written

@@ -191,20 +191,23 @@ def test_every_number_shown_comes_from_attention(constructed):
     allowed = allowed_values()
     for slug, (_, numbers) in constructed.items():
         for number in numbers:
-            assert number.text == builders.format_number(number.value)
+            assert number.text == builders.format_number(number.value, number.digits)
             assert np.isclose(allowed, number.value, rtol=0, atol=1e-12).any(), (slug, number.value)
 
 
 def test_final_screens_hold_the_module_arrays(constructed):
+    large = constructed["qkv-projection"][0].stage.qkv_subject  # phase 2 ends on Q, K, V at subject size
+    for panel, expected in zip(large.panels, (EXAMPLE.q, EXAMPLE.k, EXAMPLE.v), strict=True):
+        np.testing.assert_array_equal([[n.value for n in row] for row in panel.grid], expected)
     stage = constructed["output"][0].stage  # the picture after phase 5 shows panels, weights and outputs
     for panel, expected in zip(stage.panels, (EXAMPLE.q, EXAMPLE.k, EXAMPLE.v), strict=True):
         shown = np.array([[n.value for n in row] for row in panel.grid])
         np.testing.assert_array_equal(shown, expected)
     weights = np.array([[cell.number.value for cell in row] for row in stage.weight_cells])
     np.testing.assert_array_equal(weights, EXAMPLE.weights)
-    sums = [entry[1].value for entry in stage.row_sums]
+    sums = [entry.number.value for entry in stage.row_sums]
     assert [builders.format_number(s) for s in sums] == ["1.00"] * EXAMPLE.n
-    outputs = np.array([[n.value for n in card.vector[0]] for card in stage.output_cards])
+    outputs = np.array([[n.value for n in card.values[0]] for card in stage.output_cards])
     np.testing.assert_array_equal(outputs, EXAMPLE.output)
 
     scores = constructed["attention-scores"][0].stage.score_cells
@@ -216,7 +219,7 @@ def test_final_screens_hold_the_module_arrays(constructed):
             [[c.number.value for c in row] for row in head.cells], EXAMPLE.head_weights[h]
         )
         np.testing.assert_array_equal([[n.value for n in row] for row in head.out], EXAMPLE.head_outputs[h])
-    mixed = np.array([[n.value for n in card.vector[0]] for card in heads.multi_head_cards])
+    mixed = np.array([[n.value for n in card.values[0]] for card in heads.multi_head_cards])
     np.testing.assert_array_equal(mixed, EXAMPLE.multi_head_output)
 
 
@@ -270,6 +273,8 @@ def test_regions_are_inside_the_frame_and_apart(media):
         assert layout.fits_inside(named["qkv"], named["middle"]) and layout.fits_inside(
             named["heatmap"], named["middle"]
         )
+        for name in separate:  # the band players draw their controls over holds no region
+            assert not boxes_overlap(named[name], regions.bottom), name
 
 
 @pytest.mark.parametrize("number", range(1, 9))
@@ -277,10 +282,11 @@ def test_final_picture_keeps_each_region_in_its_place(number, constructed):
     stage = constructed[PHASES[number - 1].slug][0].stage
     named = stage.regions.named()
     picture = stage.picture_after(number)
-    used = {m.region for m in picture}
+    used = {stage.region_of(m) for m in picture}
     assert not ("middle" in used and used & {"qkv", "heatmap"}), used  # the middle band is one or two regions
     for mobject in picture:
-        assert layout.fits_inside(mobject, named[mobject.region]), (number, mobject.region)
+        region = stage.region_of(mobject)
+        assert layout.fits_inside(mobject, named[region]), (number, region)
 
 
 # -- Rendered clips ------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_phase_clip_loads_with_card_duration(phase, site_url, page):
     state = _video_state(page, f"#video-{phase.stem}")
     assert state["duration"] == pytest.approx(phase.duration, abs=FRAME)
     assert state["posterOk"], state["poster"]
-    assert [t["kind"] for t in state["tracks"]] == ["captions"]
+    assert [t["kind"] for t in state["tracks"]] == ["captions", "descriptions"]
     assert all(state["tracksOk"])
     assert state["preload"] == "metadata" and state["attrWidth"]
     assert state["width"] > 0 and state["height"] > 0
@@ -125,7 +125,7 @@ def test_landing_page_full_video_plays(site_url, page):
     page.goto(f"{site_url}/index.html")
     state = _video_state(page, "#video-full")
     assert state["duration"] == pytest.approx(total_duration(), abs=FRAME)
-    assert sorted(t["kind"] for t in state["tracks"]) == ["captions", "chapters"]
+    assert sorted(t["kind"] for t in state["tracks"]) == ["captions", "chapters", "descriptions"]
     page.evaluate("document.querySelector('#video-full').play()")
     page.wait_for_function("document.querySelector('#video-full').currentTime > 1", timeout=20_000)
 

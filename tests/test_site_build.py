@@ -100,8 +100,10 @@ def test_every_phase_page_embeds_its_clip(site):
         assert (page.parent / video["poster"]).resolve() == (site / "_clips" / f"{phase.stem}.png").resolve()
         [source] = tags(page, "source")
         assert (page.parent / source["src"]).resolve() == (site / "_clips" / f"{phase.stem}.mp4").resolve()
-        [track] = tags(page, "track")
-        assert track["kind"] == "captions" and (page.parent / track["src"]).resolve().is_file()
+        tracks = {track["kind"]: track for track in tags(page, "track")}
+        assert sorted(tracks) == ["captions", "descriptions"]
+        assert all((page.parent / track["src"]).resolve().is_file() for track in tracks.values())
+        assert not any("default" in track for track in tracks.values())  # short captions are off by default
         text = page.read_text()
         assert f'id="clip-{phase.stem}"' in text
         assert "Cite this clip" in text
@@ -132,11 +134,13 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_transcript_under_each_clip_is_the_captions(site):
+def test_transcript_under_each_clip_is_the_descriptions(site):
     for phase in PHASES:
         text = plain((site / "phases" / f"{phase.stem}.html").read_text())
         for cue in phase.cues:
-            assert " ".join(cue.caption.split()) in text
+            assert " ".join(cue.description.split()) in text
+        descriptions = parse_webvtt((site / "_clips" / f"{phase.stem}.descriptions.vtt").read_text())
+        assert [words for *_, words in descriptions] == [cue.description for cue in phase.cues]
 
 
 def test_site_loads_nothing_from_another_host(site):

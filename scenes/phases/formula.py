@@ -26,12 +26,12 @@ class FullFormula(PhaseScene):
             (VGroup(stage.formula_part("q"), stage.formula_part("k")), VGroup(q.frame, k.frame), palette.KEY),
             # / sqrt(d_k): the scaling of every score
             (stage.formula_part("sqrt"), VGroup(stage.weight_scale), palette.SCALE),
-            # softmax(...): the rows of weights that sum to 1
+            # softmax(...): the rows of A, each summing to 1
             (VGroup(stage.formula_part("softmax"), stage.formula_part("close")), heatmap, palette.HIGHLIGHT),
             # ... V: the weighted sum of V's rows, the output cards
             (stage.formula_part("v"), VGroup(v.frame, stage.output_cards), palette.VALUE),
         )
         for part, target, hue in ties:
-            boxes = VGroup(builders.surround(part, hue, buff=0.06), builders.surround(target, hue, buff=0.06))
+            boxes = VGroup(builders.surround(part, hue), builders.surround(target, hue))
             self.play(Create(boxes), run_time=0.5)
             self.play(FadeOut(boxes), run_time=0.4)

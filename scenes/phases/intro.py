@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, FadeIn, LaggedStart, Write
 
+from scenes import layout
 from scenes.base import PhaseScene
 
 
@@ -19,5 +20,6 @@ class Intro(PhaseScene):
     def show_tokens(self):
         boxes = self.stage.tokens
         self.play(
-            LaggedStart(*(FadeIn(box, shift=0.3 * DOWN) for box in boxes), lag_ratio=0.25), run_time=1.2
+            LaggedStart(*(FadeIn(box, shift=layout.ENTRY_SHIFT * DOWN) for box in boxes), lag_ratio=0.25),
+            run_time=1.2,
         )

@@ -2,11 +2,13 @@
 
 The small heatmaps are ``example().head_weights`` (``attention.multi_head_attention``).
 Head 2's rows for "cat" and "sat" are uniform, so no maximum is outlined there.
+The cards change in place (old values out, then the concatenated values in), so no
+number is drawn over another.
 """
 
 from __future__ import annotations
 
-from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, Write
+from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, Write
 
 from scenes.base import PhaseScene
 
@@ -30,7 +32,7 @@ class MultiHeadNote(PhaseScene):
         self.play(*(FadeOut(m) for m in single_head), run_time=0.6)
         heads = stage.heads
         self.play(
-            *(FadeIn(VGroup(head.title, head[1], head[2])) for head in heads),
+            *(FadeIn(VGroup(head.title, head.axes)) for head in heads),
             *(LaggedStart(*(FadeIn(row) for row in head.cells), lag_ratio=0.25) for head in heads),
             run_time=1.4,
         )
@@ -41,19 +43,13 @@ class MultiHeadNote(PhaseScene):
     def show_concat_and_mix(self):
         stage = self.stage
         old, concat, mixed = stage.output_cards, stage.concat_cards, stage.multi_head_cards
-        width = stage.ex.d_head
-        moves = []
-        for i, card in enumerate(concat):
-            for h, head in enumerate(stage.heads):
-                for d in range(width):
-                    moves.append(TransformFromCopy(head.out[i][d], card.vector[0][h * width + d]))
         self.play(
-            FadeOut(VGroup(*(card.vector for card in old))),
+            *(FadeOut(card.values) for card in old),
             *(
                 ReplacementTransform(VGroup(a.frame, a.name), VGroup(b.frame, b.name))
                 for a, b in zip(old, concat, strict=True)
             ),
-            *moves,
-            run_time=0.8,
+            run_time=0.3,
         )
+        self.play(*(FadeIn(card.values) for card in concat), run_time=0.5)
         self.play(Write(stage.concat_note), ReplacementTransform(concat, mixed), run_time=0.9)

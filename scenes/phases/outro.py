@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, FadeIn, FadeOut, LaggedStart
 
+from scenes import layout
 from scenes.base import PhaseScene
 
 
@@ -19,6 +20,8 @@ class Outro(PhaseScene):
             FadeOut(stage.heads), FadeOut(stage.concat_note), FadeOut(stage.multi_head_cards), run_time=0.6
         )
         self.play(
-            LaggedStart(*(FadeIn(line, shift=0.15 * DOWN) for line in stage.summary), lag_ratio=0.35),
+            LaggedStart(
+                *(FadeIn(line, shift=layout.ENTRY_SHIFT * DOWN) for line in stage.summary), lag_ratio=0.35
+            ),
             run_time=2.2,
         )

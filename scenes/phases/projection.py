@@ -1,9 +1,14 @@
-"""Phase 2, Q K V Projection: the embeddings X, multiplied by W_Q, W_K, W_V, become Q, K and V."""
+"""Phase 2, Q K V Projection: the embeddings X, multiplied by W_Q, W_K, W_V, become Q, K and V.
+
+Nothing flies across the frame: X is outlined while the panels' frames appear,
+then the panels fill row by row and X fades, so no number is drawn over another.
+"""
 
 from __future__ import annotations
 
-from manim import Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Write
+from manim import Create, FadeIn, FadeOut, LaggedStart, VGroup, Write
 
+from scenes import builders, palette
 from scenes.base import PhaseScene
 
 
@@ -15,32 +20,29 @@ class QKVProjection(PhaseScene):
 
     def show_embeddings(self):
         x = self.stage.embeddings
-        self.play(FadeIn(x.header), FadeIn(x[2]), FadeIn(x.labels), run_time=0.6)
-        self.play(LaggedStart(*(FadeIn(row) for row in x.grid), lag_ratio=0.3), run_time=1.0)
+        self.play(FadeIn(x.header), FadeIn(x.features), FadeIn(self.stage.qkv_subject.labels), run_time=0.6)
+        self.play(LaggedStart(*(FadeIn(row) for row in x.grid.rows), lag_ratio=0.3), run_time=1.0)
 
     def show_weight_matrices(self):
-        qkv = self.stage.qkv
+        qkv = self.stage.qkv_subject
+        self.x_box = builders.surround(self.stage.embeddings.grid, palette.EMBEDDING)
         self.play(
-            FadeIn(qkv.labels),
-            *(Create(panel.frame) for panel in self.stage.panels),
-            *(Write(panel.header) for panel in self.stage.panels),
-            run_time=1.2,
-        )
-        self.copies = [self.stage.embeddings.grid.copy() for _ in self.stage.panels]
-        self.play(
-            *(
-                copy.animate.stretch_to_fit_width(panel.grid.width).move_to(panel.grid)
-                for copy, panel in zip(self.copies, self.stage.panels, strict=True)
-            ),
-            run_time=1.2,
+            Create(self.x_box),
+            *(Create(panel.frame) for panel in qkv.panels),
+            *(Write(panel.header) for panel in qkv.panels),
+            run_time=1.6,
         )
 
     def show_projections(self):
+        qkv = self.stage.qkv_subject
         self.play(
-            *(
-                ReplacementTransform(copy, panel.grid)
-                for copy, panel in zip(self.copies, self.stage.panels, strict=True)
+            LaggedStart(
+                *(
+                    FadeIn(VGroup(*(panel.grid.rows[i] for panel in qkv.panels)))
+                    for i in range(self.stage.ex.n)
+                ),
+                lag_ratio=0.3,
             ),
-            FadeOut(self.stage.embeddings),
-            run_time=1.4,
+            run_time=1.6,
         )
+        self.play(FadeOut(self.stage.embeddings), FadeOut(self.x_box), run_time=0.8)

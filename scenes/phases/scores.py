@@ -1,29 +1,29 @@
 """Phase 3, Attention Scores: dot products of queries and keys fill a 5 by 5 grid, which becomes a heatmap.
 
-Two cells are worked in full (the query and key rows highlighted, the four
-products and their sum); the rest fill row by row; then the grid takes its
+Q, K and V first shrink to context size, making room for the grid. Two cells are
+worked in full (the query and key rows highlighted, the four products and their
+sum written under the grid); the rest fill row by row; then the grid takes its
 viridis colours and the colour scale appears.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    Create,
-    FadeIn,
-    FadeOut,
-    LaggedStart,
-    ReplacementTransform,
-    TransformFromCopy,
-    VGroup,
-)
+from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
 
 from scenes import builders, layout, palette
 from scenes.base import PhaseScene
 
 #: The worked pairs (query token, key token): "sat" looking at "cat", then "on" at "mat".
 WORKED_PAIRS = ((2, 1), (3, 4))
+
+
+class WorkingLine(VGroup):
+    """A dot product worked under the grid: the products as ``terms``, then their ``sums`` below."""
+
+    def __init__(self, terms: VGroup, sums: VGroup):
+        super().__init__(terms, sums)
+        self.terms, self.sums = terms, sums
 
 
 class AttentionScores(PhaseScene):
@@ -39,12 +39,13 @@ class AttentionScores(PhaseScene):
 
     def setup(self):
         super().setup()
-        self.filled: dict[tuple[int, int], VGroup] = {}
+        self.filled: set[tuple[int, int]] = set()
 
     # -- Steps ---------------------------------------------------------------------
 
     def show_query_key_pair(self):
-        self.play(FadeIn(self.stage.heatmap_axes), FadeIn(self.stage.blank_cells), run_time=0.6)
+        self.play(*self.shrink_panels(), run_time=0.6)
+        self.play(FadeIn(self.stage.heatmap_axes), FadeIn(self.stage.blank_cells), run_time=0.4)
         self.work_pair(*WORKED_PAIRS[0], pace=0.8)
 
     def show_second_pair(self):
@@ -52,100 +53,85 @@ class AttentionScores(PhaseScene):
 
     def fill_remaining_cells(self):
         cells = self.stage.plain_score_cells
-        rest = [
-            cells[i][j] for i in range(len(cells)) for j in range(len(cells[i])) if (i, j) not in self.filled
-        ]
+        rest = [cell for (i, j), cell in self.indexed(cells) if (i, j) not in self.filled]
         self.play(LaggedStart(*(FadeIn(cell) for cell in rest), lag_ratio=0.12), run_time=2.2)
         self.remove(self.stage.blank_cells)
 
     def show_colour_scale(self):
         plain, coloured = self.stage.plain_score_cells, self.stage.score_cells
         self.play(
-            *(
-                ReplacementTransform(plain[i][j], coloured[i][j])
-                for i in range(len(plain))
-                for j in range(len(plain[i]))
-            ),
-            FadeIn(self.stage.score_scale, shift=0.1 * DOWN),
+            *(ReplacementTransform(cell, coloured[i][j]) for (i, j), cell in self.indexed(plain)),
+            FadeIn(self.stage.score_scale, shift=layout.ENTRY_SHIFT * DOWN),
             run_time=1.2,
         )
 
     # -- Helpers -----------------------------------------------------------------------
 
+    @staticmethod
+    def indexed(cells: builders.HeatmapCells):
+        return [((i, j), cell) for i, row in enumerate(cells) for j, cell in enumerate(row)]
+
+    def shrink_panels(self) -> list:
+        """Q, K and V from subject size to context size, part by part, each number into its own place."""
+        big, small = self.stage.qkv_subject, self.stage.qkv
+        pairs = list(zip(big.labels, small.labels, strict=True))
+        for a, b in zip(big.panels, small.panels, strict=True):
+            pairs += [(a.frame, b.frame), (a.header, b.header)]
+            pairs += list(zip(a.grid.numbers(), b.grid.numbers(), strict=True))
+        return [ReplacementTransform(a, b) for a, b in pairs]
+
     def work_pair(self, i: int, j: int, pace: float) -> None:
-        """Highlight q_i and k_j, write their products and sum, and drop the sum into cell (i, j)."""
-        q_panel, k_panel = self.stage.qkv.q, self.stage.qkv.k
-        q_row, k_row = q_panel.grid[i], k_panel.grid[j]
-        q_box = builders.surround(q_row, palette.QUERY)
-        k_box = builders.surround(k_row, palette.KEY)
-        cell_box = builders.surround(self.stage.plain_score_cells[i][j], palette.TEXT, buff=0)
-
-        q, k = self.stage.ex.q[i], self.stage.ex.k[j]
-        products = q * k  # (d_k,): the terms of the dot product q_i . k_j
-        line = self.build_working_line(i, j, q, k, products)
-        self.play(
-            Create(q_box), Create(k_box), Create(cell_box), FadeIn(line.head), run_time=0.4 * pace + 0.2
-        )
-        self.play(
-            *(TransformFromCopy(q_row[d], line.q_terms[d]) for d in range(len(q))),
-            *(TransformFromCopy(k_row[d], line.k_terms[d]) for d in range(len(k))),
-            FadeIn(line.signs),
-            run_time=0.8 * pace,
-        )
-        self.play(FadeIn(line.products), FadeIn(line.total), run_time=0.5 * pace)
+        """Highlight q_i and k_j, write their products and sum under the grid, and fill cell (i, j)."""
+        qkv = self.stage.qkv
+        q_box = builders.surround(qkv.q.grid.rows[i], palette.QUERY)
+        k_box = builders.surround(qkv.k.grid.rows[j], palette.KEY)
         target = self.stage.plain_score_cells[i][j]
+        cell_box = builders.surround(target.square, palette.TEXT, buff=0)
+        line = self.build_working_line(i, j)
         self.play(
-            FadeIn(target.square),
-            ReplacementTransform(line.total[-1].copy(), target.number),  # the cell's own number, untouched
-            run_time=0.5 * pace,
+            Create(q_box), Create(k_box), Create(cell_box), FadeIn(line.terms), run_time=0.6 * pace + 0.2
         )
-        self.bring_to_front(target.number)  # the replacement took the copy's place, under the square
+        self.play(FadeIn(line.sums), run_time=0.5 * pace)
+        self.play(FadeIn(target), run_time=0.5 * pace)
         self.play(FadeOut(VGroup(line, q_box, k_box, cell_box)), run_time=0.3)
-        self.filled[(i, j)] = target
+        self.filled.add((i, j))
 
-    def build_working_line(self, i, j, q, k, products) -> VGroup:
-        """``q_sat · k_cat = 2.00×1.00 + ... = 2.00 + ... = 2.00`` in the formula region."""
-        tokens = self.stage.ex.tokens
-        words = f"q[{tokens[i]}] · k[{tokens[j]}] ="
+    def build_working_line(self, i: int, j: int) -> WorkingLine:
+        """Two lines under the grid: ``q[sat] · k[cat] = 2.0×1.0 + ...`` and ``= 2.00 + ... = 2.00``."""
+        ex = self.stage.ex
+        q, k = ex.q[i], ex.k[j]
+        products = q * k  # (d_k,): the terms of the dot product q_i . k_j
         head = builders.make_rich_text(
-            words,
+            f"q[{ex.tokens[i]}] · k[{ex.tokens[j]}] =",
             layout.NOTE_SIZE,
             palette.TEXT,
             {
                 "q[": palette.QUERY,
                 "k[": palette.KEY,
-                f"{tokens[i]}]": builders.token_color(i),
-                f"{tokens[j]}]": builders.token_color(j),
+                f"{ex.tokens[i]}]": builders.token_color(i),
+                f"{ex.tokens[j]}]": builders.token_color(j),
             },
         )
-        q_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.QUERY) for value in q))
-        k_terms = VGroup(*(builders.build_number(value, layout.NOTE_SIZE, palette.KEY) for value in k))
-        pairs, signs = VGroup(), VGroup()
+        terms = VGroup(head)
         for d in range(len(q)):
-            times = builders.build_note("×", palette.MUTED)
-            pairs.add(VGroup(q_terms[d], times, k_terms[d]).arrange(builders.RIGHT, buff=0.05))
-            signs.add(times)
+            pair = VGroup(
+                builders.build_number(q[d], layout.SUBJECT_SIZE, palette.QUERY, layout.QKV_DECIMALS),
+                builders.build_note("×", palette.MUTED),
+                builders.build_number(k[d], layout.SUBJECT_SIZE, palette.KEY, layout.QKV_DECIMALS),
+            ).arrange(RIGHT, buff=layout.WORD_BUFF * 2)
+            terms.add(pair)
             if d < len(q) - 1:
-                plus = builders.build_note("+", palette.MUTED)
-                pairs.add(plus)
-                signs.add(plus)
-        pairs.arrange(builders.RIGHT, buff=0.12)
-        products_group = VGroup(builders.build_note("=", palette.TEXT))
+                terms.add(builders.build_note("+", palette.MUTED))
+        terms.arrange(RIGHT, buff=layout.TERM_BUFF)
+        sums = VGroup(builders.build_note("=", palette.TEXT))
         for d, value in enumerate(products):
-            products_group.add(builders.build_number(value, layout.NOTE_SIZE, palette.TEXT))
+            sums.add(builders.build_number(value, layout.SUBJECT_SIZE, palette.TEXT))
             if d < len(products) - 1:
-                products_group.add(builders.build_note("+", palette.MUTED))
-        products_group.arrange(builders.RIGHT, buff=0.12)
-        total = VGroup(
-            builders.build_note("=", palette.TEXT),
-            builders.build_number(float(np.sum(products)), layout.NOTE_SIZE + 2, palette.TEXT),
-        ).arrange(builders.RIGHT, buff=0.12)
-        line = VGroup(head, pairs, products_group, total).arrange(builders.RIGHT, buff=0.18)
-        region = self.stage.regions.formula
-        if line.width > region.width:
-            line.scale_to_fit_width(region.width)
-        line.move_to(region)
-        line.head, line.q_terms, line.k_terms, line.signs = head, q_terms, k_terms, signs
-        line.products, line.total = products_group, total
-        line.region = "formula"
-        return line
+                sums.add(builders.build_note("+", palette.MUTED))
+        sums.add(builders.build_note("=", palette.TEXT))
+        sums.add(builders.build_number(float(np.sum(products)), layout.SUBJECT_SIZE, palette.TEXT))
+        sums.arrange(RIGHT, buff=layout.TERM_BUFF)
+        sums.next_to(terms, DOWN, buff=layout.LABEL_BUFF, aligned_edge=RIGHT)
+        sums.align_to(terms[1], builders.LEFT)
+        regions = self.stage.regions
+        return WorkingLine(terms, sums).move_to(VGroup(regions.output, regions.formula))

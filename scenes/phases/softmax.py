@@ -1,15 +1,16 @@
 """Phase 4, Scale & Softmax: scores divided by sqrt(d_k), then softmax row by row.
 
-The note says why the division: it keeps the scores' variance near 1, so softmax
-does not saturate and its gradients do not vanish. Each row then sums to 1.00 and
-its largest weight is outlined.
+The note says why the division, and on which assumption: for random q and k with
+unit-variance entries, q · k has variance d_k, and the division brings it back to 1,
+keeping softmax away from saturation (the toy's own scaled scores need not have
+variance 1). Each row of A then sums to 1.00 and its largest weight is outlined.
 """
 
 from __future__ import annotations
 
 import math
 
-from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
 
 from scenes import builders, layout, palette
 from scenes.base import PhaseScene
@@ -24,7 +25,7 @@ class ScaleSoftmax(PhaseScene):
     def show_scaling(self):
         stage = self.stage
         self.note = self.build_scaling_note()
-        self.play(FadeIn(self.note, shift=0.1 * DOWN), run_time=0.6)
+        self.play(FadeIn(self.note, shift=layout.ENTRY_SHIFT * DOWN), run_time=0.6)
         self.play(
             *self.replace_cells(stage.score_cells, stage.scaled_cells),
             ReplacementTransform(stage.score_scale, stage.scaled_scale),
@@ -64,21 +65,19 @@ class ScaleSoftmax(PhaseScene):
         return [ReplacementTransform(old[i][j], new[i][j]) for i in rows for j in range(len(old[i]))]
 
     def build_scaling_note(self) -> VGroup:
-        """``÷ √d_k`` with d_k's value, and the reason, in the space under the grids."""
+        """``÷ √d_k`` with d_k's value, and the reason with the assumption it rests on, under the grids."""
         d_k = self.stage.ex.d_k
         divide = builders.build_math(r"\div \sqrt{d_k}", palette.SCALE, layout.HEADER_SIZE)
         value = VGroup(
             builders.build_note(f"dₖ = {d_k}: every score is divided by", palette.TEXT),
-            builders.build_number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE),
-        ).arrange(RIGHT, buff=0.12)
-        first = VGroup(divide, value).arrange(RIGHT, buff=0.25)
-        reason = builders.build_note(
-            "Why: it keeps the scores' variance near 1, so softmax does not saturate "
-            "and its gradients do not vanish.",
-            palette.MUTED,
-        )
-        note = VGroup(first, reason).arrange(DOWN, buff=0.14)
+            builders.build_number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE, digits=0),
+        ).arrange(RIGHT, buff=layout.TERM_BUFF)
+        first = VGroup(divide, value).arrange(RIGHT, buff=layout.GROUP_BUFF)
+        reason = VGroup(
+            builders.build_note("Why: for random q, k with unit-variance entries, q · k has variance dₖ;"),
+            builders.build_note("divided, its variance is 1, keeping softmax away from saturation,"),
+            builders.build_note("where its gradients vanish."),
+        ).arrange(DOWN, buff=layout.WORD_BUFF * 2, aligned_edge=LEFT)
+        note = VGroup(first, reason).arrange(DOWN, buff=layout.LABEL_BUFF)
         regions = self.stage.regions
-        note.move_to(VGroup(regions.output, regions.formula))
-        note.region = "formula"
-        return note
+        return note.move_to(VGroup(regions.output, regions.formula))
