@@ -106,7 +106,7 @@ def temperature_data() -> dict:
         "tMax": T_MAX,
         "steps": STEPS_PER_DOUBLING,
         "viridis": list(palette.VIRIDIS),
-        "ink": [palette.INK_ON_BRIGHT, palette.TEXT],
+        "ink": [palette.INK_DARK, palette.INK_LIGHT],
     }
 
 
