@@ -1,8 +1,8 @@
 """Why divide by sqrt(d_k): the vanishing-gradient argument, in numbers.
 
-The paper's footnote assumes q and k have d_k independent components of mean 0
-and variance 1, a simplifying assumption about initialisation, not a claim
-about trained models. Then the dot product q.k is a sum of d_k terms of
+The paper's footnote assumes, "to illustrate why the dot products get large",
+that q and k have d_k independent components of mean 0 and variance 1: random
+vectors, closest to a model at initialisation, not a claim about trained models. Then the dot product q.k is a sum of d_k terms of
 variance 1, so Var(q.k) = d_k and its standard deviation is sqrt(d_k). Unscaled,
 large d_k pushes the scores far apart and softmax puts nearly all weight on one
 key: it saturates. Dividing by sqrt(d_k) brings the standard deviation back to

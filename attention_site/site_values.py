@@ -62,6 +62,7 @@ def substitutions() -> dict[str, str]:
         values[f"grad_{row.d_k}"] = format_number(row.gradient_unscaled)
         values[f"grad_scaled_{row.d_k}"] = format_number(row.gradient_scaled)
         # dp/dz: softmax's own Jacobian; dp/ds: with respect to the raw score s = q.k
+        values[f"dpdz_median_{row.d_k}"] = format_magnitude(row.median_gradient_unscaled)
         values[f"dpdz_median_scaled_{row.d_k}"] = format_magnitude(row.median_gradient_scaled)
         values[f"dpds_median_{row.d_k}"] = format_magnitude(row.median_score_gradient_unscaled)
         values[f"dpds_median_scaled_{row.d_k}"] = format_magnitude(row.median_score_gradient_scaled)
