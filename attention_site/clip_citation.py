@@ -5,12 +5,13 @@
   fragment, BibTeX and plain text, with copy buttons and a download link;
 - OpenGraph tags on each phase page (``og:video``, ``og:image``) for link previews.
 
-The cite block is made of docutils nodes (references, literal blocks with a
-``language``), so Sphinx highlights the BibTeX, the copy button finds it and the
-text builder writes it too. Absolute links start from ``html_baseurl``, the one
-setting that says where the site is hosted. Nothing here depends on the build's
-time: the citation date (``clip_citation_date``) is ``SOURCE_DATE_EPOCH`` when set,
-else the date of the last commit, found once per build.
+Absolute links start from ``html_baseurl``, the one setting that says where the
+site is hosted. Nothing here depends on the build's time: the citation date is
+``SOURCE_DATE_EPOCH`` when set, else the date of the last commit.
+
+The cite block is docutils nodes (references, literal blocks with a ``language``),
+so Sphinx highlights the BibTeX, the copy button finds it and the text builder
+writes it; its date (``clip_citation_date``) is found once per build.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from scenes.registry import FULL_STEM, PHASES, Phase
 from scenes.render import settings_for
 
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .node_helpers import download_link, labelled_section
 from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
@@ -43,31 +45,6 @@ MANIFEST = "clips.json"
 
 class cite_node(nodes.General, nodes.Element):
     """Placeholder for a phase's "Cite this clip" block; replaced once the builder's URLs are known."""
-
-
-class cite_section(nodes.container):
-    """The cite block: an HTML ``<section>`` named by its rubric; a plain container in other builders."""
-
-
-class download_link(nodes.reference):
-    """A link that downloads its target in HTML (``download`` attribute); a plain reference elsewhere."""
-
-
-def visit_cite_section_html(translator, node: cite_section) -> None:
-    translator.body.append(translator.starttag(node, "section", "", **{"aria-labelledby": node["label_id"]}))
-
-
-def depart_cite_section_html(translator, node: cite_section) -> None:
-    translator.body.append("</section>")
-
-
-def visit_download_html(translator, node: download_link) -> None:
-    attributes = {"href": node["refuri"], "download": node["filename"]}
-    translator.body.append(translator.starttag(node, "a", "", **attributes))
-
-
-def depart_download_html(translator, node: download_link) -> None:
-    translator.body.append("</a>")
 
 
 def release_date(srcdir: Path) -> str:
@@ -198,11 +175,11 @@ def _code_block(text: str, language: str, label: str) -> nodes.container:
     return block
 
 
-def cite_block(cite: Citation) -> cite_section:
+def cite_block(cite: Citation) -> labelled_section:
     """The "Cite this clip" block: links, a media fragment, BibTeX and plain text."""
     phase, stem = cite.phase, cite.phase.stem
     start, end = cite.span
-    block = cite_section(classes=["cite-clip"], label_id=f"cite-{stem}")
+    block = labelled_section(classes=["cite-clip"], label_id=f"cite-{stem}")
     block += nodes.rubric("", "Cite this clip", ids=[f"cite-{stem}"])
     download = download_link("", "download the MP4", refuri=cite.download, filename=f"{stem}.mp4")
     links = nodes.bullet_list(classes=["cite-links"])
