@@ -1,4 +1,4 @@
-"""Sessions: ``nox -s tests`` (default), ``docs``, ``docs-live``, ``lint``, ``bench``.
+"""Sessions: ``nox -s tests`` (default), ``fast``, ``docs``, ``docs-live``, ``lint``, ``bench``, ``lock``.
 
 System packages (Cairo and Pango headers, LaTeX with dvisvgm, fonts, Chromium for
 the browser tests) are checked before anything is pip-installed. As root on
@@ -26,6 +26,16 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 DOCS_OUT = ROOT / "docs" / "_build"
 PYTHON = "3.11"
+#: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
+#: (no manim, no Sphinx), so editing ``attention/`` needs neither Cairo nor LaTeX nor a site build.
+FAST_TESTS = (
+    "attention",
+    "tests/test_attention_errors.py",
+    "tests/test_attention_properties.py",
+    "tests/test_attention_reference.py",
+    "tests/test_example.py",
+    "tests/test_docs_examples.py",
+)
 
 # -- System packages ---------------------------------------------------------
 # What each need is, how to tell it is there, and its packages per platform.
@@ -163,6 +173,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def fast(session: nox.Session) -> None:
+    """The numpy reference alone: its doctests, property and reference tests, the pages' examples."""
+    install(session, "tests-fast")
+    session.run("pytest", *FAST_TESTS, *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Render the clips (cached) and build the site into docs/_build/html (and dirhtml with -- dirhtml)."""
     ensure_system_packages(session, "cairo", "latex", "fonts")
@@ -223,6 +240,7 @@ def lock(session: nox.Session) -> None:
         ".",
         *[r for g in ("tests", "docs-live", "lint") for r in nox.project.dependency_groups(PYPROJECT, g)],
     )
+    session.install("pip")  # venvs made by nox's uv backend have no pip; pip freeze lists what is installed
     frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
     CONSTRAINTS.parent.mkdir(exist_ok=True)
     lines = [line for line in frozen.splitlines() if line and not line.startswith(("-e ", "#"))]

@@ -52,11 +52,6 @@ def as_float_array(name: str, value, *, min_ndim: int = 2) -> np.ndarray:
     return array
 
 
-def result_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The float dtype a computation on ``arrays`` keeps: float32 only if all are float32."""
-    return np.result_type(*arrays)
-
-
 def broadcast_batch(**shapes: tuple) -> tuple:
     """Broadcast the leading (batch) dimensions of named shapes, or raise ``ValueError`` naming them.
 

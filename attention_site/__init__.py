@@ -42,7 +42,15 @@ def setup(app: Sphinx) -> dict:
     import attention
 
     from . import a11y, clip_citation, example_tables, phase_clips
-    from .node_helpers import html_only
+    from .node_helpers import (
+        depart_download_link_html,
+        depart_labelled_section_html,
+        download_link,
+        html_only,
+        labelled_section,
+        visit_download_link_html,
+        visit_labelled_section_html,
+    )
     from .state import ClipPages, SiteBuild
 
     build = SiteBuild()
@@ -70,14 +78,6 @@ def setup(app: Sphinx) -> dict:
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
     app.connect("config-inited", clip_citation.note_release_date)
     app.add_node(clip_citation.cite_node)  # replaced before any writer sees it
-    app.add_node(
-        clip_citation.cite_section,
-        html=(clip_citation.visit_cite_section_html, clip_citation.depart_cite_section_html),
-    )
-    app.add_node(
-        clip_citation.download_link,
-        html=(clip_citation.visit_download_html, clip_citation.depart_download_html),
-    )
     app.connect("doctree-read", clip_citation.move_cite_blocks_to_the_end)
     app.connect("doctree-resolved", clip_citation.write_cite_blocks)
     app.connect("html-page-context", clip_citation.add_open_graph)
@@ -95,6 +95,10 @@ def setup(app: Sphinx) -> dict:
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)
+
+    # -- Nodes that other builders write as their parent class (Sphinx looks visitors up by MRO) --
+    app.add_node(labelled_section, html=(visit_labelled_section_html, depart_labelled_section_html))
+    app.add_node(download_link, html=(visit_download_link_html, depart_download_link_html))
 
     app.connect("builder-inited", add_static_path)
     app.add_js_file("phase-clips.js", loading_method="defer")

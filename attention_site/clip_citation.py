@@ -38,6 +38,7 @@ from scenes.registry import FULL_STEM, PHASES, Phase
 from scenes.render import settings_for
 
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .node_helpers import download_link, labelled_section
 from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
 from .versions import cited_version, published_sha256, site_of
 from .versions import release_date as version_release_date
@@ -48,31 +49,6 @@ MANIFEST = "clips.json"
 
 class cite_node(nodes.General, nodes.Element):
     """Placeholder for a phase's "Cite this clip" block; replaced once the builder's URLs are known."""
-
-
-class cite_section(nodes.container):
-    """The cite block: an HTML ``<section>`` named by its rubric; a plain container in other builders."""
-
-
-class download_link(nodes.reference):
-    """A link that downloads its target in HTML (``download`` attribute); a plain reference elsewhere."""
-
-
-def visit_cite_section_html(translator, node: cite_section) -> None:
-    translator.body.append(translator.starttag(node, "section", "", **{"aria-labelledby": node["label_id"]}))
-
-
-def depart_cite_section_html(translator, node: cite_section) -> None:
-    translator.body.append("</section>")
-
-
-def visit_download_html(translator, node: download_link) -> None:
-    attributes = {"href": node["refuri"], "download": node["filename"]}
-    translator.body.append(translator.starttag(node, "a", "", **attributes))
-
-
-def depart_download_html(translator, node: download_link) -> None:
-    translator.body.append("</a>")
 
 
 def release_date(srcdir: Path) -> str:
@@ -225,11 +201,11 @@ def _code_block(text: str, language: str, label: str) -> nodes.container:
     return block
 
 
-def cite_block(cite: Citation) -> cite_section:
+def cite_block(cite: Citation) -> labelled_section:
     """The "Cite this clip" block: links, a media fragment, BibTeX and plain text."""
     phase, stem = cite.phase, cite.phase.stem
     start, end = cite.span
-    block = cite_section(classes=["cite-clip"], label_id=f"cite-{stem}")
+    block = labelled_section(classes=["cite-clip"], label_id=f"cite-{stem}")
     block += nodes.rubric("", "Cite this clip", ids=[f"cite-{stem}"])
     download = download_link("", "download the MP4", refuri=cite.download, filename=f"{stem}.mp4")
     if not cite.is_release:

@@ -1,4 +1,4 @@
-"""Small docutils builders shared by the site's directives: tables and HTML-only nodes."""
+"""Small docutils builders shared by the site's directives: tables, HTML-only nodes, HTML-aware nodes."""
 
 from __future__ import annotations
 
@@ -53,3 +53,28 @@ def html_only(visit: Callable) -> dict:
         "html": (visit, None),
         **{builder: (skip_node, None) for builder in ("latex", "text", "man", "texinfo")},
     }
+
+
+class labelled_section(nodes.container):
+    """An HTML ``<section>`` named by the element whose id is ``label_id``; a plain container elsewhere."""
+
+
+class download_link(nodes.reference):
+    """A link that downloads its target as ``filename`` in HTML; a plain reference elsewhere."""
+
+
+def visit_labelled_section_html(translator, node: labelled_section) -> None:
+    translator.body.append(translator.starttag(node, "section", "", **{"aria-labelledby": node["label_id"]}))
+
+
+def depart_labelled_section_html(translator, node: labelled_section) -> None:
+    translator.body.append("</section>")
+
+
+def visit_download_link_html(translator, node: download_link) -> None:
+    attributes = {"href": node["refuri"], "download": node["filename"]}
+    translator.body.append(translator.starttag(node, "a", "", **attributes))
+
+
+def depart_download_link_html(translator, node: download_link) -> None:
+    translator.body.append("</a>")

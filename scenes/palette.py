@@ -1,8 +1,8 @@
 """Colours of the clips, named by role, as plain hex strings.
 
 This module does not import manim: the docs site reads it too (``BRAND_PRIMARY``
-and ``BRAND_ACCENT`` become furo's brand colours), and builders turn the strings
-into ``ManimColor`` where they draw.
+becomes furo's brand colour, made readable on each theme), and builders turn the
+strings into ``ManimColor`` where they draw.
 
 The clip background is dark in both site themes, so every foreground colour is
 chosen for contrast against ``BACKGROUND``.
@@ -45,9 +45,6 @@ VIRIDIS = (
     "#ADDC30",
     "#FDE725",
 )
-WEIGHT_LOW = VIRIDIS[0]  #: colour of the lowest value on the heatmap
-WEIGHT_HIGH = VIRIDIS[-1]  #: colour of the highest value on the heatmap
 
 # -- The docs site ------------------------------------------------------------
 BRAND_PRIMARY = "#3B528B"  #: furo --color-brand-primary: viridis blue, readable on white and on dark grey
-BRAND_ACCENT = "#21918C"  #: furo --color-brand-content: viridis teal

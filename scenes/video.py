@@ -155,11 +155,6 @@ def encode(source: Path, destination: Path, options: dict, threads: int, title: 
                 writer.add(frame)
 
 
-def remux(source: Path, destination: Path, title: str = "") -> None:
-    """Copy ``source`` to ``destination`` with the index at the front and no volatile metadata."""
-    concatenate([source], destination, title=title)
-
-
 def save_last_frame(source: Path, destination: Path) -> None:
     """Write the clip's last frame as a PNG: the finished picture of the phase, used as its poster."""
     last = None

@@ -132,7 +132,7 @@ def test_palette_is_plain_hex_without_manim():
     hexes += [*palette.TOKEN_HUES, *palette.VIRIDIS]
     assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", h) for h in hexes)
     assert len(set(palette.TOKEN_HUES)) == len(EXAMPLE.tokens) == 5
-    for role in ("BACKGROUND", "TEXT", "QUERY", "KEY", "VALUE", "HIGHLIGHT", "BRAND_PRIMARY", "BRAND_ACCENT"):
+    for role in ("BACKGROUND", "TEXT", "QUERY", "KEY", "VALUE", "HIGHLIGHT", "BRAND_PRIMARY"):
         assert hasattr(palette, role)
 
 
