@@ -72,7 +72,7 @@ def test_manifest_matches_the_files(site):
     assert [c["slug"] for c in manifest["clips"]] == [p.slug for p in PHASES]
     for clip, phase in zip(manifest["clips"], PHASES, strict=True):
         assert clip["phase"] == phase.number and clip["title"] == phase.title
-        for key in ("video", "poster", "captions"):
+        for key in ("video", "poster", "captions", "descriptions"):
             assert (site / clip[key]).is_file(), clip[key]
             assert clip[key].startswith(f"_clips/{phase.stem}.")
         assert clip["sha256"] == sha256(site / clip["video"])
@@ -82,6 +82,8 @@ def test_manifest_matches_the_files(site):
         cues = parse_webvtt((site / clip["captions"]).read_text())
         assert [text for *_, text in cues] == [cue.caption for cue in phase.cues]
         assert cues[-1][1] == pytest.approx(phase.duration)
+        described = parse_webvtt((site / clip["descriptions"]).read_text())
+        assert [text for *_, text in described] == [cue.description for cue in phase.cues]
     full = manifest["full"]
     assert full["sha256"] == sha256(site / full["video"])
     assert full["duration"] == pytest.approx(total_duration(), abs=FRAME)
