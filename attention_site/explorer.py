@@ -82,7 +82,7 @@ STAT_ROWS = (
     ("standard deviation of the scores", "std", 2),
     ("mean largest weight", "max_weight", 2),
     ("share of saturated queries", "saturated", 2),
-    ("median size of the softmax Jacobian", "median_gradient", 3),
+    ("median norm of ∂p/∂z, softmax's own Jacobian", "median_gradient", 3),
 )
 
 
