@@ -34,6 +34,8 @@ FAST_TESTS = (
     "tests/test_attention_properties.py",
     "tests/test_attention_reference.py",
     "tests/test_example.py",
+    "tests/test_masks.py",
+    "tests/test_position.py",
     "tests/test_docs_examples.py",
 )
 
