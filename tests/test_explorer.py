@@ -24,7 +24,8 @@ from conftest import ROOT
 import attention
 from scenes.formats import format_number
 
-PAGE = "phases/04-scale-softmax.html"
+PAGE = "phases/04-scale-softmax.html"  #: the temperature explorer, beside the example's scaling
+WIDTH_PAGE = "saturation.html"  #: the width explorer, beside the saturation evidence
 BUDGET = 30_000  #: bytes of JavaScript and data, both explorers together
 D_KS = [2**i for i in range(11)]
 STEPS = 24  #: slider stops per doubling of T
@@ -56,7 +57,8 @@ class ExplorerData(HTMLParser):
 
 def explorer_data(site: Path) -> dict[str, dict]:
     parser = ExplorerData()
-    parser.feed((site / PAGE).read_text(encoding="utf-8"))
+    for path in (PAGE, WIDTH_PAGE):
+        parser.feed((site / path).read_text(encoding="utf-8"))
     return parser.data
 
 
@@ -114,7 +116,7 @@ def test_histograms_describe_the_same_samples_as_the_statistics(site):
 @pytest.mark.site
 def test_script_and_data_fit_the_budget_and_load_on_one_page_only(site):
     data = explorer_data(site)
-    page = (site / PAGE).read_text(encoding="utf-8")
+    page = "".join((site / path).read_text(encoding="utf-8") for path in (PAGE, WIDTH_PAGE))
     shipped = re.findall(r'<script type="application/json" class="explorer-data">(.*?)</script>', page, re.S)
     script = (site / "_static" / "explorer.js").read_bytes()
     size = len(script) + sum(len(s.encode()) for s in shipped)
@@ -122,7 +124,7 @@ def test_script_and_data_fit_the_budget_and_load_on_one_page_only(site):
     assert size <= BUDGET, f"{size} bytes of JavaScript and data (budget {BUDGET})"
     for path in site.rglob("*.html"):
         loads = "_static/explorer.js" in path.read_text(encoding="utf-8")
-        assert loads == (path.relative_to(site).as_posix() == PAGE), path
+        assert loads == (path.relative_to(site).as_posix() in (PAGE, WIDTH_PAGE)), path
 
 
 @pytest.mark.site
@@ -165,13 +167,13 @@ def test_other_builders_leave_the_explorers_out(tmp_path):
 
 
 # -- In the browser ----------------------------------------------------------------------------
-def open_page(browser, site_url: str, fragment: str = "", width: int = 1280, **options):
+def open_page(browser, site_url: str, fragment: str = "", width: int = 1280, path: str = PAGE, **options):
     context = browser.new_context(viewport={"width": width, "height": 900}, **options)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(f"{site_url}/{PAGE}{fragment}", wait_until="networkidle")
+    page.goto(f"{site_url}/{path}{fragment}", wait_until="networkidle")
     page.errors = errors
     return page
 
@@ -179,6 +181,14 @@ def open_page(browser, site_url: str, fragment: str = "", width: int = 1280, **o
 @pytest.fixture
 def page(browser, site_url):
     page = open_page(browser, site_url)
+    yield page
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+@pytest.fixture
+def width_page(browser, site_url):
+    page = open_page(browser, site_url, path=WIDTH_PAGE)
     yield page
     assert not page.errors, page.errors
     page.context.close()
@@ -322,12 +332,15 @@ def test_a_link_restores_t_and_the_query_and_moving_t_writes_the_link(browser, s
 @pytest.mark.site
 @pytest.mark.browser
 def test_a_link_with_bad_values_says_so_and_shows_the_nearest_state(browser, site_url):
-    page = open_page(browser, site_url, "#explore-t=100&row=dog&explore-dk=48")
+    page = open_page(browser, site_url, "#explore-t=100&row=dog")
     state = shown(page)
     assert state["t"] == "16"
     expect_matches_attention(state, "sat")
     note = page.locator(f"{TEMPERATURE} [role=status]").inner_text()
     assert "T = 100 is outside 0.25 to 16" in note and "row “dog” is not a token" in note
+    assert not page.errors, page.errors
+    page.context.close()
+    page = open_page(browser, site_url, "#explore-dk=48", path=WIDTH_PAGE)
     assert "d_k = “48” is not one of 1, 2, 4" in page.locator(f"{WIDTH} [role=status]").inner_text()
     assert not page.errors, page.errors
     page.context.close()
@@ -352,7 +365,8 @@ def width_shown(page) -> dict:
 
 @pytest.mark.site
 @pytest.mark.browser
-def test_width_statistics_equal_scaling_demo_for_every_d_k(page):
+def test_width_statistics_equal_scaling_demo_for_every_d_k(width_page):
+    page = width_page
     rows = attention.scaling_demo(d_ks=tuple(D_KS))
     slider = page.locator(f'{WIDTH} input[type="range"]')
     spreads = []
@@ -373,7 +387,7 @@ def test_width_statistics_equal_scaling_demo_for_every_d_k(page):
 @pytest.mark.site
 @pytest.mark.browser
 def test_width_link_restores_d_k_and_keyboard_moves_it(browser, site_url):
-    page = open_page(browser, site_url, "#explore-dk=1024")
+    page = open_page(browser, site_url, "#explore-dk=1024", path=WIDTH_PAGE)
     assert width_shown(page)["d_k"] == 1024
     page.locator(f'{WIDTH} input[type="range"]').focus()
     page.keyboard.press("ArrowLeft")
@@ -395,19 +409,20 @@ def test_no_serious_accessibility_violations_in_either_theme(theme, width, brows
     page = open_page(browser, site_url, width=width)
     page.evaluate(f"localStorage.setItem('theme', '{theme}')")
     page.goto(f"{site_url}/index.html")
-    page.goto(f"{site_url}/{PAGE}#explore-t=0.5&row=on", wait_until="networkidle")
-    assert page.evaluate("document.body.dataset.theme") == theme
-    # The explorers only: tests/test_site_browser.py runs axe on every whole page.
-    results = Axe().run(page, context={"include": [[TEMPERATURE], [WIDTH]]})
-    checked = {rule["id"] for rule in results.response["passes"]}
-    assert {"color-contrast", "label", "button-name"} <= checked, (
-        "axe found the explorers' cells and controls"
-    )
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    found = []
+    for path, selector, fragment in ((PAGE, TEMPERATURE, "#explore-t=0.5&row=on"), (WIDTH_PAGE, WIDTH, "")):
+        page.goto(f"{site_url}/{path}{fragment}", wait_until="networkidle")
+        assert page.evaluate("document.body.dataset.theme") == theme
+        # The explorers only: tests/test_site_browser.py runs axe on every whole page.
+        results = Axe().run(page, context={"include": [[selector]]})
+        checked = {rule["id"] for rule in results.response["passes"]}
+        wanted = {"color-contrast", "label"} | ({"button-name"} if selector == TEMPERATURE else set())
+        assert wanted <= checked, f"axe found the cells and controls of {selector}"
+        found += [
+            f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
     assert not found, "\n".join(found)
     page.context.close()
 
@@ -415,12 +430,12 @@ def test_no_serious_accessibility_violations_in_either_theme(theme, width, brows
 @pytest.mark.site
 @pytest.mark.browser
 def test_at_390_px_nothing_spills_sideways(browser, site_url):
-    page = open_page(browser, site_url, width=390)
-    for selector in (TEMPERATURE, WIDTH):
+    for path, selector in ((PAGE, TEMPERATURE), (WIDTH_PAGE, WIDTH)):
+        page = open_page(browser, site_url, width=390, path=path)
         fits = page.locator(selector).evaluate("(el) => el.scrollWidth <= el.clientWidth")
         assert fits, f"{selector} is wider than its box at 390 px"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.context.close()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.context.close()
 
 
 @pytest.mark.site
@@ -428,8 +443,11 @@ def test_at_390_px_nothing_spills_sideways(browser, site_url):
 def test_without_javascript_the_page_keeps_its_tables_and_hides_the_controls(browser, site_url):
     page = open_page(browser, site_url, java_script_enabled=False)
     assert page.locator(f'{TEMPERATURE} input[type="range"]').is_hidden()
-    assert page.locator(f'{WIDTH} input[type="range"]').is_hidden()
     assert page.locator(f"{TEMPERATURE} td[data-col]").count() == EX.n**2
     assert page.locator("table.example-weights").is_visible()
     assert page.locator("table.scaling-table").first.is_visible()
+    page.context.close()
+    page = open_page(browser, site_url, java_script_enabled=False, path=WIDTH_PAGE)
+    assert page.locator(f'{WIDTH} input[type="range"]').is_hidden()
+    assert page.locator("table.scaling-table").is_visible()
     page.context.close()
