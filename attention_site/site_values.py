@@ -59,8 +59,6 @@ def substitutions() -> dict[str, str]:
         values[f"std_{row.d_k}"] = format_number(row.std_unscaled, 1)
         values[f"maxw_{row.d_k}"] = format_number(row.max_weight_unscaled)
         values[f"maxw_scaled_{row.d_k}"] = format_number(row.max_weight_scaled)
-        values[f"grad_{row.d_k}"] = format_number(row.gradient_unscaled)
-        values[f"grad_scaled_{row.d_k}"] = format_number(row.gradient_scaled)
         # dp/dz: softmax's own Jacobian; dp/ds: with respect to the raw score s = q.k
         values[f"dpdz_median_{row.d_k}"] = format_magnitude(row.median_gradient_unscaled)
         values[f"dpdz_median_scaled_{row.d_k}"] = format_magnitude(row.median_gradient_scaled)
