@@ -8,6 +8,7 @@ with the exact command to run. Set ATTENTION_NO_SYSTEM_INSTALL=1 to never instal
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -26,6 +27,8 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 DOCS_OUT = ROOT / "docs" / "_build"
 PYTHON = "3.11"
+#: The W3C Nu HTML checker the tests run over the built site (npm's vnu-jar, pinned).
+VNU_VERSION = "26.9.27"
 #: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
 #: (no manim, no Sphinx), so editing ``attention/`` needs neither Cairo nor LaTeX nor a site build.
 FAST_TESTS = (
@@ -65,6 +68,20 @@ SYSTEM_NEEDS = {
         "fedora": ["dejavu-sans-fonts", "dejavu-sans-mono-fonts"],
         "macos": ["brew install --cask font-dejavu"],
     },
+    "java": {
+        "why": "Java, to run the W3C Nu HTML checker over the built site",
+        "present": lambda: _runs("java", "-version"),
+        "debian": ["default-jre-headless"],
+        "fedora": ["java-21-openjdk-headless"],
+        "macos": ["brew install openjdk"],
+    },
+    "npm": {
+        "why": "Node.js and npm, to install the W3C Nu HTML checker (npm's vnu-jar)",
+        "present": lambda: _runs("npm", "--version"),
+        "debian": ["nodejs", "npm"],
+        "fedora": ["nodejs", "npm"],
+        "macos": ["brew install node"],
+    },
     "chromium": {
         "why": "Chromium, for the browser tests (Playwright drives it; it downloads no browser)",
         "present": lambda: bool(_chromium()),
@@ -87,6 +104,12 @@ def _latex_has(package: str) -> bool:
         return False
     found = subprocess.run([kpsewhich, f"{package}.cls"], capture_output=True, text=True, check=False)
     return bool(found.stdout.strip())
+
+
+def _runs(*command: str) -> bool:
+    if not shutil.which(command[0]):
+        return False
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
 
 
 def _has_font(family: str) -> bool:
@@ -169,9 +192,31 @@ def sphinx_build(session: nox.Session, builder: str, out: Path, *extra: str) -> 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Every test: doctests, unit and property tests, scene renders, the built site in Chromium."""
-    ensure_system_packages(session, "cairo", "latex", "fonts", "chromium")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "chromium", "java", "npm")
     install(session, "tests", "docs")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env={"ATTENTION_VNU_JAR": str(install_vnu(session))})
+
+
+def install_vnu(session: nox.Session) -> Path:
+    """The Nu HTML checker's jar, installed from npm into the session's environment once per version."""
+    prefix = Path(session.virtualenv.location) / "node"
+    package = prefix / "node_modules" / "vnu-jar"
+    installed = package / "package.json"
+    if not installed.is_file() or json.loads(installed.read_text()).get("version") != VNU_VERSION:
+        # --ignore-scripts: its postinstall would download a Java runtime; the system's is used.
+        session.run(
+            "npm",
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--prefix",
+            str(prefix),
+            f"vnu-jar@{VNU_VERSION}",
+            external=True,
+        )
+    return package / "build" / "dist" / "vnu.jar"
 
 
 @nox.session(python=PYTHON)

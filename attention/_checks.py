@@ -36,6 +36,11 @@ def as_float_array(name: str, value, *, min_ndim: int = 2) -> np.ndarray:
             f"{name} must have at least {min_ndim} dimensions (..., n, d); got shape {array.shape}. "
             f"Add a token axis, e.g. {name}[None, :]."
         )
+    if 0 in array.shape[:-2]:
+        raise ValueError(
+            f"{name} has an empty batch axis: shape {array.shape}; attention over no sequences has no "
+            "result. Pass at least one sequence, or skip the call when the batch is empty."
+        )
     if 0 in array.shape[-2:]:
         raise ValueError(
             f"{name} has an empty token or feature axis: shape {array.shape}; "

@@ -41,7 +41,12 @@ def softmax(x, axis: int = -1) -> np.ndarray:
         raise ValueError(
             f"softmax needs an array with at least one axis; got the scalar {x!r}. Wrap it: softmax([x])."
         )
-    if x.shape[axis] == 0:  # an out-of-range axis raises numpy's AxisError (a ValueError) here
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
+        raise ValueError(
+            f"softmax axis={axis!r} is not an axis of an array of shape {x.shape}; "
+            f"give an integer from {-x.ndim} to {x.ndim - 1} (-1, the last axis, is the usual one)."
+        )
+    if x.shape[axis] == 0:
         raise ValueError(
             f"softmax needs at least one entry along axis {axis}; got shape {x.shape}, "
             "and weights over nothing are undefined."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._checks import as_float_array
@@ -80,9 +82,9 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
         )
     weights_in = {}
     for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
-        w = as_float_array(name, w)
+        w = as_float_array(name, w, min_ndim=0)  # its shape is checked here, as a weight matrix's
         if w.shape != (d_model, d_model):
-            raise ValueError(f"{name} must be (d_model, d_model) = ({d_model}, {d_model}); got {w.shape}.")
+            raise ValueError(_weight_shape_error(name, w.shape, d_model))
         weights_in[name] = w
     if mask is not None:
         n = x.shape[-2]
@@ -102,6 +104,21 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, mask=None) -> tupl
     heads, weights = attend(q, k, v, mask, too_large)
     # 3) concatenate the heads and mix them with w_o: (..., n, d_model)
     return _product(merge_heads(heads), weights_in, "w_o", left="the heads' outputs"), weights
+
+
+def _weight_shape_error(name: str, shape: tuple, d_model: int) -> str:
+    """What is wrong with a weight of ``shape`` and how to fix it.
+
+    >>> _weight_shape_error("w_o", (16,), 4)
+    'w_o must be a (d_model, d_model) = (4, 4) matrix, applied as x @ w_o; got shape (16,). It holds 16 values: np.reshape(w_o, (4, 4)) makes it a matrix, if its values are in row order.'
+    """
+    fix = (
+        f"It holds {d_model * d_model} values: np.reshape({name}, ({d_model}, {d_model})) makes it a matrix, "
+        "if its values are in row order."
+        if math.prod(shape) == d_model * d_model
+        else f"Give one weight matrix with d_model = {d_model} rows (x's last axis) and {d_model} columns."
+    )
+    return f"{name} must be a (d_model, d_model) = ({d_model}, {d_model}) matrix, applied as x @ {name}; got shape {shape}. {fix}"
 
 
 def _check_n_heads(n_heads) -> None:

@@ -95,6 +95,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)
+    app.add_post_transform(a11y.UniqueWrapperIds)
 
     # -- Nodes that other builders write as their parent class (Sphinx looks visitors up by MRO) --
     app.add_node(labelled_section, html=(visit_labelled_section_html, depart_labelled_section_html))

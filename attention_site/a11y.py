@@ -1,4 +1,4 @@
-"""Three accessibility repairs to the theme's HTML, found by axe-core.
+"""Repairs to the theme's HTML: three for accessibility, found by axe-core, and one for validity.
 
 - Sphinx marks toctree captions ``role="heading"`` without the ``aria-level`` that
   role requires; they are section headings of the navigation, so level 2.
@@ -8,6 +8,10 @@
   scaling tables and the example's matrices at 390 px), so each wrapper gets
   ``tabindex="0"`` and, being focusable, a name: ``role="region"`` labelled by the
   table's caption ("Table" if it has none).
+- furo wraps each table (and display equation) in a container that copies all the
+  wrapped node's attributes, its ``id`` included; an ``id`` must be unique in a page
+  (the Nu HTML checker rejects duplicates, and anchors and ``aria-*`` references
+  break), so :class:`UniqueWrapperIds` leaves the id on the table alone.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CAPTION = 'class="caption" role="heading"'
 CODE = '<div class="highlight"><pre>'
@@ -54,3 +60,21 @@ def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, do
     for key in ("body", "toc", "furo_navigation_tree"):
         if isinstance(context.get(key), str):
             context[key] = repair(context[key])
+
+
+#: The classes of furo's wrappers (``WrapTableAndMathInAContainerTransform``).
+WRAPPERS = ("table-wrapper", "math-wrapper")
+
+
+class UniqueWrapperIds(SphinxPostTransform):
+    """Take the ids furo's wrappers copied from the table or equation they wrap (which keeps them)."""
+
+    formats = ("html",)
+    default_priority = 510  # after furo's transform (500)
+
+    def run(self, **kwargs) -> None:
+        for wrapper in self.document.findall(nodes.container):
+            if not any(name in wrapper["classes"] for name in WRAPPERS):
+                continue
+            inner = {id_ for child in wrapper.children for id_ in child.get("ids", [])}
+            wrapper["ids"] = [id_ for id_ in wrapper["ids"] if id_ not in inner]

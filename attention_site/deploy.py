@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -36,12 +37,48 @@ class DeployError(Exception):
 
 
 def _manifest(folder: Path) -> dict:
+    """``folder/clips.json``, checked: a :class:`DeployError` naming the file if it is missing or damaged."""
     path = folder / MANIFEST
     if not path.is_file():
         raise DeployError(
             f"{folder} has no {MANIFEST}: not a full build (built with -t fast?); run nox -s docs"
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise DeployError(
+            f"{path} is unreadable or not JSON ({error}): the build was interrupted or the file damaged; "
+            "build the site again (nox -s docs) and deploy that build"
+        ) from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise DeployError(
+            f"{path} {problem}: it is not a clips.json this project wrote, or it was edited; "
+            "build the site again (nox -s docs) and deploy that build"
+        )
+    return manifest
+
+
+def _manifest_problem(manifest) -> str | None:
+    """What a clips.json lacks that deploy relies on (None if nothing).
+
+    >>> _manifest_problem({"clips": [], "full": {"video": "_clips/00-full.mp4"}})
+    "has no 'sha256' in 'full'"
+    """
+    if not isinstance(manifest, dict):
+        return f"holds a JSON {type(manifest).__name__}, not an object"
+    clips, full = manifest.get("clips"), manifest.get("full")
+    if not isinstance(clips, list):
+        return "has no 'clips' list"
+    if not isinstance(full, dict):
+        return "has no 'full' object (the full-length video)"
+    for where, clip in [*((f"clips[{i}]", c) for i, c in enumerate(clips)), ("'full'", full)]:
+        if not isinstance(clip, dict):
+            return f"has {where} that is not an object"
+        for field in ("video", "sha256"):
+            if not isinstance(clip.get(field), str):
+                return f"has no {field!r} in {where}"
+    return None
 
 
 def _clip_digests(manifest: dict) -> dict[str, str]:
@@ -56,6 +93,22 @@ def _write_text(path: Path, text: str) -> None:
     partial.replace(path)
 
 
+def _copy_tree(source: Path, target: Path, ignore=None) -> None:
+    """Copy the files of ``source`` into a new ``target`` as new files, under the user's umask.
+
+    Unlike ``shutil.copytree`` it copies no modes: a file the builder could read but
+    others could not (an old build's 0600 clip) is published readable like the rest.
+    """
+    for folder, folders, files in os.walk(source):
+        ignored = set(ignore(folder, [*folders, *files])) if ignore else set()
+        folders[:] = [name for name in folders if name not in ignored]
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name not in ignored:
+                shutil.copyfile(Path(folder) / name, destination / name)
+
+
 def _copy_into_place(source: Path, target: Path, ignore=None) -> None:
     """Copy ``source`` to ``target`` beside it, then swap it in (replacing any old ``target``)."""
     partial = target.with_name(f".{target.name}.partial")
@@ -63,7 +116,7 @@ def _copy_into_place(source: Path, target: Path, ignore=None) -> None:
     for leftover in (partial, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    shutil.copytree(source, partial, ignore=ignore)
+    _copy_tree(source, partial, ignore=ignore)
     if target.exists():
         target.rename(old)
     partial.rename(target)
@@ -98,6 +151,11 @@ def deploy(build: Path, site: Path, name: str) -> dict:
     """Add ``build`` to ``site`` as version ``name``; returns the new ``versions.json`` contents."""
     if name != DEV and not is_release(name):
         raise DeployError(f"--version {name!r}: give 'dev' or a release like 'v1.2.3'")
+    if not build.is_dir():
+        what = "is a file, not a folder" if build.exists() else "does not exist"
+        raise DeployError(
+            f"{build} (the build) {what}: give the folder sphinx-build wrote (docs/_build/html)"
+        )
     if not (build / "index.html").is_file():
         raise DeployError(f"{build} has no index.html: give the folder sphinx-build wrote (docs/_build/html)")
     manifest = _manifest(build)
@@ -105,6 +163,11 @@ def deploy(build: Path, site: Path, name: str) -> dict:
         raise DeployError(
             f"{build} was built as {manifest.get('site_version')!r}, not {name!r}: "
             f"build it with ATTENTION_SITE_VERSION={name}"
+        )
+    if site.exists() and not site.is_dir():
+        raise DeployError(
+            f"{site} (the site) is a file, not a folder: give the folder that holds every published "
+            "version, or a new folder for a first deploy"
         )
     site.mkdir(parents=True, exist_ok=True)
     if (site / VERSIONS_JSON).exists():
@@ -153,6 +216,14 @@ def main(argv: list[str] | None = None) -> int:
         document = deploy(args.build, args.site, args.version)
     except (DeployError, ValueError) as error:
         print(f"deploy: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, no permission: name the path, leave the last good site
+        where = f" {error.filename}" if error.filename else ""
+        print(
+            f"deploy: could not write{where}: {error.strerror or error}. Free some space or fix the "
+            f"permissions of {args.site}, then deploy again (published versions were left as they were).",
+            file=sys.stderr,
+        )
         return 1
     listed = ", ".join(v["name"] + (" (latest)" if v["latest"] else "") for v in document["versions"])
     print(f"{args.site}: {listed}")

@@ -7,16 +7,18 @@ process. Prints where each clip landed.
 ``python -m scenes cache verify`` checks every cache entry's files against the sizes
 and SHA-256 sums it recorded; ``python -m scenes cache prune`` removes the entries
 that no current source maps to (at any quality) and what interrupted builds left.
+Both run only in a folder that holds the cache's ``CACHEDIR.TAG`` (exit status 2
+otherwise) and leave alone anything in it that is not an entry.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import contextlib
 import sys
 from pathlib import Path
 
-from .cache import RenderCache, combined_key, phase_key
+from .cache import NotACache, RenderCache, full_video_key, phase_key, remove_folder
 from .registry import FULL_STEM, PHASES, get_phase
 from .render import (
     DEFAULT_QUALITY,
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         return render(args)
     except REPORTED_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2 if isinstance(error, SettingError) else 1
+        return 2 if isinstance(error, (SettingError, NotACache)) else 1
 
 
 def render(args: argparse.Namespace) -> int:
@@ -106,8 +108,14 @@ def render(args: argparse.Namespace) -> int:
 
 
 def verify(cache: RenderCache) -> int:
-    """Check every entry against its recorded sizes and SHA-256; move damaged ones aside. 1 if any was."""
+    """Check every entry against its recorded sizes and SHA-256; move damaged ones aside. 1 if any was.
+
+    Only in a folder the cache owns (its ``CACHEDIR.TAG``); anything there that is not an
+    entry is listed and left alone.
+    """
+    cache.require_owned(log=print)
     entries = cache.entries()
+    report_others(cache)
     damaged = 0
     for entry in entries:
         problem = cache.problem(entry)
@@ -123,6 +131,11 @@ def verify(cache: RenderCache) -> int:
     return 1 if damaged else 0
 
 
+def report_others(cache: RenderCache) -> None:
+    for path in cache.others():
+        print(f"left     {path.name}: not an entry, left alone")
+
+
 def current_entries(cache: RenderCache) -> set[Path]:
     """The entries today's sources map to, at every quality: each phase, and the full video."""
     wanted = set()
@@ -130,24 +143,54 @@ def current_entries(cache: RenderCache) -> set[Path]:
         settings = settings_for(quality)
         keys = [phase_key(phase, settings) for phase in PHASES]
         wanted.update(cache.entry(phase.stem, key) for phase, key in zip(PHASES, keys, strict=True))
-        wanted.add(cache.entry(FULL_STEM, combined_key(keys, settings)))
+        wanted.add(cache.entry(FULL_STEM, full_video_key(keys, settings)))
     return wanted
 
 
+def bytes_in(path: Path) -> int:
+    """The bytes of the files under ``path`` that are still there (0 once it is gone)."""
+    total = 0
+    for file in path.rglob("*"):
+        with contextlib.suppress(OSError):
+            if file.is_file():
+                total += file.stat().st_size
+    return total
+
+
 def prune(cache: RenderCache) -> int:
-    """Remove entries no current source maps to, and leftovers of killed builds; report the space freed."""
+    """Remove entries no current source maps to, and leftovers of killed builds; report what went.
+
+    Only in a folder the cache owns; only entries, staging folders and damaged entries set
+    aside are ever removed. A folder that could not be removed is named with the OS error,
+    counts in no total, and makes the exit status 1.
+    """
+    cache.require_owned(log=print)
     wanted = current_entries(cache)
     doomed = [entry for entry in cache.entries() if entry not in wanted] + cache.stale_leftovers()
-    freed = 0
+    report_others(cache)
+    removed, failed, freed = 0, 0, 0
     for path in doomed:
-        freed += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"removed  {path.name}")
-    kept = len(cache.entries())
+        before = bytes_in(path)
+        errors = remove_folder(path)
+        freed += before - bytes_in(path)
+        if path.exists():
+            failed += 1
+            first = errors[0] if errors else OSError("it is still there")
+            where = f" ({first.filename})" if getattr(first, "filename", None) else ""
+            more = f" and {len(errors) - 1} more error(s)" if len(errors) > 1 else ""
+            print(
+                f"failed   {path.name}: could not remove it: {first.strerror or first}{where}{more}",
+                file=sys.stderr,
+            )
+        else:
+            removed += 1
+            print(f"removed  {path.name}")
+    kept = sum(entry.is_dir() for entry in wanted)
     print(
-        f"pruned {len(doomed)} folder(s), {freed / 1e6:.1f} MB, from {cache.root}; {kept} current entries kept"
+        f"pruned {removed} folder(s), {freed / 1e6:.1f} MB, from {cache.root}; {kept} current entries kept"
+        + (f"; {failed} folder(s) could not be removed (see above)" if failed else "")
     )
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,12 @@ changes one key; editing prose changes none. The render worker computes the key
 again from the files it actually imported, so a clip is only ever stored under
 the key of the source that produced it.
 
+The cache owns its folder and proves it: creating a cache writes ``CACHEDIR.TAG``
+(the Cache Directory Tagging standard, which backup tools honour too), and nothing
+that deletes or moves entries runs in a folder without it. Inside, only folders
+named like entries (``<stem>-<20 hex digits>``), staging folders and damaged
+entries set aside are the cache's; anything else is left alone.
+
 Entries are directories written under a temporary name and renamed into place,
 so a render killed halfway never leaves a clip that a later build would serve.
 Each entry's ``complete.json`` records the size and SHA-256 of its files; a
@@ -24,9 +30,10 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
-import tempfile
+import sys
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -34,8 +41,9 @@ from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
 
+from .files import temporary_beside, unique_folder
 from .lifetime import lock_file
-from .registry import Phase
+from .registry import FULL_POSTER_PHASE, Phase
 
 #: Packages whose source counts towards a clip's key.
 TRACKED_PACKAGES = ("scenes", "attention")
@@ -51,10 +59,58 @@ ASIDE_PREFIX = ".damaged-"
 #: The file a staging folder's owner keeps locked while it lives (see :meth:`RenderCache.staging`).
 OWNER_LOCK = ".owner.lock"
 MANIFEST = "complete.json"
+#: The Cache Directory Tagging standard (https://bford.info/cachedir/): a file of this name
+#: whose first line is the signature marks the folder as a cache the program owns.
+CACHEDIR_TAG = "CACHEDIR.TAG"
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+TAG_TEXT = (
+    f"{TAG_SIGNATURE}\n"
+    "# This file is a cache directory tag created by the render cache of attention-explained\n"
+    "# (python -m scenes). Everything here can be rendered again; backup tools may skip it.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+#: How many hex digits of its key an entry's folder name keeps.
+KEY_DIGITS = 20
+_STEM = r"[0-9a-z]+(?:-[0-9a-z]+)*"  # a clip's stem: 03-attention-scores, 00-full
+_ENTRY = rf"{_STEM}-[0-9a-f]{{{KEY_DIGITS}}}"
+_UNIQUE = r"(?:[0-9a-f]{16}|[0-9a-z_]{8})"  # files.unique_folder's suffix, or tempfile's (older caches)
+#: The exact names of what the cache makes in its folder; nothing else there is ever touched.
+ENTRY_NAME = re.compile(_ENTRY)
+STAGING_NAME = re.compile(rf"{re.escape(STAGING_PREFIX)}{_STEM}-{_UNIQUE}")
+ASIDE_NAME = re.compile(rf"{re.escape(ASIDE_PREFIX)}{_ENTRY}-{_UNIQUE}")
 
 
 class CacheError(RuntimeError):
     """The render cache folder could not be used; the message names it and the setting that moves it."""
+
+
+class NotACache(CacheError):
+    """The folder given as the render cache is not one (no CACHEDIR.TAG); nothing in it was touched."""
+
+
+def is_entry_name(name: str) -> bool:
+    """Whether ``name`` has the exact form of an entry's folder name.
+
+    >>> is_entry_name("03-attention-scores-0123456789abcdef0123")
+    True
+    >>> is_entry_name(".git"), is_entry_name("notes"), is_entry_name("01-intro-0123")
+    (False, False, False)
+    """
+    return ENTRY_NAME.fullmatch(name) is not None
+
+
+def remove_folder(path: Path) -> list[OSError]:
+    """Remove ``path`` and everything in it, as far as the OS allows; return every error met (none if it went)."""
+    errors: list[OSError] = []
+
+    def record(function, name, error) -> None:
+        errors.append(error if isinstance(error, OSError) else OSError(str(error)))
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=record)
+    else:
+        shutil.rmtree(path, onerror=lambda function, name, info: record(function, name, info[1]))
+    return errors
 
 
 def default_cache_dir() -> Path:
@@ -239,11 +295,16 @@ def source_files(phase: Phase) -> dict[str, str]:
     }
 
 
-def combined_key(keys: list[str], settings: dict) -> str:
-    """The key of a video made from clips with ``keys`` (the full-length video)."""
+def full_video_key(keys: list[str], settings: dict) -> str:
+    """The key of the full-length video joined from phase clips with ``keys`` under ``settings``.
+
+    The one place this key is computed: the render looks the video up under it and
+    ``cache prune`` keeps the entry it names. The poster's phase enters the key, so
+    changing it never serves a full video with a stale poster.
+    """
     payload = {
         "parts": keys,
-        "settings": settings,
+        "settings": {**settings, "poster": FULL_POSTER_PHASE},
         "pipeline": _sha256_file(Path(__file__).with_name("video.py")),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -273,15 +334,107 @@ class RenderCache:
             ) from error
 
     def prepare(self) -> None:
-        """Create the cache folder and remove what killed builds left in it; a :class:`CacheError` if it cannot."""
+        """Create (and tag) the cache folder and remove what killed builds left in it.
+
+        A :class:`CacheError` if it cannot; a :class:`NotACache` if the folder exists,
+        holds other things and is not a cache: a build never writes into, or cleans,
+        a folder it does not own.
+        """
         with self.os_errors("create the folder or clean it"):
             self.root.mkdir(parents=True, exist_ok=True)
+            if not self.tagged():
+                if any(self.root.iterdir()) and not self.made_before_the_tag():
+                    raise NotACache(self._not_a_cache("render into it"))
+                self.write_tag()
             self.discard_staging()
+
+    # -- Ownership ------------------------------------------------------------------
+    def tagged(self) -> bool:
+        """Whether the folder holds a ``CACHEDIR.TAG`` that starts with the standard's signature."""
+        try:
+            with open(self.root / CACHEDIR_TAG, encoding="ascii", errors="replace") as tag:
+                return tag.read(len(TAG_SIGNATURE)) == TAG_SIGNATURE
+        except OSError:
+            return False
+
+    def write_tag(self) -> None:
+        with temporary_beside(self.root / CACHEDIR_TAG) as partial:
+            partial.write_text(TAG_TEXT, encoding="ascii")
+
+    def made_before_the_tag(self) -> bool:
+        """An untagged folder is a cache from before the tag when everything in it is the cache's own
+        (entries, staging folders, damaged entries set aside) and at least one entry has its manifest."""
+        children = list(self.root.iterdir())
+        return (
+            bool(children)
+            and not self.others()
+            and any((entry / MANIFEST).is_file() for entry in self.entries())
+        )
+
+    def require_owned(self, log: Callable[[str], None] = lambda message: None) -> None:
+        """Stop with :class:`NotACache` unless the folder is a render cache; tag a cache made before the tag once.
+
+        Every command that deletes or moves entries calls this first, so a mistyped
+        ``--cache`` (a repository, a home folder) touches nothing.
+        """
+        if not self.root.exists():
+            raise NotACache(
+                f"render cache {self.root}: there is no such folder. {self._where_the_cache_is()}"
+            )
+        if not self.root.is_dir():
+            raise NotACache(
+                f"render cache {self.root}: this is a file, not a folder. {self._where_the_cache_is()}"
+            )
+        if self.tagged():
+            return
+        if self.made_before_the_tag():
+            self.write_tag()
+            log(
+                f"tagged    {self.root} with {CACHEDIR_TAG}: its entries show it is a render cache made before the tag"
+            )
+            return
+        raise NotACache(self._not_a_cache("touch it"))
+
+    def _not_a_cache(self, doing: str) -> str:
+        others = sorted(path.name for path in self.others())
+        holds = (
+            f"it holds {len(others)} thing(s) that are not cache entries ({', '.join(others[:5])}"
+            f"{', ...' if len(others) > 5 else ''})"
+            if others
+            else "none of its entries has a complete.json"
+            if any(self.root.iterdir())
+            else "it is empty"
+        )
+        return (
+            f"{self.root} is not a render cache: it has no {CACHEDIR_TAG} and {holds}. "
+            f"Nothing in it was touched; the render cache will not {doing}. {self._where_the_cache_is()}"
+        )
+
+    def _where_the_cache_is(self) -> str:
+        return (
+            f"Give --cache (or {ENVIRONMENT_VARIABLE}) the folder the build renders into "
+            f"(by default {default_cache_dir()}), or a new or empty folder for a new cache."
+        )
+
+    def others(self) -> list[Path]:
+        """What is in the folder but is not the cache's: neither an entry, a staging folder, a damaged
+        entry set aside nor the tag. Nothing here ever deletes or moves these."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            path for path in self.root.iterdir() if path.name != CACHEDIR_TAG and not self._is_ours(path)
+        )
+
+    @staticmethod
+    def _is_ours(path: Path) -> bool:
+        return path.is_dir() and any(
+            pattern.fullmatch(path.name) for pattern in (ENTRY_NAME, STAGING_NAME, ASIDE_NAME)
+        )
 
     # -- Entries ------------------------------------------------------------------
     def entry(self, stem: str, key: str) -> Path:
         """Where the finished render of ``stem`` under ``key`` lives (it may not exist yet)."""
-        return self.root / f"{stem}-{key[:20]}"
+        return self.root / f"{stem}-{key[:KEY_DIGITS]}"
 
     def problem(self, entry: Path) -> str | None:
         """What is wrong with ``entry`` (None if nothing): its manifest, or a file's size or SHA-256."""
@@ -294,6 +447,8 @@ class RenderCache:
             expected = {name: (int(f["size"]), str(f["sha256"])) for name, f in files.items()}
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             return f"its {MANIFEST} is unreadable or lists no files ({type(error).__name__}: {error})"
+        if not expected:
+            return f"its {MANIFEST} lists no files"
         for name, (size, digest) in sorted(expected.items()):
             path = entry / name
             if not path.is_file():
@@ -311,7 +466,7 @@ class RenderCache:
         None if it was gone already (another build moved it first).
         """
         with self.os_errors(f"move the damaged entry {entry.name} aside"):
-            aside = Path(tempfile.mkdtemp(prefix=f"{ASIDE_PREFIX}{entry.name}-", dir=self.root))
+            aside = unique_folder(self.root, f"{ASIDE_PREFIX}{entry.name}-")
             try:
                 os.replace(entry, aside / entry.name)
             except FileNotFoundError:
@@ -348,7 +503,7 @@ class RenderCache:
         """
         with self.os_errors("create a staging folder"):
             self.root.mkdir(parents=True, exist_ok=True)
-            path = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{stem}-", dir=self.root))
+            path = unique_folder(self.root, f"{STAGING_PREFIX}{stem}-")
             fd = lock_file(path / OWNER_LOCK)
         if fd is not None:
             self._owned[path] = fd
@@ -421,9 +576,11 @@ class RenderCache:
         now = time.time()
         stale = []
         for path in self.root.iterdir():
-            if path.name.startswith(ASIDE_PREFIX):
+            if not path.is_dir():
+                continue
+            if ASIDE_NAME.fullmatch(path.name):
                 stale.append(path)
-            elif path.name.startswith(STAGING_PREFIX) and path not in self._owned:
+            elif STAGING_NAME.fullmatch(path.name) and path not in self._owned:
                 lock = path / OWNER_LOCK
                 if lock.is_file():
                     fd = lock_file(lock)
@@ -437,18 +594,11 @@ class RenderCache:
         return stale
 
     def discard_staging(self, older_than: float = 3600.0) -> int:
-        """Remove what :meth:`stale_leftovers` finds; return how many went."""
-        leftovers = self.stale_leftovers(older_than)
-        for path in leftovers:
-            shutil.rmtree(path, ignore_errors=True)
-        return len(leftovers)
+        """Remove what :meth:`stale_leftovers` finds; return how many went (a build retries the rest next time)."""
+        return sum(not remove_folder(path) for path in self.stale_leftovers(older_than))
 
     def entries(self) -> list[Path]:
-        """Every finished (or damaged) entry folder: all but staging folders and what was moved aside."""
+        """Every finished (or damaged) entry: the folders named exactly like one (see :func:`is_entry_name`)."""
         if not self.root.is_dir():
             return []
-        return sorted(
-            path
-            for path in self.root.iterdir()
-            if path.is_dir() and not path.name.startswith((STAGING_PREFIX, ASIDE_PREFIX))
-        )
+        return sorted(path for path in self.root.iterdir() if path.is_dir() and is_entry_name(path.name))

@@ -19,6 +19,8 @@ import importlib
 from dataclasses import dataclass
 
 FULL_STEM = "00-full"  #: file stem of the full-length video (all phases in order)
+#: The phase whose last frame is the full video's poster: heatmap, outputs and formula all on screen.
+FULL_POSTER_PHASE = "full-formula"
 
 
 #: Reading speed: a caption holds at most this many characters per second of its cue.

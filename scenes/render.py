@@ -22,14 +22,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import ENVIRONMENT_VARIABLE, TRACKED_PACKAGES, CacheError, RenderCache, combined_key, phase_key
+from .cache import ENVIRONMENT_VARIABLE, TRACKED_PACKAGES, CacheError, RenderCache, full_video_key, phase_key
 from .captions import (
     captions_webvtt,
     chapters_webvtt,
@@ -37,8 +36,9 @@ from .captions import (
     full_captions_webvtt,
     full_descriptions_webvtt,
 )
+from .files import temporary_beside
 from .lifetime import PARENT_VARIABLE
-from .registry import FULL_STEM, PHASES, Phase
+from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
 from .worker import SOURCE_CHANGED, settings_for  # settings_for: the site reads it from here
 
 DEFAULT_QUALITY = "medium"
@@ -284,10 +284,6 @@ def _render_missing(missing, keys, quality, cache, jobs, log, found) -> list[Pha
     return changed
 
 
-#: The phase whose last frame is the full video's poster: heatmap, outputs and formula all on screen.
-FULL_POSTER_PHASE = "full-formula"
-
-
 def _finished_picture(clips: list[Clip]) -> Clip:
     """The clip whose poster shows the finished picture (falls back to the last clip given)."""
     return next((clip for clip in clips if clip.phase and clip.phase.slug == FULL_POSTER_PHASE), clips[-1])
@@ -303,8 +299,7 @@ def render_full(
     from .video import concatenate, probe
 
     cache = cache or RenderCache()
-    # The poster's phase enters the key, so changing it never serves a full video with a stale poster.
-    key = combined_key([clip.key for clip in clips], {**settings_for(quality), "poster": FULL_POSTER_PHASE})
+    key = full_video_key([clip.key for clip in clips], settings_for(quality))
     entry = cache.lookup(FULL_STEM, key, log=log)
     if entry:
         return Clip(FULL_STEM, key, entry, rendered=False, seconds=0.0)
@@ -338,37 +333,18 @@ def render_full(
     return Clip(FULL_STEM, key, entry, rendered=True, seconds=seconds)
 
 
-@contextlib.contextmanager
-def _temporary_beside(destination: Path):
-    """A uniquely named temporary file next to ``destination``, renamed onto it on success, removed on any failure.
-
-    Unique names let two builds publish into one folder at once; the rename is atomic,
-    so a reader sees the old file or the new one, never a mix, and no temporary file
-    outlives a failure (a full disk, an interrupt) to be deployed with the site.
-    """
-    fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _copy_if_changed(source: Path, destination: Path) -> None:
     """Copy atomically, and only when the bytes differ (keeps mtimes stable for servers and caches)."""
     if destination.is_file() and filecmp.cmp(source, destination, shallow=False):
         return
-    with _temporary_beside(destination) as temporary:
+    with temporary_beside(destination) as temporary:
         shutil.copyfile(source, temporary)
 
 
 def _write_if_changed(text: str, destination: Path) -> None:
     if destination.is_file() and destination.read_text(encoding="utf-8") == text:
         return
-    with _temporary_beside(destination) as temporary:
+    with temporary_beside(destination) as temporary:
         temporary.write_text(text, encoding="utf-8")
 
 

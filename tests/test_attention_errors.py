@@ -206,7 +206,7 @@ def test_projection_of_the_wrong_shape(index, shape):
     name = ("w_q", "w_k", "w_v", "w_o")[index]
     ws[index] = np.ones(shape)
     with pytest.raises(
-        ValueError, match=all_of(f"{name} must be (d_model, d_model) = (4, 4)", f"got {shape}")
+        ValueError, match=all_of(f"{name} must be a (d_model, d_model) = (4, 4) matrix", f"got shape {shape}")
     ):
         multi_head_attention(x, *ws, n_heads=2)
 
@@ -365,3 +365,39 @@ def test_multi_head_output_never_inf(recwarn):
     ):
         multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=2)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+# Issue 27: the package's own errors for the inputs that got numpy's
+
+
+@pytest.mark.parametrize("name", ["q", "k", "v"])
+def test_an_empty_batch_axis_is_refused_naming_the_shape(name):
+    arrays = dict(zip("qkv", (a[None] for a in qkv()), strict=True))
+    arrays[name] = np.zeros((0, *arrays[name].shape[1:]))
+    with pytest.raises(ValueError, match=all_of(f"{name} has an empty batch axis", "(0, ")):
+        scaled_dot_product_attention(*arrays.values())
+
+
+def test_multi_head_x_with_an_empty_batch_axis_is_refused_naming_the_shape():
+    x, *weights = mha_inputs()
+    with pytest.raises(ValueError, match=all_of("x has an empty batch axis", "(0, 5, 4)")):
+        multi_head_attention(np.zeros((0, *x.shape)), *weights, n_heads=2)
+
+
+@pytest.mark.parametrize("axis", [5, -3, 1.0, True])
+def test_softmax_along_an_axis_the_array_does_not_have(axis):
+    with pytest.raises(ValueError, match=all_of(f"axis={axis!r}", "(2, 3)", "from -2 to 1")):
+        softmax(np.zeros((2, 3)), axis=axis)
+
+
+@pytest.mark.parametrize(
+    ("shape", "fix"),
+    [((4,), "Give one weight matrix with d_model = 4 rows"), ((16,), "np.reshape(w_o, (4, 4))")],
+)
+def test_a_one_dimensional_output_projection_gets_the_fix_for_a_weight(shape, fix):
+    x, w_q, w_k, w_v, _ = mha_inputs()
+    with pytest.raises(
+        ValueError, match=all_of("w_o must be a (d_model, d_model) = (4, 4) matrix", fix)
+    ) as error:
+        multi_head_attention(x, w_q, w_k, w_v, np.ones(shape), n_heads=2)
+    assert "token axis" not in str(error.value)

@@ -52,6 +52,11 @@ def write_fake_render(directory: Path, key: str, shade: int = 90) -> None:
 @pytest.fixture
 def fake_worker(monkeypatch) -> list[str]:
     """Replace the worker process with :func:`write_fake_render`; returns the slugs rendered, in order."""
+    return use_fake_worker(monkeypatch)
+
+
+def use_fake_worker(monkeypatch) -> list[str]:
+    """What :func:`fake_worker` does, for other test modules' fixtures."""
     rendered: list[str] = []
 
     def run(command, cwd, env):
@@ -129,6 +134,7 @@ def test_a_damaged_poster_or_info_is_a_miss_too(tmp_path, fake_worker):
 # -- Fault 4: an entry folder without complete.json is replaced, never published ----------
 def test_an_entry_without_complete_json_is_replaced(tmp_path, fake_worker):
     cache = RenderCache(tmp_path)
+    cache.prepare()  # a cache the build made, into which a stale folder came
     key = render_cache.phase_key(INTRO, render.settings_for("low"))
     stale = cache.entry(INTRO.stem, key)
     stale.mkdir(parents=True)
@@ -497,7 +503,9 @@ def test_a_failed_render_names_the_phase_and_the_command_that_reproduces_it(tmp_
     assert "phase 3 (attention-scores) failed to render" in message
     assert "RuntimeError: the scene is broken" in message
     assert "Reproduce it on its own with: python -m scenes render 3 --quality low" in message
-    assert not list(tmp_path.iterdir()), "the failed render's staging folder was left behind"
+    assert [p.name for p in tmp_path.iterdir()] == ["CACHEDIR.TAG"], (
+        "the failed render's staging folder was left behind"
+    )
 
 
 def test_sources_that_keep_changing_under_the_render_are_an_error_not_a_wrong_clip(tmp_path, monkeypatch):
@@ -513,7 +521,7 @@ def test_sources_that_keep_changing_under_the_render_are_an_error_not_a_wrong_cl
     ):
         render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1, log=log.append)
     assert sum("imported sources that differ" in line for line in log) == render.RENDER_ATTEMPTS
-    assert not list(tmp_path.iterdir()), "a render of other sources was kept"
+    assert [p.name for p in tmp_path.iterdir()] == ["CACHEDIR.TAG"], "a render of other sources was kept"
 
 
 def test_a_render_that_runs_out_of_disk_names_the_cache_setting(tmp_path, monkeypatch):

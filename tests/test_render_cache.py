@@ -158,7 +158,7 @@ def test_an_interrupted_render_leaves_no_clip(project_copy, tmp_path):
     os.killpg(process.pid, signal.SIGKILL)  # the whole group: the command and its render worker
     process.wait()
 
-    assert not [p for p in cache.iterdir() if not p.name.startswith(".tmp-")], "a clip was left behind"
+    assert not render_cache.RenderCache(cache).entries(), "a clip was left behind"
     assert not (tmp_path / "out").exists()
     again = run_cli(project_copy, cache, "1")
     assert again.returncode == 0, again.stderr
@@ -174,7 +174,7 @@ def test_a_failing_scene_fails_with_its_name_and_leaves_nothing(project_copy, tm
     assert result.returncode == 1
     assert "phase 1 (intro) failed to render" in result.stderr
     assert "the scene is broken" in result.stderr
-    assert not list(cache.iterdir())
+    assert [p.name for p in cache.iterdir()] == [render_cache.CACHEDIR_TAG]
 
 
 def test_an_unknown_phase_lists_the_valid_ones(tmp_path):

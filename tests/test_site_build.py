@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -90,6 +92,20 @@ def test_manifest_matches_the_files(site):
     chapters = parse_webvtt((site / full["chapters"]).read_text())
     assert [text for *_, text in chapters] == [f"{p.number}. {p.title}" for p in PHASES]
     assert (site / full["poster"]).is_file()
+
+
+def test_every_built_file_has_the_mode_a_plain_write_gives(site):
+    """Clips, posters, captions, clips.json and pages: readable by a web server, as the umask allows."""
+    mask = os.umask(0)
+    os.umask(mask)
+    written = {
+        str(path.relative_to(site)): stat.S_IMODE(path.stat().st_mode)
+        for path in site.rglob("*")
+        if path.is_file() and ".doctrees" not in path.parts
+    }
+    assert "clips.json" in written and f"_clips/{FULL_STEM}.mp4" in written
+    odd = {name: oct(mode) for name, mode in written.items() if mode != 0o666 & ~mask}
+    assert not odd, odd
 
 
 def test_every_phase_page_embeds_its_clip(site):
