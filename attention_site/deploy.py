@@ -180,6 +180,12 @@ def deploy(build: Path, site: Path, name: str) -> dict:
             )
 
     target = site / name
+    for folder in (target, site / LATEST):
+        if (folder.exists() or folder.is_symlink()) and (folder.is_symlink() or not folder.is_dir()):
+            raise DeployError(
+                f"{folder} is not a version folder (a file or a link) where deploy keeps one: move it "
+                "out of the site and deploy again; nothing was changed"
+            )
     if is_release(name) and target.exists():
         if _clip_digests(_manifest(target)) != _clip_digests(manifest):
             raise DeployError(
@@ -194,10 +200,11 @@ def deploy(build: Path, site: Path, name: str) -> dict:
     latest = document["latest"]
     if latest:
         alias = site / LATEST
-        alias_manifest = alias / MANIFEST
-        current = (
-            json.loads(alias_manifest.read_text()).get("site_version") if alias_manifest.is_file() else None
-        )
+        try:
+            current = _manifest(alias).get("site_version") if alias.exists() else None
+        except DeployError as damaged:  # latest/ is a copy: a damaged one is copied again
+            print(f"{LATEST}/ is damaged ({damaged}); copying it again from {latest}/")
+            current = None
         if current != latest:
             _copy_into_place(site / latest, alias)
     _write_text(site / VERSIONS_JSON, json.dumps(document, indent=2) + "\n")

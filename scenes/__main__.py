@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import stat
 import sys
 from pathlib import Path
 
@@ -148,12 +149,17 @@ def current_entries(cache: RenderCache) -> set[Path]:
 
 
 def bytes_in(path: Path) -> int:
-    """The bytes of the files under ``path`` that are still there (0 once it is gone)."""
+    """The bytes of the files under ``path`` that are still there (0 once it is gone).
+
+    Symlinks count as themselves, never as what they point at: removing a link frees no
+    more than the link.
+    """
     total = 0
     for file in path.rglob("*"):
         with contextlib.suppress(OSError):
-            if file.is_file():
-                total += file.stat().st_size
+            info = file.lstat()
+            if stat.S_ISREG(info.st_mode):
+                total += info.st_size
     return total
 
 

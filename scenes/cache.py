@@ -104,7 +104,10 @@ def remove_folder(path: Path) -> list[OSError]:
     errors: list[OSError] = []
 
     def record(function, name, error) -> None:
-        errors.append(error if isinstance(error, OSError) else OSError(str(error)))
+        if isinstance(error, OSError):  # fd-based removal names only the base name: give the whole path
+            errors.append(OSError(error.errno, error.strerror or str(error), str(name)))
+        else:
+            errors.append(OSError(str(error)))
 
     if sys.version_info >= (3, 12):
         shutil.rmtree(path, onexc=record)
@@ -367,6 +370,7 @@ class RenderCache:
         children = list(self.root.iterdir())
         return (
             bool(children)
+            and not self._foreign_tag()
             and not self.others()
             and any((entry / MANIFEST).is_file() for entry in self.entries())
         )
@@ -395,10 +399,17 @@ class RenderCache:
             return
         raise NotACache(self._not_a_cache("touch it"))
 
+    def _foreign_tag(self) -> bool:
+        """A ``CACHEDIR.TAG`` is there (a file or folder) but is not the standard's: someone else's."""
+        tag = self.root / CACHEDIR_TAG
+        return tag.exists() and not self.tagged()
+
     def _not_a_cache(self, doing: str) -> str:
         others = sorted(path.name for path in self.others())
         holds = (
-            f"it holds {len(others)} thing(s) that are not cache entries ({', '.join(others[:5])}"
+            f"its {CACHEDIR_TAG} is not the standard's (its first line is not {TAG_SIGNATURE!r})"
+            if self._foreign_tag()
+            else f"it holds {len(others)} thing(s) that are not cache entries ({', '.join(others[:5])}"
             f"{', ...' if len(others) > 5 else ''})"
             if others
             else "none of its entries has a complete.json"
@@ -406,7 +417,7 @@ class RenderCache:
             else "it is empty"
         )
         return (
-            f"{self.root} is not a render cache: it has no {CACHEDIR_TAG} and {holds}. "
+            f"{self.root} is not a render cache: it has no valid {CACHEDIR_TAG} and {holds}. "
             f"Nothing in it was touched; the render cache will not {doing}. {self._where_the_cache_is()}"
         )
 
@@ -427,8 +438,11 @@ class RenderCache:
 
     @staticmethod
     def _is_ours(path: Path) -> bool:
-        return path.is_dir() and any(
-            pattern.fullmatch(path.name) for pattern in (ENTRY_NAME, STAGING_NAME, ASIDE_NAME)
+        """A real folder (the cache never makes symlinks) with one of the cache's exact names."""
+        return (
+            not path.is_symlink()
+            and path.is_dir()
+            and any(pattern.fullmatch(path.name) for pattern in (ENTRY_NAME, STAGING_NAME, ASIDE_NAME))
         )
 
     # -- Entries ------------------------------------------------------------------
@@ -445,10 +459,13 @@ class RenderCache:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             files = manifest["files"]
             expected = {name: (int(f["size"]), str(f["sha256"])) for name, f in files.items()}
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as error:
             return f"its {MANIFEST} is unreadable or lists no files ({type(error).__name__}: {error})"
         if not expected:
             return f"its {MANIFEST} lists no files"
+        outside = sorted(name for name in expected if Path(name).name != name or name in (".", ".."))
+        if outside:
+            return f"its {MANIFEST} lists {outside[0]!r}, which is not a file of the entry"
         for name, (size, digest) in sorted(expected.items()):
             path = entry / name
             if not path.is_file():
@@ -576,7 +593,7 @@ class RenderCache:
         now = time.time()
         stale = []
         for path in self.root.iterdir():
-            if not path.is_dir():
+            if path.is_symlink() or not path.is_dir():
                 continue
             if ASIDE_NAME.fullmatch(path.name):
                 stale.append(path)
@@ -601,4 +618,8 @@ class RenderCache:
         """Every finished (or damaged) entry: the folders named exactly like one (see :func:`is_entry_name`)."""
         if not self.root.is_dir():
             return []
-        return sorted(path for path in self.root.iterdir() if path.is_dir() and is_entry_name(path.name))
+        return sorted(
+            path
+            for path in self.root.iterdir()
+            if is_entry_name(path.name) and path.is_dir() and not path.is_symlink()
+        )

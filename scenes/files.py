@@ -22,11 +22,32 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 #: How many unique names to try before giving up (a clash needs 2^64 bad luck).
 ATTEMPTS = 100
+
+
+def ordinary_file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0666 minus the umask (read without changing it where the OS allows).
+
+    >>> mask = os.umask(0o022); ordinary_file_mode() == 0o644; _ = os.umask(mask)
+    True
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def has_ordinary_mode(path: Path) -> bool:
+    """Whether ``path`` has the mode a plain write would give it now (not a private 0600 copy, say)."""
+    return stat.S_IMODE(Path(path).stat().st_mode) == ordinary_file_mode()
 
 
 def unique_file(folder: Path, prefix: str, suffix: str = "") -> Path:

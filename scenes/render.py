@@ -36,7 +36,7 @@ from .captions import (
     full_captions_webvtt,
     full_descriptions_webvtt,
 )
-from .files import temporary_beside
+from .files import has_ordinary_mode, temporary_beside
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
 from .worker import SOURCE_CHANGED, settings_for  # settings_for: the site reads it from here
@@ -334,15 +334,23 @@ def render_full(
 
 
 def _copy_if_changed(source: Path, destination: Path) -> None:
-    """Copy atomically, and only when the bytes differ (keeps mtimes stable for servers and caches)."""
-    if destination.is_file() and filecmp.cmp(source, destination, shallow=False):
+    """Copy atomically, and only when the bytes (or a private mode) differ: mtimes stay stable for servers."""
+    if (
+        destination.is_file()
+        and has_ordinary_mode(destination)
+        and filecmp.cmp(source, destination, shallow=False)
+    ):
         return
     with temporary_beside(destination) as temporary:
         shutil.copyfile(source, temporary)
 
 
 def _write_if_changed(text: str, destination: Path) -> None:
-    if destination.is_file() and destination.read_text(encoding="utf-8") == text:
+    if (
+        destination.is_file()
+        and has_ordinary_mode(destination)
+        and destination.read_text(encoding="utf-8") == text
+    ):
         return
     with temporary_beside(destination) as temporary:
         temporary.write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -81,7 +82,7 @@ def test_a_folder_that_is_not_a_cache_is_refused_and_nothing_in_it_touched(tmp_p
     result = cache_command(repository, action)
     assert result.returncode == 2, result
     assert f"{repository} is not a render cache" in result.stderr
-    assert f"no {CACHEDIR_TAG}" in result.stderr and ".git" in result.stderr
+    assert f"no valid {CACHEDIR_TAG}" in result.stderr and ".git" in result.stderr
     assert "Nothing in it was touched" in result.stderr
     assert checksums(repository) == before
 
@@ -278,3 +279,80 @@ def test_deploy_with_a_damaged_clips_json_names_the_file(tmp_path, capsys, damag
     assert code == 1 and "Traceback" not in err
     assert f"{manifest} {says}" in err and "build the site again (nox -s docs)" in err
     assert not (tmp_path / "site" / "dev").exists()
+
+
+# -- What an independent hostile read found (symlinks, odd manifests, odd site folders) ------------
+def test_a_manifest_with_an_impossible_size_is_damage_not_a_traceback(tmp_path, fake_worker):
+    cache = RenderCache(tmp_path / "cache")
+    [clip] = render.render_phases(PHASES[:1], "low", cache, jobs=1)
+    (clip.entry / "complete.json").write_text('{"files": {"clip.mp4": {"size": 1e999, "sha256": "x"}}}')
+    result = cache_command(cache.root, "verify")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"damaged  {clip.entry.name}: its complete.json is unreadable" in result.stdout
+
+
+def test_symlinks_in_a_cache_are_never_followed_nor_counted(tmp_path, fake_worker):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_bytes(b"x" * 3_000_000)
+    cache = RenderCache(tmp_path / "cache")
+    cache.prepare()
+    link = cache.root / "01-intro-0123456789abcdef0123"
+    link.symlink_to(outside)  # named like an entry
+    old = cache.staging("02-qkv-projection")
+    write_fake_render(old, "0" * 64)
+    (old / "linkfile").symlink_to(outside / "big.bin")
+    old_entry = cache.commit(old, "02-qkv-projection", "0" * 64, {})
+    before = checksums(outside)
+
+    result = cache_command(cache.root, "prune")
+    assert result.returncode == 0, result.stderr
+    assert f"left     {link.name}: not an entry, left alone" in result.stdout
+    assert f"removed  {old_entry.name}" in result.stdout and "pruned 1 folder(s), 0.0 MB" in result.stdout
+    assert link.is_symlink() and checksums(outside) == before
+
+
+def test_a_cachedir_tag_that_is_not_the_standards_is_the_users(tmp_path, fake_worker):
+    folder = tmp_path / "cache"
+    RenderCache(folder).prepare()
+    (folder / CACHEDIR_TAG).write_text("my notes\n")  # someone's file of that name, beside entries
+    (folder / "01-intro-0123456789abcdef0123").mkdir()
+    (folder / "01-intro-0123456789abcdef0123" / "complete.json").write_text("{}")
+    result = cache_command(folder, "prune")
+    assert result.returncode == 2 and "is not the standard's" in result.stderr
+    assert (folder / CACHEDIR_TAG).read_text() == "my notes\n"
+
+
+def test_republishing_over_a_private_copy_makes_it_readable(tmp_path, fake_worker):
+    clips = render.render_phases(PHASES[:1], "low", RenderCache(tmp_path / "cache"), jobs=1)
+    out = tmp_path / "_clips"
+    render.publish(clips, None, out)
+    for path in out.iterdir():
+        path.chmod(0o600)  # as the publisher before this fix left them
+    with umask(0o022):
+        render.publish(clips, None, out)
+    assert set(modes(out).values()) == {0o644}
+
+
+@pytest.mark.parametrize("where", ["dev", "latest"])
+def test_deploy_refuses_a_file_where_a_version_folder_goes(tmp_path, where):
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")
+    if where == "latest":
+        shutil.rmtree(site / "latest")
+    (site / where).write_text("hi\n")
+    before = checksums(site)
+    with pytest.raises(deploy.DeployError, match=rf"{where} is not a version folder .*nothing was changed"):
+        deploy.deploy(fake_build(tmp_path, "dev", "a"), site, "dev")
+    assert checksums(site) == before
+
+
+@pytest.mark.parametrize("damage", ["[1]", "{bad", "\xff"])
+def test_a_damaged_latest_copy_is_copied_again(tmp_path, capsys, damage):
+    site = tmp_path / "site"
+    release = fake_build(tmp_path, "v0.1.0", "a")
+    deploy.deploy(release, site, "v0.1.0")
+    (site / "latest" / "clips.json").write_bytes(damage.encode("latin-1"))
+    deploy.deploy(fake_build(tmp_path, "dev", "a"), site, "dev")
+    assert "latest/ is damaged" in capsys.readouterr().out
+    assert (site / "latest" / "clips.json").read_bytes() == (site / "v0.1.0" / "clips.json").read_bytes()
