@@ -12,12 +12,13 @@ from .example import Example, example
 from .masks import padding_mask
 from .multihead import merge_heads, multi_head_attention, split_heads
 from .position import alibi_bias, rotary, sinusoidal_encoding
-from .scaling import ScalingRow, sample_scores, scaling_demo, softmax_jacobian_norm
+from .scaling import ScalingRow, aligned_scores, sample_scores, scaling_demo, softmax_jacobian_norm
 
 __all__ = [
     "Example",
     "ScalingRow",
     "alibi_bias",
+    "aligned_scores",
     "causal_mask",
     "example",
     "merge_heads",

@@ -90,6 +90,32 @@ def sample_scores(d_k: int, n_queries: int = 256, n_keys: int = 16, seed: int = 
     return (q @ np.swapaxes(k, -1, -2))[:, 0, :]  # (queries, n_keys)
 
 
+def aligned_scores(d_k: int, alignment: float, n: int = 1000, seed: int = 0) -> np.ndarray:
+    """Raw scores q.k, shape ``(n,)``, for queries and keys that training has aligned.
+
+    Each component of q and of k is N(0, 1), as at initialisation, but k's component
+    has correlation ``alignment`` (from -1 to 1) with q's: k = a q + sqrt(1 - a^2) e,
+    e independent noise. Then E[q.k] = a d_k: the mean grows like d_k, not sqrt(d_k)
+    (the standard deviation stays about sqrt(d_k (1 + a^2))). Seeded by ``(seed, d_k)``.
+
+    >>> [round(float(aligned_scores(d_k, 0.5).mean() / d_k), 1) for d_k in (64, 1024)]
+    [0.5, 0.5]
+    >>> round(float(aligned_scores(64, 0.0).mean()))  # independent, as the footnote assumes
+    0
+    """
+    if isinstance(d_k, bool) or not isinstance(d_k, (int, np.integer)) or d_k < 1:
+        raise ValueError(f"d_k must be a positive integer; got {d_k!r}.")
+    if not -1.0 <= float(alignment) <= 1.0:
+        raise ValueError(f"alignment is a correlation, from -1 to 1; got {alignment!r}.")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer (how many query-key pairs); got {n!r}.")
+    rng = np.random.default_rng([seed, d_k])
+    q = rng.standard_normal((n, d_k))  # (n, d_k)
+    noise = rng.standard_normal((n, d_k))
+    k = alignment * q + math.sqrt(1.0 - alignment**2) * noise  # (n, d_k), unit variance per component
+    return np.einsum("nd,nd->n", q, k)  # (n,)
+
+
 def scaling_demo(
     d_ks: tuple[int, ...] = (4, 64, 1024), n_keys: int = 16, n_queries: int = 256, seed: int = 0
 ) -> list[ScalingRow]:

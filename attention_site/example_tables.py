@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import attention
-from scenes.formats import format_magnitude, format_number, format_share
+from scenes.formats import format_magnitude, format_number, format_share, row_maximum
 
 from .node_helpers import table
 
@@ -78,7 +78,7 @@ class ExampleMatrix(SphinxDirective):
         row_labels, column_labels = labels(row_kind, example), labels(column_kind, example)
         digits = self.options.get("digits", 2)
         mark = "mark-max" in self.options
-        maxima = values.argmax(axis=1) if mark else None
+        maxima = [row_maximum(row) for row in values] if mark else None  # None: a tied row, unmarked
 
         rows = []
         for i, row_label in enumerate(row_labels):

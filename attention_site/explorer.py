@@ -46,7 +46,7 @@ from sphinx.util.docutils import SphinxDirective
 
 import attention
 from scenes import palette
-from scenes.formats import format_number
+from scenes.formats import format_number, row_maximum
 
 from .node_helpers import html_only
 
@@ -183,15 +183,6 @@ def _attributes(**values) -> str:
     return " ".join(f'{name.replace("_", "-")}="{html.escape(str(v))}"' for name, v in values.items())
 
 
-def row_max_is_clear(row: np.ndarray) -> bool:
-    """Whether one weight is the row's largest beyond display rounding (the clips outline only those).
-
-    >>> row_max_is_clear(np.array([0.5, 0.3, 0.2])), row_max_is_clear(np.array([0.401, 0.399, 0.2]))
-    (True, False)
-    """
-    return int(np.sum(np.isclose(row, row.max(), atol=5e-3))) == 1
-
-
 def _slider_value(t: float) -> int:
     return round(math.log2(t) * STEPS_PER_DOUBLING)
 
@@ -210,7 +201,7 @@ def temperature_html(row_token: str, serial: int) -> str:
     body = []
     for i, token in enumerate(ex.tokens):
         j_max = int(weights[i].argmax())
-        marked = j_max if row_max_is_clear(weights[i]) else None
+        marked = row_maximum(weights[i])
         cells = "".join(
             f'<td class="explorer-cell{" is-row-max" if j == marked else ""}" '
             f"{_attributes(data_row=i, data_col=j, data_value=repr(float(w)))}>{number(w)}</td>"

@@ -30,7 +30,7 @@ from manim import (
 )
 
 from . import layout, palette
-from .formats import format_number
+from .formats import format_number, row_maximum
 
 
 def color(hex_string: str) -> ManimColor:
@@ -448,10 +448,9 @@ class MaxOutlines(VGroup):
         super().__init__()
         self.highlighted: list[int | None] = []
         for i, row_values in enumerate(cells.values):
-            j = int(np.argmax(row_values))
-            tied = np.sum(np.isclose(row_values, row_values[j], atol=5e-3)) > 1
-            self.highlighted.append(None if tied else j)
-            if not tied:
+            j = row_maximum(row_values)
+            self.highlighted.append(j)
+            if j is not None:
                 self.add(MaxOutline(cells, i, j))
 
 

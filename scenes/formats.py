@@ -21,6 +21,25 @@ def format_number(value: float, digits: int = 2) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
+#: Two weights closer than this print alike at two decimals: neither is "the" maximum of its row.
+TIE_TOLERANCE = 5e-3
+
+
+def row_maximum(row) -> int | None:
+    """The column of the row's largest value, or None when it ties with another (within display rounding).
+
+    The one tie rule: the clips outline, and the tables and explorers mark, only a maximum a reader
+    can tell apart from the rest of its row.
+
+    >>> row_maximum([0.5, 0.3, 0.2]), row_maximum([0.401, 0.399, 0.2]), row_maximum([0.2] * 5)
+    (0, None, None)
+    """
+    values = [float(v) for v in row]
+    largest = max(values)
+    near = [j for j, v in enumerate(values) if abs(v - largest) <= TIE_TOLERANCE]
+    return near[0] if len(near) == 1 else None
+
+
 def format_time(seconds: float) -> str:
     """``m:ss`` for transcripts and chapter lists (whole seconds, rounded down).
 

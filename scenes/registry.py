@@ -206,9 +206,9 @@ PHASES: tuple[Phase, ...] = (
                 2.0,
                 "Every score is divided by √d_k",
                 "Every score is divided by the square root of d_k, which is 2 here. A note says why, and on "
-                "which assumption: for random query and key vectors with unit-variance entries, their dot "
-                "product has variance d_k; divided, its variance is 1, which keeps softmax away from "
-                "saturation, where its gradients vanish.",
+                "which assumption: if the query's and the key's entries are independent, with mean 0 and "
+                "variance 1, their dot product has variance d_k; divided, its variance is 1, which keeps "
+                "softmax from saturation, where its gradients become extremely small.",
             ),
             Cue(
                 2.0,
@@ -278,14 +278,15 @@ PHASES: tuple[Phase, ...] = (
         "Multi-Head Note",
         5.0,
         "scenes.phases.multihead:MultiHeadNote",
-        "Several heads attend in parallel, each with its own weights; their outputs are concatenated "
-        "and mixed by W_O.",
+        "Several heads attend in parallel, each with its own attention matrix A, computed from its own "
+        "slice of the learned projections; their outputs are concatenated and mixed by W_O.",
         (
             Cue(
                 3.0,
-                "Two heads, each with its own weights",
+                "Two heads, each with its own matrix A",
                 "The single head gives way to two heads side by side, each with its own small heatmap of "
-                "weights and its own output; in head 2, cat and sat spread their attention evenly.",
+                "attention weights (its own matrix A) and its own output; in head 2, cat and sat spread "
+                "their attention evenly.",
             ),
             Cue(
                 2.0,
