@@ -9,6 +9,7 @@ Every number on the site and in the clips comes from here.
 
 from .core import causal_mask, scaled_dot_product_attention, softmax
 from .example import Example, example
+from .generation import kv_cache_bytes
 from .masks import padding_mask
 from .multihead import merge_heads, multi_head_attention, split_heads
 from .position import alibi_bias, rotary, sinusoidal_encoding
@@ -21,6 +22,7 @@ __all__ = [
     "aligned_scores",
     "causal_mask",
     "example",
+    "kv_cache_bytes",
     "merge_heads",
     "multi_head_attention",
     "padding_mask",

@@ -62,19 +62,38 @@ def softmax(x, axis: int = -1) -> np.ndarray:
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def causal_mask(n: int) -> np.ndarray:
-    """The (n, n) boolean mask that lets token ``i`` attend to tokens ``0..i`` only.
+def causal_mask(n_q: int, n_k: int | None = None) -> np.ndarray:
+    """The (n_q, n_k) boolean mask that lets each query attend to its own position and earlier ones only.
 
-    True means "may attend" (PyTorch's convention for boolean masks).
+    True means "may attend" (PyTorch's convention for boolean masks). With one argument
+    the mask is square, (n, n), and token ``i`` sees tokens ``0..i``. With ``n_k`` keys
+    and ``n_q <= n_k`` queries, the queries are the *last* ``n_q`` positions, as when
+    generating with a cache of earlier keys: the mask is aligned to the bottom right, so
+    query ``i`` sees keys ``0 .. i + n_k - n_q``. (PyTorch's ``is_causal=True`` aligns it
+    to the top left instead, where the first query sees key 0 alone.)
 
     >>> causal_mask(3).astype(int)
     array([[1, 0, 0],
            [1, 1, 0],
            [1, 1, 1]])
+    >>> causal_mask(2, 4).astype(int)  # the last two of four positions
+    array([[1, 1, 1, 0],
+           [1, 1, 1, 1]])
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"causal_mask needs a positive integer n; got {n!r}.")
-    return np.tril(np.ones((n, n), dtype=bool))
+    n_q = _positive_count("causal_mask", "n_q" if n_k is not None else "n", n_q)
+    n_k = n_q if n_k is None else _positive_count("causal_mask", "n_k", n_k)
+    if n_k < n_q:
+        raise ValueError(
+            f"causal_mask({n_q}, {n_k}): more queries than keys, so the first {n_q - n_k} queries "
+            "would see no key at all. The queries are the last n_q of the n_k positions: give n_k >= n_q."
+        )
+    return np.tril(np.ones((n_q, n_k), dtype=bool), k=n_k - n_q)
+
+
+def _positive_count(function: str, name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{function} needs a positive integer {name}; got {value!r}.")
+    return int(value)
 
 
 def scaled_dot_product_attention(q, k, v, mask=None) -> tuple[np.ndarray, np.ndarray]:

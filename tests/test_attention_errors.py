@@ -401,3 +401,15 @@ def test_a_one_dimensional_output_projection_gets_the_fix_for_a_weight(shape, fi
     ) as error:
         multi_head_attention(x, w_q, w_k, w_v, np.ones(shape), n_heads=2)
     assert "token axis" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ((3, 2), ("causal_mask(3, 2): more queries than keys", "give n_k >= n_q")),
+        ((2, 0), ("positive integer n_k", "got 0")),
+    ],
+)
+def test_causal_mask_with_fewer_keys_than_queries_or_no_keys(args, says):
+    with pytest.raises(ValueError, match=all_of(*says)):
+        causal_mask(*args)

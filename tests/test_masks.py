@@ -79,3 +79,14 @@ def test_multi_head_attention_accepts_it_for_every_head():
 def test_bad_input_is_named(lengths, n, message):
     with pytest.raises(ValueError, match=message):
         padding_mask(lengths, n)
+
+
+# Generating with a cache: the last n_q queries against n_k keys
+@pytest.mark.parametrize(("n_q", "n_k"), [(1, 1), (1, 6), (3, 6), (6, 6)])
+def test_a_cached_step_with_a_rectangular_mask_gives_the_last_rows_of_the_full_pass(n_q, n_k):
+    rng = np.random.default_rng(n_q * 10 + n_k)
+    q, k, v = rng.standard_normal((3, n_k, 4))
+    full, full_weights = scaled_dot_product_attention(q, k, v, mask=causal_mask(n_k))
+    step, step_weights = scaled_dot_product_attention(q[-n_q:], k, v, mask=causal_mask(n_q, n_k))
+    assert np.allclose(step, full[-n_q:]) and np.allclose(step_weights, full_weights[-n_q:])
+    assert causal_mask(n_q, n_k)[-1].all(), "the newest query sees every key"
