@@ -41,7 +41,7 @@ def setup(app: Sphinx) -> dict:
     """
     import attention
 
-    from . import a11y, clip_citation, example_tables, phase_clips
+    from . import a11y, clip_citation, example_tables, figures, phase_clips
     from .node_helpers import (
         depart_download_link_html,
         depart_labelled_section_html,
@@ -86,6 +86,11 @@ def setup(app: Sphinx) -> dict:
     # -- Tables of the worked example --
     app.add_directive("example-matrix", example_tables.ExampleMatrix)
     app.add_directive("scaling-table", example_tables.ScalingTable)
+
+    # -- Figures drawn from the package's numbers, and blocks a reader can fold away --
+    app.add_directive("saturation-figure", figures.SaturationFigure)
+    app.add_node(figures.details_node, html=(figures.visit_details_html, figures.depart_details_html))
+    app.add_directive("detail", figures.Detail)
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")

@@ -208,7 +208,7 @@ PHASES: tuple[Phase, ...] = (
                 "Every score is divided by the square root of d_k, which is 2 here. A note says why, and on "
                 "which assumption: if the query's and the key's entries are independent, with mean 0 and "
                 "variance 1, their dot product has variance d_k; divided, its variance is 1, which keeps "
-                "softmax from saturation, where its gradients become extremely small.",
+                "softmax away from saturation, where its gradients become extremely small.",
             ),
             Cue(
                 2.0,

@@ -283,3 +283,20 @@ def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch)
     assert (
         "phase clips: phase 3 (attention-scores) failed to render:\nValueError: boom" in warnings.getvalue()
     )
+
+
+def test_the_saturation_figure_shows_what_the_table_below_it_says(site):
+    """Two renderings of one measurement on one page: the figure's bars and the table's columns agree."""
+    page = (site / "saturation.html").read_text(encoding="utf-8")
+    table = page[page.index('class="scaling-table') :]
+    table = table[: table.index("</table>")]
+    cells = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    header, *rows = cells
+    unscaled, scaled = header.index("saturated queries, unscaled"), header.index("saturated queries, scaled")
+    from_table = [share for row in rows for share in (row[unscaled], row[scaled])]
+    assert re.findall(r'class="sat-value"[^>]*>([^<]*)<', page) == from_table
+    assert page.index("saturation-figure") < page.index('class="scaling-table'), "the figure leads the page"
+    assert '<details class="detail-block">' in page

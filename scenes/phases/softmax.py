@@ -2,7 +2,7 @@
 
 The note says why the division, and on which assumption: if q and k have independent
 entries of mean 0 and variance 1, q · k has variance d_k, and the division brings it
-back to 1, keeping softmax from saturation, where its gradients become extremely small
+back to 1, keeping softmax away from saturation, where its gradients become extremely small
 (the paper's words; the toy's own scaled scores need not have variance 1). Each row of A then sums to 1.00 and its largest weight is outlined.
 """
 
@@ -76,7 +76,7 @@ class ScaleSoftmax(PhaseScene):
         reason = VGroup(
             builders.build_note("Why: if q and k have independent entries of mean 0, variance 1,"),
             builders.build_note("q · k has variance dₖ; divided, its variance is 1, keeping softmax"),
-            builders.build_note("from saturation, where its gradients become extremely small."),
+            builders.build_note("away from saturation, where its gradients become extremely small."),
         ).arrange(DOWN, buff=layout.WORD_BUFF * 2, aligned_edge=LEFT)
         note = VGroup(first, reason).arrange(DOWN, buff=layout.LABEL_BUFF)
         regions = self.stage.regions
