@@ -57,6 +57,25 @@ def as_float_array(name: str, value, *, min_ndim: int = 2) -> np.ndarray:
     return array
 
 
+def positive_int(name: str, value, *, owner: str | None = None, meaning: str = "") -> int:
+    """``value`` as an ``int`` if it is a positive integer (never a bool), else ``ValueError`` naming it.
+
+    The one check for every count the package takes (tokens, heads, widths, layers).
+
+    >>> positive_int("n_heads", 2)
+    2
+    >>> positive_int("n", 0, owner="padding_mask", meaning="the padded length")
+    Traceback (most recent call last):
+    ...
+    ValueError: padding_mask needs a positive integer n (the padded length); got 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        named = f"{name} ({meaning})" if meaning else name
+        what = f"{owner} needs a positive integer {named}" if owner else f"{named} must be a positive integer"
+        raise ValueError(f"{what}; got {value!r}.")
+    return int(value)
+
+
 def broadcast_batch(**shapes: tuple) -> tuple:
     """Broadcast the leading (batch) dimensions of named shapes, or raise ``ValueError`` naming them.
 

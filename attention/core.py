@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_float_array, broadcast_batch
+from ._checks import as_float_array, broadcast_batch, positive_int
 
 
 def softmax(x, axis: int = -1) -> np.ndarray:
@@ -80,20 +80,14 @@ def causal_mask(n_q: int, n_k: int | None = None) -> np.ndarray:
     array([[1, 1, 1, 0],
            [1, 1, 1, 1]])
     """
-    n_q = _positive_count("causal_mask", "n_q" if n_k is not None else "n", n_q)
-    n_k = n_q if n_k is None else _positive_count("causal_mask", "n_k", n_k)
+    n_q = positive_int("n_q" if n_k is not None else "n", n_q, owner="causal_mask")
+    n_k = n_q if n_k is None else positive_int("n_k", n_k, owner="causal_mask")
     if n_k < n_q:
         raise ValueError(
             f"causal_mask({n_q}, {n_k}): more queries than keys, so the first {n_q - n_k} queries "
             "would see no key at all. The queries are the last n_q of the n_k positions: give n_k >= n_q."
         )
     return np.tril(np.ones((n_q, n_k), dtype=bool), k=n_k - n_q)
-
-
-def _positive_count(function: str, name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{function} needs a positive integer {name}; got {value!r}.")
-    return int(value)
 
 
 def scaled_dot_product_attention(q, k, v, mask=None) -> tuple[np.ndarray, np.ndarray]:

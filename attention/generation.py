@@ -7,7 +7,7 @@ attention, ``g < h`` with grouped-query attention, one with multi-query).
 
 from __future__ import annotations
 
-import numpy as np
+from ._checks import positive_int
 
 
 def kv_cache_bytes(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_number: int = 2) -> int:
@@ -28,7 +28,5 @@ def kv_cache_bytes(n_layers: int, n_kv_heads: int, d_head: int, bytes_per_number
         "d_head": d_head,
         "bytes_per_number": bytes_per_number,
     }
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"kv_cache_bytes needs a positive integer {name}; got {value!r}.")
-    return 2 * int(n_layers) * int(n_kv_heads) * int(d_head) * int(bytes_per_number)
+    layers, heads, width, size = (positive_int(name, v, owner="kv_cache_bytes") for name, v in sizes.items())
+    return 2 * layers * heads * width * size

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import positive_int
+
 
 def padding_mask(lengths, n: int) -> np.ndarray:
     """The (B, 1, n) boolean mask letting every query of sentence ``b`` attend to its first ``lengths[b]`` keys.
@@ -23,8 +25,7 @@ def padding_mask(lengths, n: int) -> np.ndarray:
     <BLANKLINE>
            [[1, 0, 0, 0]]])
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"padding_mask needs a positive integer n (the padded length); got {n!r}.")
+    n = positive_int("n", n, owner="padding_mask", meaning="the padded length")
     lengths = np.asarray(lengths)
     if lengths.ndim != 1 or lengths.size == 0:
         raise ValueError(

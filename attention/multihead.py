@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, positive_int
 from .core import _check_mask, attend
 
 
@@ -122,8 +122,7 @@ def _weight_shape_error(name: str, shape: tuple, d_model: int) -> str:
 
 
 def _check_n_heads(n_heads) -> None:
-    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
-        raise ValueError(f"n_heads must be a positive integer; got {n_heads!r}.")
+    positive_int("n_heads", n_heads)
 
 
 def _divisors(d: int) -> list[int]:

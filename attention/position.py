@@ -16,13 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
+from ._checks import as_float_array, positive_int
 
 
 def _frequencies(d: int, base: float) -> np.ndarray:
@@ -41,7 +35,7 @@ def sinusoidal_encoding(n: int, d_model: int, base: float = 10000.0) -> np.ndarr
            [ 0.84,  0.54,  0.01,  1.  ],
            [ 0.91, -0.42,  0.02,  1.  ]])
     """
-    n, d_model = _positive_int("n", n), _positive_int("d_model", d_model)
+    n, d_model = positive_int("n", n), positive_int("d_model", d_model)
     if d_model % 2:
         raise ValueError(f"d_model must be even (sin and cos come in pairs); got d_model={d_model}.")
     angles = np.arange(n)[:, None] * _frequencies(d_model, base)  # (n, d_model/2)
@@ -95,7 +89,7 @@ def alibi_bias(n: int, slope: float) -> np.ndarray:
            [-0.5,  0. , -0.5],
            [-1. , -0.5,  0. ]])
     """
-    n = _positive_int("n", n)
+    n = positive_int("n", n)
     if not np.isfinite(slope) or slope < 0:
         raise ValueError(f"slope must be a finite number >= 0; got {slope!r}.")
     i, j = np.arange(n)[:, None], np.arange(n)[None, :]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import positive_int
 from .core import softmax
 
 #: A query's softmax counts as saturated when its Jacobian's Frobenius norm is below this.
@@ -103,12 +104,10 @@ def aligned_scores(d_k: int, alignment: float, n: int = 1000, seed: int = 0) -> 
     >>> round(float(aligned_scores(64, 0.0).mean()))  # independent, as the footnote assumes
     0
     """
-    if isinstance(d_k, bool) or not isinstance(d_k, (int, np.integer)) or d_k < 1:
-        raise ValueError(f"d_k must be a positive integer; got {d_k!r}.")
+    d_k = positive_int("d_k", d_k)
     if not -1.0 <= float(alignment) <= 1.0:
         raise ValueError(f"alignment is a correlation, from -1 to 1; got {alignment!r}.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer (how many query-key pairs); got {n!r}.")
+    n = positive_int("n", n, meaning="how many query-key pairs")
     rng = np.random.default_rng([seed, d_k])
     q = rng.standard_normal((n, d_k))  # (n, d_k)
     noise = rng.standard_normal((n, d_k))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+import attention
 from scenes.lifetime import die_with_parent, lock_file
 
 IMGMATH_PREFIX = "attention-imgmath-"
@@ -88,4 +89,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", contain_imgmath)
     app.connect("config-inited", tie_sitemap_manager)
     app.connect("build-finished", remove_math_folder)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -390,4 +390,4 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("width-explorer", WidthExplorer)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_files_to_explorer_pages)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -359,7 +359,9 @@ def setup(app) -> dict:
     app.connect("build-finished", write_own_versions_json)
     app.add_js_file("version-menu.js", loading_method="defer")
     app.add_css_file("version-menu.css")
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    import attention  # here, not at the top: the release tooling reads versions.py without the package
+
+    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 # -- Command line: write CITATION.cff ------------------------------------------------------------

@@ -15,12 +15,10 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_cache_faults import use_fake_worker, write_fake_render
+from test_cache_faults import run_cache_command, use_fake_worker, write_fake_render
 from test_versions import fake_build
 
 from attention_site import deploy
@@ -60,13 +58,7 @@ def a_repository(folder: Path) -> Path:
     return folder
 
 
-def cache_command(cache: Path, action: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scenes", "cache", action, "--cache", str(cache)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+cache_command = run_cache_command  # python -m scenes cache ACTION --cache FOLDER
 
 
 def render_everything(cache: RenderCache) -> tuple[list[render.Clip], render.Clip]:

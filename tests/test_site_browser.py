@@ -116,6 +116,13 @@ def test_chapter_list_seeks_the_full_video(site_url, page):
     links.nth(3).click()
     start = sum(p.duration for p in PHASES[:3])
     page.wait_for_function(f"document.querySelector('#video-full').currentTime >= {start}", timeout=10_000)
+    # The playing chapter is announced: aria-current="time" (an empty value reads as false).
+    page.wait_for_function(
+        "document.querySelectorAll('ol.chapter-list a.seek[aria-current=\"time\"]').length === 1",
+        timeout=10_000,
+    )
+    current = page.locator('ol.chapter-list a.seek[aria-current="time"]')
+    assert current.get_attribute("data-seek") == links.nth(3).get_attribute("data-seek")
 
 
 @pytest.mark.parametrize(

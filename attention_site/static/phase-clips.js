@@ -17,6 +17,10 @@ for (const list of document.querySelectorAll("ol.chapter-list")) {
   video.addEventListener("timeupdate", () => {
     let current = links[0];
     for (const link of links) if (Number(link.dataset.seek) <= video.currentTime + 0.05) current = link;
-    for (const link of links) link.toggleAttribute("aria-current", link === current);
+    for (const link of links) {
+      // "time": the current point of a timeline. An empty aria-current reads as false to assistive technology.
+      if (link === current) link.setAttribute("aria-current", "time");
+      else link.removeAttribute("aria-current");
+    }
   });
 }
