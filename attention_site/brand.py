@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+from scenes.palette import contrast_ratio, relative_luminance
+
 #: furo's light backgrounds: page, sidebar, current or hovered sidebar item
 LIGHT_BACKGROUNDS = ("#ffffff", "#f8f9fb", "#efeff4")
 #: furo's dark backgrounds: page, sidebar, current or hovered sidebar item
@@ -29,21 +31,14 @@ def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(min(1.0, max(0.0, c)) * 255):02x}" for c in rgb)
 
 
-def luminance(colour: str) -> float:
-    """Relative luminance as WCAG defines it."""
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in _rgb(colour)]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
 def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two colours, from 1 to 21."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return round((high + 0.05) / (low + 0.05), 2)
+    """WCAG contrast ratio of two colours, from 1 to 21, to two decimals (the clips' own formula)."""
+    return round(contrast_ratio(a, b), 2)
 
 
 def readable_on(colour: str, backgrounds: tuple[str, ...], target: float = AA_CONTRAST) -> str:
     """``colour`` mixed towards black or white (away from the backgrounds) until readable on all."""
-    towards = (0.0, 0.0, 0.0) if luminance(backgrounds[0]) > 0.5 else (1.0, 1.0, 1.0)
+    towards = (0.0, 0.0, 0.0) if relative_luminance(backgrounds[0]) > 0.5 else (1.0, 1.0, 1.0)
     rgb = _rgb(colour)
     for step in range(101):
         t = step / 100

@@ -66,25 +66,13 @@ def viridis(t: float) -> ManimColor:
 # -- Contrast (WCAG 2) -----------------------------------------------------------
 
 
-def relative_luminance(fill: ManimColor | str) -> float:
-    """WCAG relative luminance of an sRGB colour, 0 (black) to 1 (white).
-
-    >>> round(relative_luminance("#FFFFFF"), 3), round(relative_luminance("#21918C"), 3)
-    (1.0, 0.225)
-    """
-    rgb = np.array((color(fill) if isinstance(fill, str) else fill).to_int_rgb()) / 255
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
-
-
 def contrast_ratio(a: ManimColor | str, b: ManimColor | str) -> float:
-    """WCAG contrast ratio of two colours, 1 to 21.
+    """WCAG contrast ratio of two colours, 1 to 21 (:func:`scenes.palette.contrast_ratio` on their hex).
 
-    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    >>> round(contrast_ratio(color("#000000"), "#FFFFFF"), 1)
     21.0
     """
-    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return palette.contrast_ratio(*(c if isinstance(c, str) else c.to_hex() for c in (a, b)))
 
 
 def ink_for(fill: ManimColor) -> ManimColor:

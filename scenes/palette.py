@@ -48,3 +48,26 @@ VIRIDIS = (
 
 # -- The docs site ------------------------------------------------------------
 BRAND_PRIMARY = "#3B528B"  #: furo --color-brand-primary: viridis blue, readable on white and on dark grey
+
+
+# -- Contrast (WCAG 2): the one formula the clips' inks and the site's brand colours use -----------
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour, 0 (black) to 1 (white).
+
+    >>> round(relative_luminance("#FFFFFF"), 3), round(relative_luminance("#21918C"), 3)
+    (1.0, 0.225)
+    """
+    hex_digits = colour.lstrip("#")
+    channels = [int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours, 1 to 21.
+
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    21.0
+    """
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
