@@ -194,7 +194,10 @@ def tests(session: nox.Session) -> None:
     """Every test: doctests, unit and property tests, scene renders, the built site in Chromium."""
     ensure_system_packages(session, "cairo", "latex", "fonts", "chromium", "java", "npm")
     install(session, "tests", "docs")
-    session.run("pytest", *session.posargs, env={"ATTENTION_VNU_JAR": str(install_vnu(session))})
+    # Two workers on two cores: each built site's tests are one group (tests/conftest.py), so every
+    # site is built once, on one worker, while the other worker runs the rest. `-- -n 0` runs serially.
+    parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=loadgroup")
+    session.run("pytest", *parallel, *session.posargs, env={"ATTENTION_VNU_JAR": str(install_vnu(session))})
 
 
 def install_vnu(session: nox.Session) -> Path:
@@ -281,18 +284,24 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lock(session: nox.Session) -> None:
-    """Refresh requirements/constraints.txt from the dependency groups (run after changing pyproject)."""
-    session.install(
-        "-e",
-        ".",
-        *[r for g in ("tests", "docs-live", "lint") for r in nox.project.dependency_groups(PYPROJECT, g)],
-    )
-    session.install("pip")  # venvs made by nox's uv backend have no pip; pip freeze lists what is installed
-    frozen = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
-    CONSTRAINTS.parent.mkdir(exist_ok=True)
-    lines = [line for line in frozen.splitlines() if line and not line.startswith(("-e ", "#"))]
-    CONSTRAINTS.write_text(
-        "# Pinned by `nox -s lock`: the versions the site is built and tested with.\n"
-        + "\n".join(lines)
-        + "\n"
+    """Pin the dependency groups in requirements/constraints.txt with `uv pip compile`.
+
+    Run it after changing the groups in pyproject.toml: pins already in the file are kept unless
+    a new requirement needs another version; `nox -s lock -- --upgrade` moves every pin to the newest.
+    """
+    session.install("uv>=0.5")
+    # Resolve for this interpreter's exact version: a package may need a newer 3.11.x than 3.11.0.
+    python = session.run("python", "-c", "import platform; print(platform.python_version())", silent=True)
+    groups = [f"--group=pyproject.toml:{group}" for group in ("tests", "docs-live", "lint")]
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "pyproject.toml",
+        *groups,
+        f"--python-version={python.strip()}",
+        "--custom-compile-command=nox -s lock",
+        f"--output-file={CONSTRAINTS.relative_to(ROOT)}",
+        "--quiet",
+        *session.posargs,
     )

@@ -7,6 +7,7 @@
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
 - :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
+- :mod:`~attention_site.math_cache`: each formula is typeset once per machine, not once per build;
 - :mod:`~attention_site.versions`: the version being built, its addresses and the version menu;
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
 - :mod:`~attention_site.a11y`: accessibility repairs to the theme's HTML;
@@ -97,6 +98,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- A build leaves nothing running and nothing in the system's temporary folder --
     app.setup_extension("attention_site.build_hygiene")
+    app.setup_extension("attention_site.math_cache")
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)

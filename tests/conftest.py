@@ -1,7 +1,15 @@
-"""Shared fixtures: the built site (html and dirhtml) and a local server for the browser tests.
+"""Shared fixtures: the three built sites and a local server for the browser tests.
 
-The site is built exactly as ``nox -s docs`` builds it, clips from the render
-cache; set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one instead.
+Each site is built once per test session, exactly as ``nox -s docs`` builds it (``-W -n``,
+clips from the render cache):
+
+- ``site``: the html site as a maintainer builds it, in parallel (``-j 2``);
+- ``dirhtml_site``: the development version at a test address, one folder per page;
+- ``release_site``: the package's release at the same test address.
+
+Set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one for ``site``. Under
+pytest-xdist (``nox -s tests`` runs two workers) each site's tests form one group, so a site is
+built by one worker only and the builds run beside the other tests.
 """
 
 from __future__ import annotations
@@ -18,8 +26,13 @@ from pathlib import Path
 
 import pytest
 
+import attention
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+#: The address the dirhtml and release sites are built for (never contacted: tests read the files).
+SITE_URL = "https://example.org/ae/"
+RELEASE = f"v{attention.__version__}"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,28 +45,62 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(builder: str, out: Path, *extra: str) -> Path:
+def build_site(builder: str, out: Path, *extra: str, **environ: str) -> Path:
     """Run sphinx-build with -W -n like ``nox -s docs``; fail the test with Sphinx's output."""
     command = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", builder, *extra]
-    result = subprocess.run([*command, str(DOCS), str(out)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [*command, str(DOCS), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **environ},
+    )
     if result.returncode != 0:
         pytest.fail(f"sphinx-build -b {builder} failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
     return out
 
 
+def hosted_as(version: str) -> dict[str, str]:
+    """The settings of a build for ``version`` at the test address, with the quickest clips."""
+    return {
+        "ATTENTION_SITE_URL": SITE_URL,
+        "ATTENTION_SITE_VERSION": version,
+        "ATTENTION_CLIP_QUALITY": "low",
+    }
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The html site, built once per test session."""
+    """The html site, built once per test session with two processes (as ``-j 2`` must work)."""
     reuse = os.environ.get("ATTENTION_TEST_SITE")
     if reuse:
         return Path(reuse)
-    return build_site("html", tmp_path_factory.mktemp("site") / "html")
+    return build_site("html", tmp_path_factory.mktemp("site") / "html", "-j", "2")
 
 
 @pytest.fixture(scope="session")
 def dirhtml_site(tmp_path_factory) -> Path:
-    """The dirhtml site (one folder per page), built once per test session."""
-    return build_site("dirhtml", tmp_path_factory.mktemp("site") / "dirhtml")
+    """The development version as dirhtml (one folder per page) at :data:`SITE_URL`."""
+    return build_site("dirhtml", tmp_path_factory.mktemp("dev") / "dirhtml", **hosted_as("dev"))
+
+
+@pytest.fixture(scope="session")
+def release_site(tmp_path_factory) -> Path:
+    """The package's release (:data:`RELEASE`) as html at :data:`SITE_URL`."""
+    return build_site("html", tmp_path_factory.mktemp("release") / "html", **hosted_as(RELEASE))
+
+
+#: Each built site's tests run on one xdist worker, so each site is built once.
+SITE_GROUPS = {"site": "html-site", "dirhtml_site": "dev-site", "release_site": "release-site"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Group the tests of each built site for ``--dist loadgroup`` (see the module's docstring)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((group for name, group in SITE_GROUPS.items() if name in fixtures), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 class RangeRequestHandler(SimpleHTTPRequestHandler):
@@ -117,11 +164,6 @@ def serve(directory: Path) -> Iterator[str]:
 def site_url(site) -> Iterator[str]:
     """The html site served on 127.0.0.1 (no other host is ever contacted)."""
     yield from serve(site)
-
-
-@pytest.fixture(scope="session")
-def dirhtml_url(dirhtml_site) -> Iterator[str]:
-    yield from serve(dirhtml_site)
 
 
 @pytest.fixture(scope="session")

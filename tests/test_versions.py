@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,14 +18,12 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, ROOT, serve
+from conftest import RELEASE, ROOT, SITE_URL, serve
 
 import attention
 from attention_site import deploy, versions
 from scenes.registry import PHASES
 
-SITE_URL = "https://example.org/ae/"
-RELEASE = f"v{attention.__version__}"
 CITATION = ROOT / "CITATION.cff"
 
 
@@ -230,43 +227,7 @@ def test_a_build_is_deployed_only_as_the_version_it_was_built_as(tmp_path, capsy
     assert not (tmp_path / "site" / "v0.1.0").exists()
 
 
-# -- The site built as a release and as dev ------------------------------------------------
-def build(out: Path, builder: str, version: str) -> Path:
-    env = {
-        **os.environ,
-        "ATTENTION_SITE_URL": SITE_URL,
-        "ATTENTION_SITE_VERSION": version,
-        "ATTENTION_CLIP_QUALITY": "low",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-W",
-        "-n",
-        "--keep-going",
-        "-q",
-        "-b",
-        builder,
-        str(DOCS),
-        str(out),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
-    if result.returncode != 0:
-        pytest.fail(f"sphinx-build ({version}) failed:\n{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
-    return out
-
-
-@pytest.fixture(scope="module")
-def release_site(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("release") / "html", "html", RELEASE)
-
-
-@pytest.fixture(scope="module")
-def dev_site(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("dev") / "dirhtml", "dirhtml", "dev")
-
-
+# -- The site built as a release and as dev (the conftest's release_site and dirhtml_site) --
 def cite_block(page: Path) -> str:
     """The cite block as a reader reads it: tags removed, entities decoded, white space folded."""
     text = page.read_text(encoding="utf-8")
@@ -306,9 +267,9 @@ def test_release_cites_its_own_versioned_addresses_and_the_published_bytes(relea
 
 
 @pytest.mark.site
-def test_dev_cites_dev_addresses_and_says_they_change(dev_site):
-    check_citations(dev_site, "dev", lambda site, p: site / "phases" / p.stem / "index.html")
-    block = cite_block(dev_site / "phases" / "03-attention-scores" / "index.html")
+def test_dev_cites_dev_addresses_and_says_they_change(dirhtml_site):
+    check_citations(dirhtml_site, "dev", lambda site, p: site / "phases" / p.stem / "index.html")
+    block = cite_block(dirhtml_site / "phases" / "03-attention-scores" / "index.html")
     assert "This is the development version: its files change with every commit." in block
     assert "version = {dev}" in block
 
