@@ -80,7 +80,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", clip_citation.note_release_date)
     app.add_node(clip_citation.cite_node)  # replaced before any writer sees it
     app.connect("doctree-read", clip_citation.move_cite_blocks_to_the_end)
-    app.connect("doctree-resolved", clip_citation.write_cite_blocks)
+    app.connect("doctree-resolved", partial(clip_citation.write_cite_blocks, build=build))
     app.connect("html-page-context", clip_citation.add_open_graph)
     app.connect("build-finished", partial(clip_citation.write_manifest, build=build))
 

@@ -19,7 +19,6 @@ set, else the date of the last commit.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import html
 import json
 import os
@@ -34,13 +33,13 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from scenes import registry
+from scenes.clips import ClipManifest, frame_size
 from scenes.registry import FULL_STEM, PHASES, Phase
-from scenes.render import settings_for
 
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .node_helpers import download_link, labelled_section
-from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
-from .versions import cited_version, published_sha256, site_of
+from .state import ClipPage, SiteBuild, clip_pages
+from .versions import cited_version, site_of
 from .versions import release_date as version_release_date
 
 logger = logging.getLogger(__name__)
@@ -122,8 +121,8 @@ class Citation:
     sha256: str | None  #: of the published MP4 (None when no clip was published, as in fast builds)
 
 
-def citation(app: Sphinx, docname: str, phase: Phase) -> Citation:
-    """The citation of ``phase``'s clip as page ``docname`` shows it."""
+def citation(app: Sphinx, docname: str, phase: Phase, published: ClipManifest | None = None) -> Citation:
+    """The citation of ``phase``'s clip as page ``docname`` shows it (``published``: the build's clips)."""
     video = clip_path(phase.stem, ".mp4")
     here = page_path(app, docname)
     site = site_of(app)
@@ -140,7 +139,7 @@ def citation(app: Sphinx, docname: str, phase: Phase) -> Citation:
         latest_url=site.latest_url + here + anchor,
         download=relative_uri(here, video) if app.builder.format == "html" else absolute(app, video),
         span=fragment_span(phase),
-        sha256=published_sha256(Path(app.outdir), video),
+        sha256=published.clip(phase.stem).sha256 if published else None,
     )
 
 
@@ -237,10 +236,11 @@ def cite_block(cite: Citation) -> labelled_section:
     return block
 
 
-def write_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def write_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str, build: SiteBuild) -> None:
     """Replace each cite placeholder by its block, now that this builder's page addresses are known."""
     for node in list(doctree.findall(cite_node)):
-        node.replace_self(cite_block(citation(app, docname, registry.get_phase(node["slug"]))))
+        phase = registry.get_phase(node["slug"])
+        node.replace_self(cite_block(citation(app, docname, phase, build.published)))
 
 
 def move_cite_blocks_to_the_end(app: Sphinx, doctree: nodes.document) -> None:
@@ -278,32 +278,26 @@ def add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict,
         tags["og:image"] = absolute(app, clip_path(stem, ".png"))
         tags["og:video"] = absolute(app, clip_path(stem, ".mp4"))
         tags["og:video:type"] = "video/mp4"
-        settings = settings_for(app.config.phase_clips_quality)
-        tags["og:video:width"] = str(settings["width"])
-        tags["og:video:height"] = str(settings["height"])
+        width, height = frame_size(app.config.phase_clips_quality)
+        tags["og:video:width"] = str(width)
+        tags["og:video:height"] = str(height)
     meta = "".join(f'<meta property="{k}" content="{html.escape(v)}">\n' for k, v in tags.items())
     context["metatags"] = context.get("metatags", "") + meta
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def manifest(app: Sphinx, published: PublishedClips) -> dict:
+def manifest(app: Sphinx, published: ClipManifest) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
-    out = Path(app.outdir)
     pages = phase_pages(app)
     clips = []
-    for clip in published.clips:
+    for clip in published.phases:
         phase = clip.phase
-        info = clip.info
         docname, anchor = pages.get(phase.slug, (None, None))
         clips.append(
             {
                 "phase": phase.number,
                 "slug": phase.slug,
                 "title": phase.title,
-                "duration": round(info["duration"], 3),
+                "duration": round(clip.duration, 3),
                 "page": f"{page_path(app, docname)}#{anchor}" if docname else None,
                 "page_url": absolute(app, f"{page_path(app, docname)}#{anchor}") if docname else None,
                 "video_url": absolute(app, clip_path(phase.stem, ".mp4")),
@@ -311,9 +305,9 @@ def manifest(app: Sphinx, published: PublishedClips) -> dict:
                 "poster": clip_path(phase.stem, ".png"),
                 "captions": clip_path(phase.stem, ".vtt"),
                 "descriptions": clip_path(phase.stem, ".descriptions.vtt"),
-                "sha256": _sha256(out / clip_path(phase.stem, ".mp4")),
-                "width": info["width"],
-                "height": info["height"],
+                "sha256": clip.sha256,
+                "width": clip.width,
+                "height": clip.height,
             }
         )
     full = published.full
@@ -334,8 +328,8 @@ def manifest(app: Sphinx, published: PublishedClips) -> dict:
             "descriptions": clip_path(FULL_STEM, ".descriptions.vtt"),
             "poster": clip_path(FULL_STEM, ".png"),
             "page": page_path(app, app.config.root_doc) + "#" + clip_anchor(FULL_STEM),
-            "duration": round(full.info["duration"], 3),
-            "sha256": _sha256(out / clip_path(FULL_STEM, ".mp4")),
+            "duration": round(full.duration, 3),
+            "sha256": full.sha256,
         },
     }
 

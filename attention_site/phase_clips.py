@@ -32,25 +32,22 @@ from sphinx.util.osutil import relative_uri
 
 from scenes import registry
 from scenes.captions import transcript
+from scenes.clips import (
+    CLIP_ERRORS,
+    JOBS_VARIABLE,
+    QUALITIES,
+    SettingError,
+    frame_size,
+    parse_jobs,
+    publish_clips,
+)
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
-from scenes.render import (
-    JOBS_VARIABLE,
-    REPORTED_ERRORS,
-    RenderCache,
-    SettingError,
-    parse_jobs,
-    publish,
-    render_full,
-    render_phases,
-    settings_for,
-)
-from scenes.worker import QUALITIES
 
 from .clip_citation import cite_node
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .node_helpers import table
-from .state import ClipPage, PublishedClips, SiteBuild, clip_pages
+from .state import ClipPage, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
 FAST_TAG = "fast"
@@ -146,7 +143,7 @@ class PhaseClip(SphinxDirective):
                 "phase-clip: the :transcript: option does nothing and is refused: the transcript always "
                 "follows the clip, written from the phase's captions in scenes/registry.py. Remove the option."
             )
-        settings = settings_for(self.config.phase_clips_quality)
+        width, height = frame_size(self.config.phase_clips_quality)
         clip_pages(self.env).note_page(phase.slug, ClipPage(self.env.docname, clip_anchor(phase.stem)))
 
         figure = nodes.figure(classes=["phase-clip"])
@@ -157,8 +154,8 @@ class PhaseClip(SphinxDirective):
         figure += video_node(
             stem=phase.stem,
             video_id=f"video-{phase.stem}",
-            width=settings["width"],
-            height=settings["height"],
+            width=width,
+            height=height,
             label=label,
             chapters=False,
             fast=_fast(self.env),
@@ -187,7 +184,7 @@ class FullVideo(SphinxDirective):
     """``full-video``: every phase in one clip, with a chapters track and a chapter list."""
 
     def run(self) -> list[nodes.Node]:
-        settings = settings_for(self.config.phase_clips_quality)
+        width, height = frame_size(self.config.phase_clips_quality)
         # A container, not a figure: the phase clips alone are numbered, Clip 1 to Clip 8.
         figure = nodes.container(classes=["phase-clip", "full-video"])
         figure["ids"].append(clip_anchor(FULL_STEM))
@@ -197,8 +194,8 @@ class FullVideo(SphinxDirective):
         figure += video_node(
             stem=FULL_STEM,
             video_id="video-full",
-            width=settings["width"],
-            height=settings["height"],
+            width=width,
+            height=height,
             label=f"Transformer self-attention, all {len(PHASES)} phases ({total:g} s)",
             chapters=True,
             fast=_fast(self.env),
@@ -251,21 +248,23 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
     if app.builder.format != "html":
         build.published = None
         return
-    quality = app.config.phase_clips_quality
-    cache = RenderCache(Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None)
+    cache = Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None
     try:
-        clips = render_phases(PHASES, quality, cache, jobs=_jobs(app.config), log=logger.info)
-        full = render_full(clips, quality, cache, log=logger.info)
-        publish(clips, full, Path(app.outdir) / CLIPS_DIR)
-    except REPORTED_ERRORS as error:
+        build.published = publish_clips(
+            Path(app.outdir) / CLIPS_DIR,
+            app.config.phase_clips_quality,
+            jobs=_jobs(app.config),
+            cache=cache,
+            log=logger.info,
+        )
+    except CLIP_ERRORS as error:
         # One clear error and a failed build, not Sphinx's crash report (which asks to report a bug).
         logger.error(f"phase clips: {error}", type="phase_clips", subtype="render")
         app.statuscode = 1
         build.published = None
         return
-    build.published = PublishedClips(clips, full, quality)
-    rendered = [clip.stem for clip in [*clips, full] if clip.rendered]
-    logger.info(f"phase clips: {len(rendered)} rendered, {len(clips) + 1 - len(rendered)} from the cache")
+    rendered = len(build.published.rendered)
+    logger.info(f"phase clips: {rendered} rendered, {len(PHASES) + 1 - rendered} from the cache")
 
 
 def _jobs(config) -> int | None:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, cast
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from scenes.render import Clip
+from scenes.clips import ClipManifest
 
 
 class ClipPage(NamedTuple):
@@ -56,17 +56,8 @@ def clip_pages(env: BuildEnvironment) -> ClipPages:
     return cast(ClipPages, env.get_domain(ClipPages.name))
 
 
-@dataclass(frozen=True)
-class PublishedClips:
-    """The clips one build copied into ``_clips/``: each phase's, the full-length video's, their quality."""
-
-    clips: list[Clip]
-    full: Clip
-    quality: str
-
-
 @dataclass
 class SiteBuild:
     """One build run's state outside the environment; ``published`` is None in fast or non-HTML builds."""
 
-    published: PublishedClips | None = None
+    published: ClipManifest | None = None  #: from :func:`scenes.clips.publish_clips`

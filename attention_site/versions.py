@@ -24,7 +24,6 @@ Settings (environment variables, read by ``docs/conf.py`` through :func:`hosting
 from __future__ import annotations
 
 import datetime
-import hashlib
 import html
 import json
 import re
@@ -222,30 +221,7 @@ def version_menu_html(current: str, versions: list[tuple[str, str]], versions_js
     )
 
 
-# -- Published files and dates -----------------------------------------------------------------
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-_digests: dict[tuple[str, int, int], str] = {}
-
-
-def published_sha256(outdir: Path, path: str) -> str | None:
-    """The SHA-256 of a published file (``path`` from the site root), or None if it was not published."""
-    file = Path(outdir) / path
-    if not file.is_file():
-        return None
-    stat = file.stat()
-    key = (str(file), stat.st_mtime_ns, stat.st_size)
-    if key not in _digests:
-        _digests[key] = sha256_of(file)
-    return _digests[key]
-
-
+# -- Dates -----------------------------------------------------------------
 def source_version(repo: Path) -> str:
     """``__version__`` as written in ``repo``'s ``attention/__init__.py`` (whichever package is imported)."""
     return SOURCE_VERSION.search((repo / "attention" / "__init__.py").read_text(encoding="utf-8")).group(1)

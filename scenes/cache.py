@@ -202,6 +202,11 @@ def _file_record(path: Path) -> dict:
     return {"size": path.stat().st_size, "sha256": _sha256_file(path)}
 
 
+def recorded_sha256(entry: Path, name: str) -> str:
+    """The SHA-256 of file ``name`` as the entry's ``complete.json`` records it (checked by lookup)."""
+    return str(json.loads((entry / MANIFEST).read_text(encoding="utf-8"))["files"][name]["sha256"])
+
+
 def _first_line(*command: str) -> str:
     """The first line a tool prints (its version), or ``"missing"``; never raises."""
     try:

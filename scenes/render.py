@@ -39,7 +39,7 @@ from .captions import (
 from .files import has_ordinary_mode, temporary_beside
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
-from .worker import SOURCE_CHANGED, settings_for  # settings_for: the site reads it from here
+from .worker import SOURCE_CHANGED, settings_for
 
 DEFAULT_QUALITY = "medium"
 SYSTEM_PACKAGES_HINT = (

@@ -255,7 +255,7 @@ def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch)
     def broken(*args, **kwargs):
         raise RenderError("phase 3 (attention-scores) failed to render:\nValueError: boom")
 
-    monkeypatch.setattr(phase_clips, "render_phases", broken)
+    monkeypatch.setattr(phase_clips, "publish_clips", broken)
     source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} attention-scores\n```\n")
     warnings = io.StringIO()
     app = Sphinx(
