@@ -194,9 +194,9 @@ def tests(session: nox.Session) -> None:
     """Every test: doctests, unit and property tests, scene renders, the built site in Chromium."""
     ensure_system_packages(session, "cairo", "latex", "fonts", "chromium", "java", "npm")
     install(session, "tests", "docs")
-    # Two workers on two cores: each built site's tests are one group (tests/conftest.py), so every
-    # site is built once, on one worker, while the other worker runs the rest. `-- -n 0` runs serially.
-    parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=loadgroup")
+    # A worker per core (at most 4); the workers share each built site (tests/conftest.py), so every
+    # site is built once while the other workers run other tests. `-- -n 0` runs in one process.
+    parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal")
     session.run("pytest", *parallel, *session.posargs, env={"ATTENTION_VNU_JAR": str(install_vnu(session))})
 
 
@@ -276,6 +276,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy over attention, scenes and attention_site (settings in pyproject.toml)."""
+    install(session, "typecheck")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Build timings (cold, warm, prose edit, scene edit), render speed, clip bytes, page weight."""
     ensure_system_packages(session, "cairo", "latex", "fonts")
@@ -293,7 +300,7 @@ def lock(session: nox.Session) -> None:
     session.install("uv>=0.5")
     # Resolve for this interpreter's exact version: a package may need a newer 3.11.x than 3.11.0.
     python = session.run("python", "-c", "import platform; print(platform.python_version())", silent=True)
-    groups = [f"--group=pyproject.toml:{group}" for group in ("tests", "docs-live", "lint")]
+    groups = [f"--group=pyproject.toml:{group}" for group in ("tests", "docs-live", "lint", "typecheck")]
     session.run(
         "uv",
         "pip",

@@ -76,5 +76,7 @@ class UniqueWrapperIds(SphinxPostTransform):
         for wrapper in self.document.findall(nodes.container):
             if not any(name in wrapper["classes"] for name in WRAPPERS):
                 continue
-            inner = {id_ for child in wrapper.children for id_ in child.get("ids", [])}
+            inner = {
+                id_ for child in wrapper.children if isinstance(child, nodes.Element) for id_ in child["ids"]
+            }
             wrapper["ids"] = [id_ for id_ in wrapper["ids"] if id_ not in inner]

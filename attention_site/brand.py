@@ -22,12 +22,12 @@ DARK_BACKGROUNDS = ("#131416", "#1a1c1e", "#1e2124")
 AA_CONTRAST = 4.5
 
 
-def _rgb(colour: str) -> tuple[float, float, float]:
+def _rgb(colour: str) -> tuple[float, ...]:
     colour = colour.lstrip("#")
     return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
 
-def _hex(rgb: tuple[float, float, float]) -> str:
+def _hex(rgb: tuple[float, ...]) -> str:
     return "#" + "".join(f"{round(min(1.0, max(0.0, c)) * 255):02x}" for c in rgb)
 
 

@@ -48,6 +48,10 @@ def remove_stale_math_folders(parent: Path | None = None) -> list[Path]:
     return removed
 
 
+#: Each running build's math folder and the descriptor of its held owner lock, by ``id(app)``.
+_math_folders: dict[int, tuple[Path, int | None]] = {}
+
+
 def contain_imgmath(app: Sphinx, config) -> None:
     if "sphinx.ext.imgmath" not in app.extensions:
         return
@@ -55,18 +59,17 @@ def contain_imgmath(app: Sphinx, config) -> None:
 
     remove_stale_math_folders()
     folder = Path(tempfile.mkdtemp(prefix=IMGMATH_PREFIX))
-    app._math_folder = (folder, lock_file(folder / OWNER_LOCK))
-    sphinx.ext.imgmath.tempfile = _TempfileIn(folder)
+    _math_folders[id(app)] = (folder, lock_file(folder / OWNER_LOCK))
+    setattr(sphinx.ext.imgmath, "tempfile", _TempfileIn(folder))  # noqa: B010 (a module stands in for another)
 
 
 def remove_math_folder(app: Sphinx, exception) -> None:
-    folder, fd = getattr(app, "_math_folder", (None, None))
+    folder, fd = _math_folders.pop(id(app), (None, None))
     if folder is None:
         return
     if fd is not None:
         os.close(fd)
     shutil.rmtree(folder, ignore_errors=True)
-    app._math_folder = (None, None)
 
 
 def _manager_that_dies_with_its_parent():

@@ -289,8 +289,7 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
     pages = phase_pages(app)
     clips = []
-    for clip in published.phases:
-        phase = clip.phase
+    for phase, clip in zip(PHASES, published.phases, strict=True):
         docname, anchor = pages.get(phase.slug, (None, None))
         clips.append(
             {

@@ -10,6 +10,8 @@ prose, the tables and the clips cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -85,18 +87,13 @@ class ExampleMatrix(SphinxDirective):
             cells: list[nodes.Node] = [nodes.strong("", row_label)]
             for j, value in enumerate(values[i]):
                 text = format_number(float(value), digits)
-                marked = mark and j == maxima[i]
+                marked = maxima is not None and j == maxima[i]
                 cells.append(nodes.strong("", text, classes=["row-max"]) if marked else nodes.Text(text))
             rows.append(cells)
         corner = f"{row_kind[:-1]} \\ {column_kind[:-1]}"
         headers = [nodes.Text(corner), *(nodes.Text(label) for label in column_labels)]
         classes = ["example-matrix", f"example-{name.replace('_', '-')}"]
-        return [table(headers, rows, classes, title=self.caption())]
-
-    def caption(self) -> list[nodes.Node]:
-        if "caption" not in self.options:
-            return []
-        return self.state.inline_text(self.options["caption"], self.lineno)[0]
+        return [table(headers, rows, classes, title=caption(self))]
 
 
 class ScalingTable(SphinxDirective):
@@ -111,7 +108,7 @@ class ScalingTable(SphinxDirective):
         "caption": directives.unchanged,
         "measure": lambda argument: directives.choice(argument, ("spread", "gradient")),
     }
-    COLUMNS = {
+    COLUMNS: dict[str, tuple[tuple[str, str, Callable[[float], str]], ...]] = {
         "spread": (
             ("std of q·k", "std_unscaled", format_number),
             ("std of q·k/√d_k", "std_scaled", format_number),
@@ -133,6 +130,11 @@ class ScalingTable(SphinxDirective):
             [nodes.Text(str(r.d_k)), *(nodes.Text(fmt(getattr(r, field))) for _, field, fmt in columns)]
             for r in attention.scaling_demo()
         ]
-        return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=self.caption())]
+        return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=caption(self))]
 
-    caption = ExampleMatrix.caption
+
+def caption(directive: SphinxDirective) -> list[nodes.Node]:
+    """A table directive's ``:caption:`` option as inline nodes (none without the option)."""
+    if "caption" not in directive.options:
+        return []
+    return directive.state.inline_text(directive.options["caption"], directive.lineno)[0]

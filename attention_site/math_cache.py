@@ -25,6 +25,7 @@ import os
 import secrets
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -43,6 +44,10 @@ TAG_TEXT = (
     "# (typeset formulas, safe to delete). For information about cache directory tags, see\n"
     "#\thttps://bford.info/cachedir/\n"
 )
+
+
+#: imgmath's own ``render_math``, kept the first time a build wraps it.
+_UNCACHED: dict[str, Callable] = {}
 
 
 class MathCacheError(Exception):
@@ -122,14 +127,14 @@ def open_folder(root: Path) -> None:
         )
 
 
-def _write_once(target: Path, data: bytes | None = None, source: Path | None = None) -> None:
-    """Put ``data`` (or a copy of ``source``) at ``target`` whole, or not at all (races are harmless)."""
+def _write_once(target: Path, content: bytes | Path) -> None:
+    """Put ``content`` (bytes, or a copy of a file) at ``target`` whole, or not at all (races are harmless)."""
     partial = target.with_name(f".tmp-{target.name}-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        if source is not None:
-            shutil.copyfile(source, partial)
+        if isinstance(content, Path):
+            shutil.copyfile(content, partial)
         else:
-            partial.write_bytes(data)
+            partial.write_bytes(content)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -146,7 +151,7 @@ class MathCache:
         cached = self.folder / image.name
         if not image.is_file() and cached.is_file():
             image.parent.mkdir(parents=True, exist_ok=True)
-            _write_once(image, source=cached)
+            _write_once(image, cached)
 
     def keep(self, image: Path) -> None:
         """Copy an image imgmath made into the cache; a cache that cannot be written is only slower."""
@@ -155,7 +160,7 @@ class MathCache:
             return
         try:
             self.folder.mkdir(exist_ok=True)
-            _write_once(cached, source=image)
+            _write_once(cached, image)
         except OSError as error:
             logger.info(f"maths cache: could not keep {image.name} in {self.folder} ({error})")
 
@@ -176,7 +181,6 @@ def _cached(render_math, cache: MathCache):
             cache.keep(Path(path))
         return path, depth
 
-    render_math_cached.uncached = render_math
     return render_math_cached
 
 
@@ -186,7 +190,8 @@ def use_cache(app: Sphinx) -> None:
         return
     import sphinx.ext.imgmath as imgmath
 
-    imgmath.render_math = getattr(imgmath.render_math, "uncached", imgmath.render_math)
+    uncached = _UNCACHED.setdefault("render_math", imgmath.render_math)
+    imgmath.render_math = uncached  # each build decides afresh (one process may run several builds)
     setting = str(app.config.math_cache).strip() or os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
     if setting == OFF or app.config.imgmath_embed:
         return
@@ -198,7 +203,7 @@ def use_cache(app: Sphinx) -> None:
         raise SystemExit(2) from None
     toolchain = fingerprint(app.config)
     if toolchain is not None:
-        imgmath.render_math = _cached(imgmath.render_math, MathCache(root / toolchain))
+        imgmath.render_math = _cached(uncached, MathCache(root / toolchain))
 
 
 def setup(app: Sphinx) -> dict:

@@ -31,7 +31,7 @@ class ClipPages(Domain):
 
     name = "phase-clips"
     label = "Phase clips"
-    initial_data: dict[str, Any] = {"pages": {}}  # Sphinx deep-copies it per environment
+    initial_data = {"pages": {}}  # Sphinx deep-copies it per environment
     data_version = 1
 
     @property

@@ -90,7 +90,10 @@ def sort_key(name: str) -> tuple[int, int, int, int]:
     """
     if name == DEV:
         return (0, 0, 0, 0)
-    major, minor, patch = (int(part) for part in RELEASE.match(name).groups())
+    match = RELEASE.match(name)
+    if match is None:
+        raise ValueError(f"{name!r} is not a version name: 'dev' or 'vX.Y.Z'")
+    major, minor, patch = (int(part) for part in match.groups())
     return (1, -major, -minor, -patch)
 
 
@@ -224,7 +227,11 @@ def version_menu_html(current: str, versions: list[tuple[str, str]], versions_js
 # -- Dates -----------------------------------------------------------------
 def source_version(repo: Path) -> str:
     """``__version__`` as written in ``repo``'s ``attention/__init__.py`` (whichever package is imported)."""
-    return SOURCE_VERSION.search((repo / "attention" / "__init__.py").read_text(encoding="utf-8")).group(1)
+    source = repo / "attention" / "__init__.py"
+    match = SOURCE_VERSION.search(source.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f'{source} has no __version__ = "X.Y.Z" line: write the package\'s version there')
+    return match.group(1)
 
 
 def citation_file_fields(path: Path) -> tuple[str, str]:

@@ -139,7 +139,7 @@ def report_others(cache: RenderCache) -> None:
 
 def current_entries(cache: RenderCache) -> set[Path]:
     """The entries today's sources map to, at every quality: each phase, and the full video."""
-    wanted = set()
+    wanted: set[Path] = set()
     for quality in QUALITIES:
         settings = settings_for(quality)
         keys = [phase_key(phase, settings) for phase in PHASES]

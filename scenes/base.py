@@ -78,6 +78,7 @@ class PhaseScene(Scene):
     """A phase of the video; subclasses set ``slug`` and define ``storyboard()``."""
 
     slug: ClassVar[str]
+    mobjects: list  #: manim's: what is on screen, bottom first
 
     def __init__(self, file_writer_class: Callable[..., SceneFileWriter] = SceneFileWriter, **kwargs) -> None:
         """``file_writer_class`` replaces manim's file writer (the worker passes a :class:`ClipWriter`)."""

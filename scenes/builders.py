@@ -344,6 +344,8 @@ class HeatmapCell(VGroup):
     @property
     def ink_contrast(self) -> float:
         """Contrast of the number's ink against the cell's fill (WCAG ratio)."""
+        if self.number is None:
+            raise ValueError("an empty cell has no ink to measure")
         return contrast_ratio(self.number.get_fill_color(), self.square.get_fill_color())
 
 

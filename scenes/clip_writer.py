@@ -17,6 +17,7 @@ Use it through ``PhaseScene(file_writer_class=...)`` with the destination bound:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from manim import config
@@ -33,7 +34,7 @@ class ClipWriter(SceneFileWriter):
     ):
         super().__init__(renderer, scene_name)
         self.destination = Path(destination)
-        self.encoder_settings = {"options": dict(options), "threads": threads, "title": title}
+        self.encoder_settings: dict[str, Any] = {"options": dict(options), "threads": threads, "title": title}
         self.encoder: H264Writer | None = None
         self.last_frame: np.ndarray | None = None  #: RGBA, as drawn: the poster
 

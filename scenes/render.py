@@ -144,7 +144,12 @@ def worker_environment() -> dict[str, str]:
     """
     roots = []
     for package in TRACKED_PACKAGES:
-        root = str(Path(importlib.import_module(package).__file__).resolve().parents[1])
+        module_file = importlib.import_module(package).__file__
+        if module_file is None:
+            raise RenderError(
+                f"the package {package!r} is not imported from files, so workers cannot import it"
+            )
+        root = str(Path(module_file).resolve().parents[1])
         if root not in roots:
             roots.append(root)
     inherited = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -374,10 +379,17 @@ def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, 
         ) from error
 
 
+def _phase_of(clip: Clip) -> Phase:
+    if clip.phase is None:
+        raise ValueError(f"{clip.stem} is not a phase's clip: publish takes the full video as `full`")
+    return clip.phase
+
+
 def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
+    phases = [_phase_of(clip) for clip in clips]
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
-    for clip in clips:
+    for clip, phase in zip(clips, phases, strict=True):
         paths = {
             "video": directory / f"{clip.stem}.mp4",
             "poster": directory / f"{clip.stem}.png",
@@ -386,8 +398,8 @@ def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str,
         }
         _copy_if_changed(clip.video, paths["video"])
         _copy_if_changed(clip.poster, paths["poster"])
-        _write_if_changed(captions_webvtt(clip.phase), paths["captions"])
-        _write_if_changed(descriptions_webvtt(clip.phase), paths["descriptions"])
+        _write_if_changed(captions_webvtt(phase), paths["captions"])
+        _write_if_changed(descriptions_webvtt(phase), paths["descriptions"])
         written[clip.stem] = paths
     if full is not None:
         paths = {
@@ -399,7 +411,6 @@ def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str,
         }
         _copy_if_changed(full.video, paths["video"])
         _copy_if_changed(full.poster, paths["poster"])
-        phases = [clip.phase for clip in clips]
         _write_if_changed(full_captions_webvtt(phases), paths["captions"])
         _write_if_changed(full_descriptions_webvtt(phases), paths["descriptions"])
         _write_if_changed(chapters_webvtt(phases), paths["chapters"])

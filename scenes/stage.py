@@ -12,6 +12,7 @@ as context (from phase 3), making room for the heatmap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 import numpy as np
@@ -270,7 +271,7 @@ class Stage:
 
     def picture_after(self, number: int) -> list[Mobject]:
         """The mobjects on screen when phase ``number`` ends (0: the empty frame before the intro)."""
-        pictures = {
+        pictures: dict[int, Callable[[], list[Mobject]]] = {
             0: lambda: [],
             1: lambda: [self.title, self.tokens],
             2: lambda: [*pictures[1](), self.qkv_subject],

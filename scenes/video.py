@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
 from av.video.frame import PictureType
+from av.video.stream import VideoStream
 
 # +faststart puts the index (moov) before the data, so playback starts while downloading;
 # +bitexact keeps the muxer's version string out of the file, so bytes depend on content only.
@@ -36,14 +38,14 @@ def probe(path: Path) -> VideoInfo:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = sum(1 for packet in container.demux(stream) if packet.size)
-        rate = Fraction(stream.average_rate or stream.guessed_rate)
-        return VideoInfo(
-            duration=float(frames / rate),
-            frames=frames,
-            width=stream.codec_context.width,
-            height=stream.codec_context.height,
-            fps=float(rate),
-        )
+        measured = stream.average_rate or stream.guessed_rate
+        width, height = stream.codec_context.width, stream.codec_context.height
+    if measured is None:
+        raise ValueError(f"{path}: its video stream has no frame rate")
+    rate = Fraction(measured)
+    return VideoInfo(
+        duration=float(frames / rate), frames=frames, width=width, height=height, fps=float(rate)
+    )
 
 
 def concatenate(sources: list[Path], destination: Path, title: str = "") -> None:
@@ -64,11 +66,11 @@ def concatenate(sources: list[Path], destination: Path, title: str = "") -> None
                     out_stream = output.add_stream(template=stream)
                 end = offset
                 for packet in container.demux(stream):
-                    if packet.dts is None:  # the demuxer's flushing packet
+                    if packet.dts is None or packet.pts is None:  # the demuxer's flushing packet
                         continue
                     packet.pts += offset
                     packet.dts += offset
-                    end = max(end, packet.pts + packet.duration)
+                    end = max(end, packet.pts + (packet.duration or 0))
                     packet.stream = out_stream
                     output.mux(packet)
                 offset = end
@@ -97,7 +99,9 @@ class H264Writer:
         self.container = av.open(str(destination), "w", format="mp4", options=MP4_OPTIONS)
         if title:
             self.container.metadata["title"] = title
-        self.stream = self.container.add_stream("libx264", rate=self.rate, options=dict(options))
+        self.stream = cast(
+            VideoStream, self.container.add_stream("libx264", rate=self.rate, options=dict(options))
+        )
         self.stream.width = width
         self.stream.height = height
         self.stream.pix_fmt = "yuv420p"

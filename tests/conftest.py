@@ -8,12 +8,13 @@ clips from the render cache):
 - ``release_site``: the package's release at the same test address.
 
 Set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one for ``site``. Under
-pytest-xdist (``nox -s tests`` runs two workers) each site's tests form one group, so a site is
-built by one worker only and the builds run beside the other tests.
+pytest-xdist (``nox -s tests`` runs two workers) the workers share each site: the first worker
+that needs it builds it while holding a lock, and a worker that needs it meanwhile waits.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -69,38 +70,41 @@ def hosted_as(version: str) -> dict[str, str]:
     }
 
 
+def shared_site(tmp_path_factory, name: str, builder: str, *extra: str, **environ: str) -> Path:
+    """Build a site once per test run, shared by the xdist workers (a lock; a mark when built)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which every worker's own folder is in
+    out = root / f"site-{name}" / builder
+    with open(root / f"site-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        built = out.parent / "built"
+        if not built.is_file():
+            shutil.rmtree(out, ignore_errors=True)  # a failed build's remains
+            build_site(builder, out, *extra, **environ)
+            built.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The html site, built once per test session with two processes (as ``-j 2`` must work)."""
+    """The html site, built once per test run with two processes (as ``-j 2`` must work)."""
     reuse = os.environ.get("ATTENTION_TEST_SITE")
     if reuse:
         return Path(reuse)
-    return build_site("html", tmp_path_factory.mktemp("site") / "html", "-j", "2")
+    return shared_site(tmp_path_factory, "html", "html", "-j", "2")
 
 
 @pytest.fixture(scope="session")
 def dirhtml_site(tmp_path_factory) -> Path:
     """The development version as dirhtml (one folder per page) at :data:`SITE_URL`."""
-    return build_site("dirhtml", tmp_path_factory.mktemp("dev") / "dirhtml", **hosted_as("dev"))
+    return shared_site(tmp_path_factory, "dev", "dirhtml", **hosted_as("dev"))
 
 
 @pytest.fixture(scope="session")
 def release_site(tmp_path_factory) -> Path:
     """The package's release (:data:`RELEASE`) as html at :data:`SITE_URL`."""
-    return build_site("html", tmp_path_factory.mktemp("release") / "html", **hosted_as(RELEASE))
-
-
-#: Each built site's tests run on one xdist worker, so each site is built once.
-SITE_GROUPS = {"site": "html-site", "dirhtml_site": "dev-site", "release_site": "release-site"}
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """Group the tests of each built site for ``--dist loadgroup`` (see the module's docstring)."""
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        group = next((group for name, group in SITE_GROUPS.items() if name in fixtures), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    return shared_site(tmp_path_factory, "release", "html", **hosted_as(RELEASE))
 
 
 class RangeRequestHandler(SimpleHTTPRequestHandler):
