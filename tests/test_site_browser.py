@@ -12,12 +12,22 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import DOCS
 
 from scenes.registry import PHASES, total_duration
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 FRAME = 1 / 15  # the coarsest frame of any quality: durations match within one frame
+
+#: Every page the site has, from its sources, so each page's checks are tests of their own.
+PAGES = [
+    *sorted(
+        str(p.relative_to(DOCS).with_suffix(".html")) for p in DOCS.rglob("*.md") if "_build" not in p.parts
+    ),
+    "genindex.html",
+    "search.html",
+]
 
 
 def page_paths(site: Path) -> list[str]:
@@ -58,16 +68,11 @@ def page(browser):
     context.close()
 
 
-def test_every_page_loads_cleanly(site, site_url, page):
-    paths = page_paths(site)
-    assert len(paths) >= 12, paths
-    problems = []
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_cleanly(path, site_url, page):
     watch = PageWatch(page, site_url)
-    for path in paths:
-        page.goto(f"{site_url}/{path}", wait_until="networkidle")
-        problems += [f"{path}: {p}" for p in watch.problems]
-        watch.problems.clear()
-    assert not problems, "\n".join(problems)
+    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    assert not watch.problems, "\n".join(watch.problems)
 
 
 def _video_state(page, selector: str) -> dict:
@@ -125,27 +130,28 @@ def test_chapter_list_seeks_the_full_video(site_url, page):
     assert current.get_attribute("data-seek") == links.nth(3).get_attribute("data-seek")
 
 
+def test_the_pages_checked_one_by_one_are_every_page_built(site):
+    assert page_paths(site) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize(
     ("theme", "width"),
     [("light", 1280), ("dark", 1280), ("light", 390)],
     ids=["light", "dark", "phone-390px"],
 )
-def test_no_serious_accessibility_violations(theme, width, site, site_url, page):
+def test_no_serious_accessibility_violations(theme, width, path, site_url, page):
     """At 390 px the wide tables scroll sideways: their wrappers must be reachable by keyboard."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
-    found = []
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     page.goto(f"{site_url}/index.html")
     page.evaluate(f"localStorage.setItem('theme', '{theme}')")
-    for path in page_paths(site):
-        page.goto(f"{site_url}/{path}", wait_until="networkidle")
-        results = axe.run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                found.append(
-                    f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}"
-                )
+    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    found = [
+        f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
     assert not found, "\n".join(found)
