@@ -40,7 +40,10 @@ def setup(app: Sphinx) -> dict:
     The modules are imported here, not at the top: ``python -m attention_site.deploy``
     and ``attention_site.versions`` run without Sphinx's extensions loaded.
     """
+    from sphinx.config import ENUM
+
     import attention
+    from scenes.clips import QUALITIES
 
     from . import a11y, clip_citation, example_tables, figures, phase_clips
     from .node_helpers import (
@@ -55,7 +58,7 @@ def setup(app: Sphinx) -> dict:
     from .state import ClipPages, SiteBuild
 
     build = SiteBuild()
-    app.add_config_value("phase_clips_quality", "medium", "env", [str])
+    app.add_config_value("phase_clips_quality", "medium", "env", ENUM(*QUALITIES))
     app.add_config_value("phase_clips_jobs", "", "", [str, int])  # "": one render process per core
     app.add_config_value("phase_clips_cache", "", "", [str])
     app.add_config_value("phase_clips_fast", False, "env", [bool])
@@ -103,6 +106,7 @@ def setup(app: Sphinx) -> dict:
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)
     app.add_post_transform(a11y.UniqueWrapperIds)
+    app.add_post_transform(phase_clips.VideoAsLink)
 
     # -- Nodes that other builders write as their parent class (Sphinx looks visitors up by MRO) --
     app.add_node(labelled_section, html=(visit_labelled_section_html, depart_labelled_section_html))

@@ -25,6 +25,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.docutils import SphinxDirective
@@ -44,7 +45,7 @@ from scenes.clips import (
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
 
-from .clip_citation import cite_node
+from .clip_citation import absolute, cite_node
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .node_helpers import table
 from .state import ClipPage, SiteBuild, clip_pages
@@ -56,6 +57,36 @@ FAST_TAG = "fast"
 # -- Nodes ---------------------------------------------------------------------
 class video_node(nodes.General, nodes.Element):
     """A ``<video>`` whose file paths are relative to the site root until written."""
+
+
+class VideoAsLink(SphinxPostTransform):
+    """Builders that cannot play video (text, LaTeX, man, ...) get each clip as a link to its MP4.
+
+    Each page that loses its players says so once, as a warning of type ``phase_clips.video``
+    (``suppress_warnings = ["phase_clips.video"]`` in ``conf.py`` keeps such builds quiet).
+    """
+
+    default_priority = 200
+
+    def is_supported(self) -> bool:
+        return self.app.builder.format != "html"
+
+    def run(self, **kwargs) -> None:
+        videos = list(self.document.findall(video_node))
+        for node in videos:
+            url = absolute(self.app, clip_path(node["stem"], ".mp4"))
+            link = nodes.reference(url, url, refuri=url)
+            node.replace_self(nodes.paragraph("", "", nodes.Text(f"Video ({node['label']}): "), link))
+        for chapters in list(self.document.findall(seek_list_node)):
+            chapters.parent.remove(chapters)  # chapter links seek a player that is not there
+        if videos:
+            logger.warning(
+                f"the {self.app.builder.name} builder cannot play video: {len(videos)} clip(s) on this page "
+                "are written as links to their MP4 files",
+                location=self.env.docname,
+                type="phase_clips",
+                subtype="video",
+            )
 
 
 class seek_list_node(nodes.General, nodes.Element):

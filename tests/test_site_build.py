@@ -231,7 +231,7 @@ def test_fast_mode_says_so_on_the_page(tmp_path):
 def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} 3\n```\n\nSome prose.\n")
-    result = sphinx(source, tmp_path / "out", builder="text")
+    result = sphinx(source, tmp_path / "out", "-D", "suppress_warnings=phase_clips.video", builder="text")
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "out" / "index.txt").read_text()
     page = "https://example.org/site/index.html#clip-03-attention-scores"
@@ -242,6 +242,18 @@ def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(tmp_path,
     assert "year         = {2023}" in text and "version dev, 2023-11-14." in " ".join(text.split())
     assert "Accessed" not in text  # the access date is the citer's to add, not the build's
     assert text.index("Some prose.") < text.index("Cite this clip")
+
+
+def test_builders_without_video_link_each_clip_and_say_so_once_per_page(tmp_path):
+    body = "# Page\n\n```{phase-clip} 3\n```\n\n```{full-video}\n```\n"
+    result = sphinx(scratch_project(tmp_path, body), tmp_path / "out", "-t", "fast", builder="text")
+    assert result.returncode != 0, "-W turns the warning into a failure"
+    assert result.stderr.count("cannot play video") == 1
+    assert "the text builder cannot play video: 2 clip(s) on this page are written as links" in result.stderr
+    text = " ".join((tmp_path / "out" / "index.txt").read_text().split())
+    assert "Video (Phase 3, Attention Scores:" in text
+    assert "https://example.org/site/_clips/03-attention-scores.mp4" in text
+    assert "https://example.org/site/_clips/00-full.mp4" in text
 
 
 def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch):
