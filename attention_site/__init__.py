@@ -105,7 +105,10 @@ def setup(app: Sphinx) -> dict:
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)
-    app.add_post_transform(a11y.UniqueWrapperIds)
+    app.add_post_transform(a11y.RepairWrappers)
+    app.add_node(
+        a11y.scrolling_region, html=(a11y.visit_scrolling_region_html, a11y.depart_scrolling_region_html)
+    )
     app.add_post_transform(phase_clips.VideoAsLink)
 
     # -- Nodes that other builders write as their parent class (Sphinx looks visitors up by MRO) --

@@ -4,20 +4,20 @@
   role requires; they are section headings of the navigation, so level 2.
 - Code blocks scroll sideways when lines are long; a scrollable region must be
   reachable by keyboard, so each ``<pre>`` gets ``tabindex="0"``.
-- Tables scroll sideways inside furo's ``table-wrapper`` on a narrow screen (the
-  scaling tables and the example's matrices at 390 px), so each wrapper gets
-  ``tabindex="0"`` and, being focusable, a name: ``role="region"`` labelled by the
-  table's caption ("Table" if it has none).
 - furo wraps each table (and display equation) in a container that copies all the
   wrapped node's attributes, its ``id`` included; an ``id`` must be unique in a page
   (the Nu HTML checker rejects duplicates, and anchors and ``aria-*`` references
-  break), so :class:`UniqueWrapperIds` leaves the id on the table alone.
+  break), so :class:`RepairWrappers` leaves the id on the table alone.
+- Tables scroll sideways inside furo's ``table-wrapper`` on a narrow screen (the
+  scaling tables and the example's matrices at 390 px), so :class:`RepairWrappers`
+  makes each wrapper a :class:`scrolling_region`: ``tabindex="0"`` and, being focusable,
+  a name: ``role="region"`` labelled by the table's caption ("Table" if it has none).
+
+The first two repairs are to HTML the theme writes from its templates and Pygments, so
+they are made to the page's HTML; the wrappers are nodes, repaired in the doctree.
 """
 
 from __future__ import annotations
-
-import html as html_lib
-import re
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -25,35 +25,15 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CAPTION = 'class="caption" role="heading"'
 CODE = '<div class="highlight"><pre>'
-#: furo's wrapper, the table inside it and the table's caption text, if any.
-TABLE_WRAPPER = re.compile(
-    r'(?P<open><div class="table-wrapper[^"]*"[^>]*)>(?P<table>\s*<table[^>]*>\s*'
-    r'(?:<caption>.*?<span class="caption-text">(?P<caption>.*?)</span>)?)',
-    re.DOTALL,
-)
-TAG = re.compile(r"<[^>]+>")
-
-
-def _focusable_wrapper(match: re.Match) -> str:
-    caption = html_lib.unescape(TAG.sub("", match["caption"] or "")).strip() or "Table"
-    label = html_lib.escape(caption, quote=True)
-    return f'{match["open"]} tabindex="0" role="region" aria-label="{label}">{match["table"]}'
 
 
 def repair(html: str) -> str:
     """
     >>> repair('<p class="caption" role="heading">x</p><div class="highlight"><pre>y</pre></div>')
     '<p class="caption" role="heading" aria-level="2">x</p><div class="highlight"><pre tabindex="0">y</pre></div>'
-    >>> repair('<div class="table-wrapper docutils container" id="t">'
-    ...        '<table class="docutils"><caption><span class="caption-text">Scores &amp; "keys"</span>'
-    ...        '</caption></table></div>').partition("<table")[0]
-    '<div class="table-wrapper docutils container" id="t" tabindex="0" role="region" aria-label="Scores &amp; &quot;keys&quot;">'
-    >>> repair('<div class="table-wrapper docutils container">\\n<table class="docutils">')
-    '<div class="table-wrapper docutils container" tabindex="0" role="region" aria-label="Table">\\n<table class="docutils">'
     """
     html = html.replace(CAPTION, f'{CAPTION} aria-level="2"')
-    html = html.replace(CODE, '<div class="highlight"><pre tabindex="0">')
-    return TABLE_WRAPPER.sub(_focusable_wrapper, html)
+    return html.replace(CODE, '<div class="highlight"><pre tabindex="0">')
 
 
 def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -66,17 +46,38 @@ def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, do
 WRAPPERS = ("table-wrapper", "math-wrapper")
 
 
-class UniqueWrapperIds(SphinxPostTransform):
-    """Take the ids furo's wrappers copied from the table or equation they wrap (which keeps them)."""
+class scrolling_region(nodes.container):
+    """furo's table wrapper, which scrolls sideways: focusable, and named by ``label``."""
+
+
+def visit_scrolling_region_html(self, node: scrolling_region) -> None:
+    attributes = {"tabindex": "0", "role": "region", "aria-label": node["label"]}
+    self.body.append(self.starttag(node, "div", CLASS="docutils container", **attributes))
+
+
+def depart_scrolling_region_html(self, node: scrolling_region) -> None:
+    self.body.append("</div>\n")
+
+
+class RepairWrappers(SphinxPostTransform):
+    """furo's wrappers: drop the ids copied from what they wrap; make table wrappers scroll regions."""
 
     formats = ("html",)
     default_priority = 510  # after furo's transform (500)
 
     def run(self, **kwargs) -> None:
-        for wrapper in self.document.findall(nodes.container):
+        for wrapper in list(self.document.findall(nodes.container)):
             if not any(name in wrapper["classes"] for name in WRAPPERS):
                 continue
             inner = {
                 id_ for child in wrapper.children if isinstance(child, nodes.Element) for id_ in child["ids"]
             }
             wrapper["ids"] = [id_ for id_ in wrapper["ids"] if id_ not in inner]
+            if "table-wrapper" in wrapper["classes"]:
+                titles = [
+                    title for table in wrapper.findall(nodes.table) for title in table.findall(nodes.title)
+                ]
+                region = scrolling_region(label=titles[0].astext().strip() if titles else "Table")
+                region.update_all_atts(wrapper)
+                region.extend(wrapper.children)
+                wrapper.replace_self(region)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
@@ -82,8 +83,8 @@ def note_release_date(app: Sphinx, config) -> None:
     config.clip_citation_date = cited or release_date(Path(app.srcdir))
 
 
-def absolute(app: Sphinx, path: str) -> str:
-    """``path`` from the site root as an absolute URL under ``html_baseurl``."""
+def absolute(app: Sphinx | BuildEnvironment, path: str) -> str:
+    """``path`` from the site root as an absolute URL under ``html_baseurl`` (``app``: the app or its env)."""
     base = app.config.html_baseurl.rstrip("/")
     return f"{base}/{path}" if base else path
 

@@ -69,19 +69,19 @@ class VideoAsLink(SphinxPostTransform):
     default_priority = 200
 
     def is_supported(self) -> bool:
-        return self.app.builder.format != "html"
+        return self.env._builder_cls.format != "html"  # as Sphinx's own post-transforms ask
 
     def run(self, **kwargs) -> None:
         videos = list(self.document.findall(video_node))
         for node in videos:
-            url = absolute(self.app, clip_path(node["stem"], ".mp4"))
+            url = absolute(self.env, clip_path(node["stem"], ".mp4"))
             link = nodes.reference(url, url, refuri=url)
             node.replace_self(nodes.paragraph("", "", nodes.Text(f"Video ({node['label']}): "), link))
         for chapters in list(self.document.findall(seek_list_node)):
             chapters.parent.remove(chapters)  # chapter links seek a player that is not there
         if videos:
             logger.warning(
-                f"the {self.app.builder.name} builder cannot play video: {len(videos)} clip(s) on this page "
+                f"the {self.env._builder_cls.name} builder cannot play video: {len(videos)} clip(s) on this page "
                 "are written as links to their MP4 files",
                 location=self.env.docname,
                 type="phase_clips",
