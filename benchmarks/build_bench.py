@@ -1,7 +1,7 @@
 """Build speed and reader weight: ``nox -s bench`` (or ``python benchmarks/build_bench.py``).
 
-Works in a temporary copy of the work tree with its own render cache, touching
-nothing here. Measures:
+Works in a temporary copy of the work tree with its own render and maths caches,
+touching nothing here. Measures:
 
 - build seconds from cold, warm (nothing changed), after a prose edit, after a one-scene edit,
   and how many clips each build rendered;
@@ -163,6 +163,7 @@ def main() -> int:
         **os.environ,
         "PYTHONPATH": str(tree),  # the copy's scenes and attention, ahead of the editable install
         "ATTENTION_RENDER_CACHE": str(work / "cache"),
+        "ATTENTION_MATH_CACHE": str(work / "math"),  # cold means every formula typeset too
         "ATTENTION_RENDER_JOBS": str(args.jobs),
     }
     results: dict = {"cpus": os.cpu_count(), "jobs": args.jobs, "builds": {}}
