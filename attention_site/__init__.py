@@ -10,6 +10,7 @@
 - :mod:`~attention_site.math_cache`: each formula is typeset once per machine, not once per build;
 - :mod:`~attention_site.versions`: the version being built, its addresses and the version menu;
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
+  :mod:`~attention_site.citation_file` reads and writes ``CITATION.cff``;
 - :mod:`~attention_site.a11y`: accessibility repairs to the theme's HTML;
 - :mod:`~attention_site.brand` and :mod:`~attention_site.site_values`: brand colours and the
   prose's substitutions, read by ``conf.py``;

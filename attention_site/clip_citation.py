@@ -37,11 +37,11 @@ from scenes import registry
 from scenes.clips import ClipManifest, frame_size
 from scenes.registry import FULL_STEM, PHASES, Phase
 
+from .citation_file import release_date as version_release_date
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .node_helpers import download_link, labelled_section
 from .state import ClipPage, SiteBuild, clip_pages
 from .versions import cited_version, site_of
-from .versions import release_date as version_release_date
 
 logger = logging.getLogger(__name__)
 MANIFEST = "clips.json"
@@ -76,7 +76,9 @@ def note_release_date(app: Sphinx, config) -> None:
     if config.clip_citation_date:
         return
     try:
-        cited = version_release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app), config.release)
+        cited = version_release_date(
+            Path(app.srcdir).parent / "CITATION.cff", site_of(app).is_release, config.release
+        )
     except ValueError as error:  # one clear error, not Sphinx's crash report
         logger.error(f"citation: {error}", type="phase_clips", subtype="config")
         raise SystemExit(2) from None

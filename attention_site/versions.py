@@ -2,7 +2,7 @@
 
 The version number lives in one place, ``attention.__version__``; the package
 metadata reads it from there (hatch's dynamic version), and so do the site, the
-cite blocks, ``clips.json`` and ``CITATION.cff`` (``python -m attention_site.versions
+cite blocks, ``clips.json`` and ``CITATION.cff`` (``python -m attention_site.citation_file
 --write-citation`` writes it there; a test checks they agree).
 
 A build is either a release, named ``v`` + that number (``v0.2.0``), or ``dev``
@@ -23,7 +23,6 @@ Settings (environment variables, read by ``docs/conf.py`` through :func:`hosting
 
 from __future__ import annotations
 
-import datetime
 import html
 import json
 import re
@@ -32,15 +31,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .citation_file import release_date
+
 DEV = "dev"  #: the main branch's version: its files change with every commit
 LATEST = "latest"  #: the folder under the site root holding a copy of the newest release
 READ_THE_DOCS_LATEST = "stable"  #: Read the Docs' name for the newest release ("latest" is its main branch)
 VERSIONS_JSON = "versions.json"
 DEFAULT_SITE_URL = "https://attention-explained.github.io/attention-explained/"
 RELEASE = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-SOURCE_VERSION = re.compile(r"^__version__ = [\"']([^\"']+)[\"']", re.MULTILINE)  # as hatch reads it
-CFF_VERSION = re.compile(r"^version: *(\S+) *$", re.MULTILINE)
-CFF_DATE = re.compile(r"^date-released: *\"?(\d{4}-\d\d-\d\d)\"? *$", re.MULTILINE)
 
 
 # -- Version names -----------------------------------------------------------------
@@ -224,51 +222,6 @@ def version_menu_html(current: str, versions: list[tuple[str, str]], versions_js
     )
 
 
-# -- Dates -----------------------------------------------------------------
-def source_version(repo: Path) -> str:
-    """``__version__`` as written in ``repo``'s ``attention/__init__.py`` (whichever package is imported)."""
-    source = repo / "attention" / "__init__.py"
-    match = SOURCE_VERSION.search(source.read_text(encoding="utf-8"))
-    if match is None:
-        raise ValueError(f'{source} has no __version__ = "X.Y.Z" line: write the package\'s version there')
-    return match.group(1)
-
-
-def citation_file_fields(path: Path) -> tuple[str, str]:
-    """``(version, date-released)`` from a ``CITATION.cff``."""
-    if not path.is_file():
-        raise ValueError(f"{path} is missing: a release build takes its date from it")
-    text = path.read_text(encoding="utf-8")
-    version, date = CFF_VERSION.search(text), CFF_DATE.search(text)
-    if not (version and date):
-        raise ValueError(
-            f"{path}: needs 'version:' and 'date-released:' lines (python -m attention_site.versions --write-citation)"
-        )
-    return version.group(1).strip("\"'"), date.group(1)
-
-
-def write_citation_file(path: Path, package_version: str, date: datetime.date) -> None:
-    """Set ``CITATION.cff``'s version and release date, keeping the rest as written."""
-    text = path.read_text(encoding="utf-8")
-    citation_file_fields(path)  # both lines present
-    text = CFF_VERSION.sub(f"version: {package_version}", text, count=1)
-    text = CFF_DATE.sub(f'date-released: "{date.isoformat()}"', text, count=1)
-    path.write_text(text, encoding="utf-8")
-
-
-def release_date(citation: Path, site: Hosting, package_version: str) -> str | None:
-    """A release's date, from ``CITATION.cff`` (which must describe this release); None for ``dev``."""
-    if not site.is_release:
-        return None
-    version, date = citation_file_fields(citation)
-    if version != package_version:
-        raise ValueError(
-            f"{citation} says version {version}, the package {package_version}: "
-            "run `python -m attention_site.versions --write-citation` before tagging"
-        )
-    return date
-
-
 # -- Sphinx ----------------------------------------------------------------------------------------
 def site_of(app) -> Hosting:
     config = app.config
@@ -291,7 +244,7 @@ def check_release_date(app) -> None:
     from sphinx.errors import ConfigError
 
     try:
-        release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app), app.config.release)
+        release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app).is_release, app.config.release)
     except ValueError as error:
         raise ConfigError(str(error)) from None
 
@@ -345,25 +298,3 @@ def setup(app) -> dict:
     import attention  # here, not at the top: the release tooling reads versions.py without the package
 
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
-
-
-# -- Command line: write CITATION.cff ------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    repo = Path(__file__).resolve().parents[1]
-    parser = argparse.ArgumentParser(
-        description="Write the package's version (attention/__init__.py) and a release date into CITATION.cff."
-    )
-    parser.add_argument("--write-citation", action="store_true", required=True)
-    parser.add_argument("--date", type=datetime.date.fromisoformat, default=datetime.date.today())
-    parser.add_argument("--file", type=Path, default=repo / "CITATION.cff")
-    args = parser.parse_args(argv)
-    version = source_version(repo)
-    write_citation_file(args.file, version, args.date)
-    print(f"{args.file}: version {version}, released {args.date.isoformat()}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -21,7 +21,7 @@ import pytest
 from conftest import RELEASE, ROOT, SITE_URL, serve
 
 import attention
-from attention_site import deploy, versions
+from attention_site import citation_file, deploy, versions
 from scenes.registry import PHASES
 
 CITATION = ROOT / "CITATION.cff"
@@ -37,9 +37,9 @@ def files(folder: Path) -> dict[str, bytes]:
 
 # -- One version source --------------------------------------------------------------
 def test_package_metadata_and_citation_file_carry_the_one_version():
-    cff_version, cff_date = versions.citation_file_fields(CITATION)
+    cff_version, cff_date = citation_file.citation_file_fields(CITATION)
     assert metadata.version("attention-explained") == attention.__version__ == cff_version
-    assert versions.source_version(ROOT) == attention.__version__
+    assert citation_file.source_version(ROOT) == attention.__version__
     assert datetime.date.fromisoformat(cff_date)
 
 
@@ -60,7 +60,7 @@ def test_a_release_build_stops_at_once_when_citation_file_describes_another_vers
     )
     assert result.returncode != 0
     assert (
-        "says version 0.1.9, the package 0.2.0: run `python -m attention_site.versions --write-citation`"
+        "says version 0.1.9, the package 0.2.0: run `python -m attention_site.citation_file --write-citation`"
         in result.stderr
     )
     assert "Configuration error" in result.stderr  # before reading a page or rendering a clip
@@ -77,8 +77,8 @@ def test_citation_file_is_valid_cff():
 def test_write_citation_sets_version_and_date_and_keeps_the_rest(tmp_path):
     copy = tmp_path / "CITATION.cff"
     shutil.copy(CITATION, copy)
-    assert versions.main(["--write-citation", "--date", "2031-02-03", "--file", str(copy)]) == 0
-    assert versions.citation_file_fields(copy) == (attention.__version__, "2031-02-03")
+    assert citation_file.main(["--write-citation", "--date", "2031-02-03", "--file", str(copy)]) == 0
+    assert citation_file.citation_file_fields(copy) == (attention.__version__, "2031-02-03")
     changed = [
         line for line in copy.read_text().splitlines() if line not in CITATION.read_text().splitlines()
     ]
@@ -259,7 +259,7 @@ def check_citations(site: Path, version: str, page_of) -> None:
 def test_release_cites_its_own_versioned_addresses_and_the_published_bytes(release_site):
     check_citations(release_site, RELEASE, lambda site, p: site / "phases" / f"{p.stem}.html")
     block = cite_block(release_site / "phases" / "03-attention-scores.html")
-    _, released = versions.citation_file_fields(CITATION)
+    _, released = citation_file.citation_file_fields(CITATION)
     year, month = released[:4], int(released[5:7])
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     assert f"year = {{{year}}}, month = {months[month - 1]}, version = {{{attention.__version__}}}" in block
