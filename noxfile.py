@@ -1,4 +1,4 @@
-"""Sessions: ``nox -s tests`` (default), ``fast``, ``docs``, ``docs-live``, ``lint``, ``bench``, ``lock``.
+"""Sessions: ``nox -s tests`` (default), ``fast``, ``train``, ``docs``, ``docs-live``, ``lint``, ``bench``, ``lock``.
 
 System packages (Cairo and Pango headers, LaTeX with dvisvgm, fonts, Chromium for
 the browser tests) are checked before anything is pip-installed. As root on
@@ -40,6 +40,7 @@ FAST_TESTS = (
     "tests/test_masks.py",
     "tests/test_position.py",
     "tests/test_docs_examples.py",
+    "tests/test_tiny_model.py",
 )
 
 # -- System packages ---------------------------------------------------------
@@ -230,6 +231,18 @@ def fast(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def train(session: nox.Session) -> None:
+    """Retrain the tiny model from its fixed seed and check that it is the shipped one (about a minute).
+
+    `nox -s train -- --output attention/data/tiny_model.npz` replaces the shipped weights instead.
+    One BLAS thread: at this size threads only add overhead (the bytes are the same either way).
+    """
+    install(session)
+    single = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    session.run("python", "-m", "attention.train", *session.posargs, env=single)
+
+
+@nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Render the clips (cached) and build the site into docs/_build/html (and dirhtml with -- dirhtml)."""
     ensure_system_packages(session, "cairo", "latex", "fonts")
@@ -278,6 +291,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy over attention, scenes and attention_site (settings in pyproject.toml)."""
+    ensure_system_packages(session, "cairo")  # manim's pycairo and manimpango build against them
     install(session, "typecheck")
     session.run("mypy")
 

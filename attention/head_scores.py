@@ -1,0 +1,122 @@
+"""What a trained head does, measured: previous-token and induction scores, loss and accuracy.
+
+The two scores are the standard ones (Olsson et al., 2022, "In-context learning and
+induction heads"), computed from a head's attention weights ``(B, n, n)``:
+
+- **previous-token score**: the mean weight a query puts on the position just
+  before it;
+- **induction score**: over the repeat, the mean weight a query puts on the
+  position *after* the earlier occurrence of its own token, where the next token
+  can be copied from.
+
+A head that always does its job scores 1; a head that spreads its weight evenly
+over ``n`` earlier positions scores about ``1/n`` on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .core import softmax
+from .induction_task import RepeatedRuns
+from .tiny_model import N_HEADS, N_LAYERS, TinyModel, run
+
+# The held-out sequences every reported number is measured on; training draws its own from Recipe.seed + 1.
+HELD_OUT, HELD_OUT_SEED = 2000, 2017
+
+
+def previous_token_score(weights) -> float:
+    """Mean attention from each position ``t >= 1`` to ``t - 1``; ``weights`` is (B, n, n) or (n, n).
+
+    >>> previous_token_score(np.eye(4, k=-1) + np.eye(4, k=0) * [1, 0, 0, 0])
+    1.0
+    >>> round(previous_token_score(np.tril(np.ones((3, 3))) / [[1], [2], [3]]), 3)  # uniform: (1/2 + 1/3) / 2
+    0.417
+    """
+    weights = _square(weights)
+    n = weights.shape[-1]
+    return float(weights[:, np.arange(1, n), np.arange(n - 1)].mean())
+
+
+def induction_score(weights, runs: RepeatedRuns) -> float:
+    """Mean attention, over the repeat, from each position to the one after its token's earlier occurrence.
+
+    In the repeat, position ``t`` holds the token that sat at ``t - length``; the
+    token after that occurrence sits at ``t - length + 1``.
+
+    >>> from attention.induction_task import repeated_runs
+    >>> runs = repeated_runs(1, seed=0)
+    >>> n, L = 25, int(runs.length[0])
+    >>> copier = np.zeros((1, n, n))
+    >>> b, t = runs.repeat_positions()
+    >>> copier[b, t, t - L + 1] = 1.0
+    >>> induction_score(copier, runs)
+    1.0
+    """
+    weights = _square(weights)
+    b, t = runs.repeat_positions()
+    return float(weights[b, t, t - runs.length[b] + 1].mean())
+
+
+@dataclass(frozen=True)
+class HeadScores:
+    """One head's two scores on a batch."""
+
+    layer: int
+    head: int
+    previous_token: float
+    induction: float
+
+
+def head_scores(model: TinyModel, runs: RepeatedRuns) -> list[HeadScores]:
+    """Both scores of every head, in order ``(layer 0, head 0), (0, 1), (1, 0), (1, 1)``."""
+    attention = run(model, runs.tokens).attention
+    return [
+        HeadScores(
+            layer,
+            head,
+            previous_token_score(attention[layer][:, head]),
+            induction_score(attention[layer][:, head], runs),
+        )
+        for layer in range(N_LAYERS)
+        for head in range(N_HEADS)
+    ]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well a model predicts the next token of held-out sequences."""
+
+    loss: float  # mean cross-entropy (nats) over every position
+    copy_loss: float  # the same, over the copyable positions only
+    copy_accuracy: float  # share of copyable positions whose most likely next token is right
+
+
+def evaluate(model: TinyModel, runs: RepeatedRuns) -> Evaluation:
+    """Loss over all positions, and loss and accuracy where the next token can be copied.
+
+    A model that guesses uniformly has loss ln 16 = 2.77 and copy accuracy 1/16.
+    """
+    logits = run(model, runs.tokens).logits[:, :-1]  # (B, n-1, VOCAB): position t predicts t + 1
+    targets = runs.tokens[:, 1:]
+    log_p = np.log(softmax(logits))
+    right = np.take_along_axis(log_p, targets[..., None], -1)[..., 0]  # (B, n-1)
+    b, t = runs.copyable_positions()
+    return Evaluation(
+        loss=float(-right.mean()),
+        copy_loss=float(-right[b, t].mean()),
+        copy_accuracy=float((logits[b, t].argmax(-1) == targets[b, t]).mean()),
+    )
+
+
+def _square(weights) -> np.ndarray:
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim == 2:
+        weights = weights[None]
+    if weights.ndim != 3 or weights.shape[-1] != weights.shape[-2] or weights.shape[-1] < 2:
+        raise ValueError(
+            f"a head's attention weights are (B, n, n) or (n, n) with n >= 2; got shape {weights.shape}."
+        )
+    return weights
