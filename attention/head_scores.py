@@ -7,7 +7,9 @@ induction heads"), computed from a head's attention weights ``(B, n, n)``:
   before it;
 - **induction score**: over the repeat, the mean weight a query puts on the
   position *after* the earlier occurrence of its own token, where the next token
-  can be copied from.
+  can be copied from;
+- **duplicate-token score**: over the repeat, the mean weight a query puts on the
+  earlier occurrence of its own token itself.
 
 A head that always does its job scores 1; a head that spreads its weight evenly
 over ``n`` earlier positions scores about ``1/n`` on both.
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core import softmax
-from .induction_task import RepeatedRuns
+from .induction_task import RepeatedRuns, repeated_runs
 from .tiny_model import N_HEADS, N_LAYERS, TinyModel, run
 
 # The held-out sequences every reported number is measured on; training draws its own from Recipe.seed + 1.
@@ -60,14 +62,31 @@ def induction_score(weights, runs: RepeatedRuns) -> float:
     return float(weights[b, t, t - runs.length[b] + 1].mean())
 
 
+def duplicate_token_score(weights, runs: RepeatedRuns) -> float:
+    """Mean attention, over the repeat, from each position to its token's earlier occurrence (``t - length``).
+
+    >>> from attention.induction_task import repeated_runs
+    >>> runs = repeated_runs(1, seed=0)
+    >>> looker = np.zeros((1, 25, 25))
+    >>> b, t = runs.repeat_positions()
+    >>> looker[b, t, t - runs.length[b]] = 1.0
+    >>> duplicate_token_score(looker, runs), induction_score(looker, runs)
+    (1.0, 0.0)
+    """
+    weights = _square(weights)
+    b, t = runs.repeat_positions()
+    return float(weights[b, t, t - runs.length[b]].mean())
+
+
 @dataclass(frozen=True)
 class HeadScores:
-    """One head's two scores on a batch."""
+    """One head's scores on a batch."""
 
     layer: int
     head: int
     previous_token: float
     induction: float
+    duplicate_token: float
 
 
 def head_scores(model: TinyModel, runs: RepeatedRuns) -> list[HeadScores]:
@@ -79,6 +98,7 @@ def head_scores(model: TinyModel, runs: RepeatedRuns) -> list[HeadScores]:
             head,
             previous_token_score(attention[layer][:, head]),
             induction_score(attention[layer][:, head], runs),
+            duplicate_token_score(attention[layer][:, head], runs),
         )
         for layer in range(N_LAYERS)
         for head in range(N_HEADS)
@@ -109,6 +129,36 @@ def evaluate(model: TinyModel, runs: RepeatedRuns) -> Evaluation:
         copy_loss=float(-right[b, t].mean()),
         copy_accuracy=float((logits[b, t].argmax(-1) == targets[b, t]).mean()),
     )
+
+
+def silenced_accuracy(model: TinyModel, runs: RepeatedRuns, *heads: tuple[int, int]) -> float:
+    """Copy accuracy with the given ``(layer, head)`` pairs silenced (see :meth:`TinyModel.without_head`).
+
+    What a heatmap cannot say: how much the model's answers depend on the head.
+    """
+    for layer, head in heads:
+        model = model.without_head(layer, head)
+    return evaluate(model, runs).copy_accuracy
+
+
+def held_out() -> RepeatedRuns:
+    """The held-out sequences every reported number is measured on (never seen in training).
+
+    >>> held_out().tokens.shape
+    (2000, 25)
+    """
+    return repeated_runs(HELD_OUT, seed=HELD_OUT_SEED)
+
+
+def shown_sequence() -> RepeatedRuns:
+    """The one held-out sequence the page and the clip show: the first, a run of 7 with filler on both sides.
+
+    >>> shown = shown_sequence()
+    >>> int(shown.length[0]), int(shown.first[0])
+    (7, 4)
+    """
+    runs = held_out()
+    return RepeatedRuns(tokens=runs.tokens[:1], first=runs.first[:1], length=runs.length[:1])
 
 
 def _square(weights) -> np.ndarray:

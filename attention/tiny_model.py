@@ -52,7 +52,7 @@ def weight_shapes() -> dict[str, tuple[int, ...]]:
 
 @dataclass(frozen=True)
 class TinyModel:
-    """The model's weights by name (see :func:`weight_shapes`), float64."""
+    """The model's weights by name (see :func:`~attention.tiny_model.weight_shapes`), float64."""
 
     weights: dict[str, np.ndarray]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .head_scores import HELD_OUT, HELD_OUT_SEED, head_scores
+from .head_scores import head_scores, held_out
 from .induction_task import repeated_runs
 from .tiny_model import (
     D_HEAD,
@@ -197,9 +197,9 @@ def reproduces(retrained: TinyModel, shipped: TinyModel, log: Callable[[str], No
         for name in weight_shapes()
     )
     log("weights: " + ("the same bytes as the shipped file" if same else "differ from the shipped file"))
-    held_out = repeated_runs(HELD_OUT, seed=HELD_OUT_SEED)
+    runs = held_out()
     close = True
-    for new, old in zip(head_scores(retrained, held_out), head_scores(shipped, held_out), strict=True):
+    for new, old in zip(head_scores(retrained, runs), head_scores(shipped, runs), strict=True):
         gaps = (abs(new.previous_token - old.previous_token), abs(new.induction - old.induction))
         ok = max(gaps) <= SCORE_TOLERANCE
         close &= ok

@@ -46,7 +46,7 @@ def setup(app: Sphinx) -> dict:
     import attention
     from scenes.clips import QUALITIES
 
-    from . import a11y, clip_citation, example_tables, figures, phase_clips
+    from . import a11y, clip_citation, example_tables, figures, phase_clips, trained_head
     from .node_helpers import (
         depart_download_link_html,
         depart_labelled_section_html,
@@ -96,6 +96,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("saturation-figure", figures.SaturationFigure)
     app.add_node(figures.details_node, html=(figures.visit_details_html, figures.depart_details_html))
     app.add_directive("detail", figures.Detail)
+
+    # -- The trained tiny model: its heads' heatmaps and scores --
+    app.add_directive("trained-head-heatmaps", trained_head.TrainedHeadHeatmaps)
+    app.add_directive("trained-head-scores", trained_head.TrainedHeadScores)
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")

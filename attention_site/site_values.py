@@ -17,6 +17,8 @@ import math
 import attention
 from scenes.formats import format_magnitude, format_number, format_share
 
+from .trained_head import substitutions as trained_head_values
+
 
 def _vector(values) -> str:
     return "[" + ", ".join(format_number(float(v)) for v in values) + "]"
@@ -72,4 +74,5 @@ def substitutions() -> dict[str, str]:
     values["scaling_n_queries"] = str(defaults["n_queries"].default)
     values["scaling_n_keys"] = str(defaults["n_keys"].default)
     values["saturation_threshold"] = format_magnitude(attention.scaling.SATURATION_THRESHOLD)
+    values |= trained_head_values()  # "A trained head": the tiny model's measured numbers, th_*
     return values

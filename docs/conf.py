@@ -31,6 +31,7 @@ nitpicky = True
 nitpick_ignore_regex = [
     # numpy's and the standard library's types have no inventory offline (no intersphinx: no network)
     ("py:class", r"(np|numpy)\..*"),
+    ("py:class", r"pathlib\.Path"),
     ("py:class", r"ScalingRow|Example|Phase|Cue"),
 ]
 numfig = True

@@ -46,6 +46,21 @@ VIRIDIS = (
     "#FDE725",
 )
 
+
+def viridis_hex(t: float) -> str:
+    """Viridis at ``t`` in [0, 1] as ``#rrggbb``, interpolated linearly between the anchor stops (for the site).
+
+    >>> viridis_hex(0.0), viridis_hex(1.0), viridis_hex(1 / 16)
+    ('#440154', '#FDE725', '#461768')
+    """
+    position = min(max(float(t), 0.0), 1.0) * (len(VIRIDIS) - 1)
+    low = min(int(position), len(VIRIDIS) - 2)
+    share = position - low
+    a, b = (VIRIDIS[low + i].lstrip("#") for i in (0, 1))
+    channels = (round(int(a[k : k + 2], 16) * (1 - share) + int(b[k : k + 2], 16) * share) for k in (0, 2, 4))
+    return "#" + "".join(f"{c:02X}" for c in channels)
+
+
 # -- The docs site ------------------------------------------------------------
 BRAND_PRIMARY = "#3B528B"  #: furo --color-brand-primary: viridis blue, readable on white and on dark grey
 
