@@ -23,7 +23,7 @@ import numpy as np
 
 from .core import softmax
 from .induction_task import RepeatedRuns, repeated_runs
-from .tiny_model import N_HEADS, N_LAYERS, TinyModel, run
+from .tiny_model import N_HEADS, N_LAYERS, TinyModel, run, run_without_route
 
 # The held-out sequences every reported number is measured on; training draws its own from Recipe.seed + 1.
 HELD_OUT, HELD_OUT_SEED = 2000, 2017
@@ -111,6 +111,7 @@ class Evaluation:
 
     loss: float  # mean cross-entropy (nats) over every position
     copy_loss: float  # the same, over the copyable positions only
+    noncopyable_loss: float  # the same, over the positions where nothing can be copied
     copy_accuracy: float  # share of copyable positions whose most likely next token is right
 
 
@@ -124,9 +125,12 @@ def evaluate(model: TinyModel, runs: RepeatedRuns) -> Evaluation:
     log_p = np.log(softmax(logits))
     right = np.take_along_axis(log_p, targets[..., None], -1)[..., 0]  # (B, n-1)
     b, t = runs.copyable_positions()
+    elsewhere = np.ones(right.shape, dtype=bool)  # (B, n-1)
+    elsewhere[b, t] = False
     return Evaluation(
         loss=float(-right.mean()),
         copy_loss=float(-right[b, t].mean()),
+        noncopyable_loss=float(-right[elsewhere].mean()),
         copy_accuracy=float((logits[b, t].argmax(-1) == targets[b, t]).mean()),
     )
 
@@ -139,6 +143,25 @@ def silenced_accuracy(model: TinyModel, runs: RepeatedRuns, *heads: tuple[int, i
     for layer, head in heads:
         model = model.without_head(layer, head)
     return evaluate(model, runs).copy_accuracy
+
+
+@dataclass(frozen=True)
+class RouteCut:
+    """What hiding a layer-0 head from one input of layer 1 does (see :func:`~attention.tiny_model.run_without_route`)."""
+
+    head: int  # the layer-0 head hidden
+    inputs: str  # "query", "key" or "value" of layer 1
+    copy_accuracy: float
+    induction: tuple[float, ...]  # each layer-1 head's induction score
+
+
+def cut_route(model: TinyModel, runs: RepeatedRuns, head: int, inputs: str) -> RouteCut:
+    """Copy accuracy and layer 1's induction scores with layer 0's ``head`` hidden from layer 1's ``inputs``."""
+    out = run_without_route(model, runs.tokens, head, inputs)
+    b, t = runs.copyable_positions()
+    accuracy = float((out.logits[b, t].argmax(-1) == runs.tokens[b, t + 1]).mean())
+    induction = tuple(induction_score(out.attention[1][:, h], runs) for h in range(N_HEADS))
+    return RouteCut(head, inputs, accuracy, induction)
 
 
 def held_out() -> RepeatedRuns:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import causal_mask
+from .core import causal_mask, scaled_dot_product_attention
 from .induction_task import CONTEXT, START, VOCAB
-from .multihead import multi_head_attention
+from .multihead import merge_heads, multi_head_attention, split_heads
 
 N_LAYERS, N_HEADS, D_MODEL = 2, 2, 32
 D_HEAD = D_MODEL // N_HEADS
@@ -108,6 +108,50 @@ def run(model: TinyModel, tokens) -> ModelRun:
         x = x + added  # (B, n, D_MODEL): each layer adds to the stream, nothing replaces it
         attention.append(weights)  # (B, N_HEADS, n, n)
     return ModelRun(logits=x @ w["unembed"], attention=tuple(attention))
+
+
+#: The inputs of a layer-1 head that a layer-0 head's output can reach: its queries, keys and values.
+LAYER1_INPUTS = ("query", "key", "value")
+
+
+def run_without_route(model: TinyModel, tokens, head: int, inputs: str) -> ModelRun:
+    """The forward pass with layer 0's ``head`` hidden from layer 1's ``inputs`` only.
+
+    ``inputs`` is ``"query"``, ``"key"`` or ``"value"``: layer 1 computes that
+    projection from the stream *without* the head's output, and everything else as
+    usual (the stream that reaches the unembedding keeps it). Which route matters
+    says how the layers compose: through keys is K-composition, through queries
+    Q-composition (Elhage et al., 2021).
+
+    >>> from attention.induction_task import repeated_runs
+    >>> tokens = repeated_runs(2, seed=7).tokens
+    >>> out = run_without_route(load(), tokens, head=0, inputs="key")
+    >>> out.attention[0].shape == run(load(), tokens).attention[0].shape
+    True
+    """
+    if inputs not in LAYER1_INPUTS:
+        raise ValueError(f"inputs must be one of {', '.join(LAYER1_INPUTS)}; got {inputs!r}.")
+    if head not in range(N_HEADS):
+        raise ValueError(f"there is no head {head} in layer 0: its heads are 0..{N_HEADS - 1}.")
+    tokens = _check_tokens(tokens)
+    n = tokens.shape[-1]
+    w = model.weights
+    mask = causal_mask(n)
+    x0 = w["embed"][tokens] + w["position"][:n]  # (B, n, D_MODEL)
+    added0, weights0 = multi_head_attention(x0, *model.layer(0), n_heads=N_HEADS, mask=mask)
+    _, _, w_v0, w_o0 = model.layer(0)
+    cols = slice(head * D_HEAD, (head + 1) * D_HEAD)
+    from_head = weights0[:, head] @ (x0 @ w_v0[:, cols]) @ w_o0[cols]  # (B, n, D_MODEL): what the head added
+    x1 = x0 + added0
+    w_q, w_k, w_v, w_o = model.layer(1)
+    streams = {name: x1 - from_head if name == inputs else x1 for name in LAYER1_INPUTS}
+    q, k, v = (
+        split_heads(streams[name] @ m, N_HEADS)
+        for name, m in zip(LAYER1_INPUTS, (w_q, w_k, w_v), strict=True)
+    )  # each (B, N_HEADS, n, D_HEAD)
+    heads, weights1 = scaled_dot_product_attention(q, k, v, mask=mask)
+    x2 = x1 + merge_heads(heads) @ w_o
+    return ModelRun(logits=x2 @ w["unembed"], attention=(weights0, weights1))
 
 
 def shipped_path() -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from sphinx.util.docutils import SphinxDirective
 from attention.head_scores import (
     Evaluation,
     HeadScores,
+    RouteCut,
+    cut_route,
     evaluate,
     head_scores,
     held_out,
@@ -34,7 +37,7 @@ from attention.head_scores import (
     silenced_accuracy,
 )
 from attention.induction_task import START, VOCAB, RepeatedRuns
-from attention.tiny_model import N_HEADS, N_LAYERS, load, run, shipped_path, weight_shapes
+from attention.tiny_model import LAYER1_INPUTS, N_HEADS, N_LAYERS, load, run, shipped_path, weight_shapes
 from scenes.formats import format_number, format_share, row_maximum
 from scenes.palette import HIGHLIGHT, viridis_hex
 
@@ -76,6 +79,9 @@ class TrainedHead:
     shown_attention: tuple[np.ndarray, ...]  # per layer, (N_HEADS, n, n)
     layer1_start_share: float  # layer 1's mean weight on <s> from the positions outside the repeat
     induction_without: dict[int, list[float]]  # layer 0's head h silenced -> layer 1's induction scores
+    routes: dict[
+        tuple[int, str], RouteCut
+    ]  # (layer-0 head, layer-1 input) -> the head hidden from that input
 
     def best(self, layer: int, score: str) -> HeadScores:
         """The head of ``layer`` with the highest ``score`` (a field of :class:`HeadScores`)."""
@@ -104,6 +110,11 @@ def trained_head() -> TrainedHead:
             head: [s.induction for s in head_scores(model.without_head(0, head), runs) if s.layer == 1]
             for head in range(N_HEADS)
         },
+        routes={
+            (head, inputs): cut_route(model, runs, head, inputs)
+            for head in range(N_HEADS)
+            for inputs in LAYER1_INPUTS
+        },
     )
 
 
@@ -125,6 +136,8 @@ def substitutions() -> dict[str, str]:
         "th_vocab": str(VOCAB),
         "th_held_out": f"{len(held_out().tokens):,}",
         "th_loss": format_number(facts.evaluation.loss),
+        "th_noncopyable_loss": format_number(facts.evaluation.noncopyable_loss),
+        "th_uniform_loss": format_number(math.log(VOCAB)),
         "th_copy_loss": format_number(facts.evaluation.copy_loss),
         "th_copy_accuracy": format_share(facts.evaluation.copy_accuracy),
         "th_chance": format_share(1 / VOCAB),
@@ -152,6 +165,14 @@ def substitutions() -> dict[str, str]:
         for role, layer0 in (("prev", previous), ("dup", duplicate)):
             score = facts.induction_without[layer0.head][head.head]
             values[f"th_induction_{rank}_without_{role}"] = format_number(score)
+            for inputs in LAYER1_INPUTS:
+                cut = facts.routes[(layer0.head, inputs)]
+                values[f"th_induction_{rank}_{role}_{inputs}_cut"] = format_number(cut.induction[head.head])
+    for role, layer0 in (("prev", previous), ("dup", duplicate)):
+        for inputs in LAYER1_INPUTS:
+            values[f"th_{role}_{inputs}_cut"] = format_share(
+                facts.routes[(layer0.head, inputs)].copy_accuracy
+            )
     return values
 
 

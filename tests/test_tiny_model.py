@@ -14,7 +14,17 @@ import pytest
 
 from attention.head_scores import HELD_OUT, HELD_OUT_SEED, evaluate, head_scores
 from attention.induction_task import CONTEXT, START, VOCAB, repeated_runs
-from attention.tiny_model import D_HEAD, N_HEADS, N_LAYERS, TinyModel, load, run, shipped_path, weight_shapes
+from attention.tiny_model import (
+    D_HEAD,
+    N_HEADS,
+    N_LAYERS,
+    TinyModel,
+    load,
+    run,
+    run_without_route,
+    shipped_path,
+    weight_shapes,
+)
 from attention.train import Recipe, initial_weights, loss_and_gradients, reproduces, save
 
 TRAINING_SEED = Recipe().seed + 1  # where train() draws its sequences from
@@ -115,6 +125,20 @@ def test_the_forward_pass_agrees_with_one_written_position_by_position(model):
         np.testing.assert_allclose(out.logits[b], logits, rtol=1e-9, atol=1e-9)
         for layer in range(N_LAYERS):
             np.testing.assert_allclose(out.attention[layer][b], patterns[layer], rtol=1e-9, atol=1e-12)
+
+
+def test_hiding_a_silent_head_from_layer1_changes_nothing(model):
+    """run_without_route subtracts what the head added; a head that adds nothing leaves the run as it was."""
+    tokens = repeated_runs(4, seed=6).tokens
+    silent = model.without_head(0, 1)
+    for inputs in ("query", "key", "value"):
+        cut = run_without_route(silent, tokens, head=1, inputs=inputs)
+        np.testing.assert_allclose(cut.logits, run(silent, tokens).logits, atol=1e-10)
+
+
+def test_a_route_that_does_not_exist_is_refused(model):
+    with pytest.raises(ValueError, match="inputs must be one of query, key, value; got 'output'"):
+        run_without_route(model, repeated_runs(1, seed=0).tokens, head=0, inputs="output")
 
 
 def test_a_shorter_sequence_sees_only_its_past(model):

@@ -7,6 +7,7 @@ those words. They read the shipped weights and train nothing.
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -71,6 +72,37 @@ def test_the_induction_heads_depend_on_layer0_as_the_page_says(facts):
         after < before * 2 / 3
         for before, after in zip(intact, facts.induction_without[duplicate.head], strict=True)
     )
+
+
+def test_only_the_keys_carry_the_previous_token_head(facts):
+    """The page's K-composition table: hidden from keys, copying fails; from queries or values, it holds."""
+    previous = facts.best(0, "previous_token")
+    intact = facts.evaluation.copy_accuracy
+    assert facts.routes[(previous.head, "key")].copy_accuracy < intact / 2
+    for inputs in ("query", "value"):
+        assert facts.routes[(previous.head, inputs)].copy_accuracy > 0.95 * intact
+
+
+def test_the_duplicate_token_head_feeds_the_weaker_induction_head_through_its_queries(facts):
+    duplicate = facts.best(0, "duplicate_token")
+    weaker = min((s for s in facts.scores if s.layer == 1), key=lambda s: s.induction)
+    query = facts.routes[(duplicate.head, "query")].induction[weaker.head]
+    key = facts.routes[(duplicate.head, "key")].induction[weaker.head]
+    assert query < key < weaker.induction
+
+
+def test_the_stronger_induction_heads_stripe_is_complete_and_the_weakers_is_not(facts):
+    length, second = int(facts.shown.length[0]), int(facts.shown.second[0])
+    repeat = range(second, second + length)
+    ranked = sorted((s for s in facts.scores if s.layer == 1), key=lambda s: -s.induction)
+    shares = [
+        share_of_rows(facts.shown_attention[1][s.head], repeat, lambda i: i - length + 1) for s in ranked
+    ]
+    assert shares[0] == 1.0 and shares[1] < 1.0
+
+
+def test_where_nothing_can_be_copied_the_model_does_a_little_worse_than_guessing(facts):
+    assert math.log(VOCAB) < facts.evaluation.noncopyable_loss < math.log(VOCAB) + 0.5
 
 
 def test_every_substitution_the_page_uses_is_defined():
