@@ -78,6 +78,15 @@ def duplicate_token_score(weights, runs: RepeatedRuns) -> float:
     return float(weights[b, t, t - runs.length[b]].mean())
 
 
+def head_name(layer: int, head: int) -> str:
+    """``L1H0`` is layer 1's head 0: the interpretability literature's shorthand.
+
+    >>> head_name(1, 0)
+    'L1H0'
+    """
+    return f"L{layer}H{head}"
+
+
 @dataclass(frozen=True)
 class HeadScores:
     """One head's scores on a batch."""

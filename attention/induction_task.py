@@ -100,6 +100,15 @@ def repeated_runs(count: int, seed: int) -> RepeatedRuns:
     return RepeatedRuns(tokens=tokens, first=first, length=length)
 
 
+def token_label(token: int) -> str:
+    """How the page and the clip write a token: ``<s>`` for the start token, the letters A to P for 0 to 15.
+
+    >>> token_label(START), token_label(0), token_label(15)
+    ('<s>', 'A', 'P')
+    """
+    return "<s>" if token == START else chr(ord("A") + token)
+
+
 def _spans(start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Flattened ``(b, t)`` for ``t`` in ``start[b] .. start[b] + length[b] - 1``."""
     b = np.repeat(np.arange(len(start)), length)

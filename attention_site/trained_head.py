@@ -31,12 +31,13 @@ from attention.head_scores import (
     RouteCut,
     cut_route,
     evaluate,
+    head_name,
     head_scores,
     held_out,
     shown_sequence,
     silenced_accuracy,
 )
-from attention.induction_task import START, VOCAB, RepeatedRuns
+from attention.induction_task import VOCAB, RepeatedRuns, token_label
 from attention.tiny_model import LAYER1_INPUTS, N_HEADS, N_LAYERS, load, run, shipped_path, weight_shapes
 from scenes.formats import format_number, format_share, row_maximum
 from scenes.palette import HIGHLIGHT, viridis_hex
@@ -48,24 +49,6 @@ from .node_helpers import table
 #: is about 13 px and a label about 10 px high.
 CELL, MARGIN = 12, 30
 LEVELS = 64  #: colour steps from weight 0 to 1
-
-
-def token_label(token: int) -> str:
-    """How the page writes a token: ``<s>`` for the start token, the letters A to P for 0 to 15.
-
-    >>> token_label(START), token_label(0), token_label(15)
-    ('<s>', 'A', 'P')
-    """
-    return "<s>" if token == START else chr(ord("A") + token)
-
-
-def head_name(layer: int, head: int) -> str:
-    """``L1H0`` is layer 1's head 0: the interpretability literature's shorthand.
-
-    >>> head_name(1, 0)
-    'L1H0'
-    """
-    return f"L{layer}H{head}"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Command line: ``python -m scenes render [PHASE ...] [--quality low|medium|high] [--full]``.
 
-Phases are given by number or slug (all of them by default). Clips come from the
+Phases are given by number or slug, standalone clips (``trained-head``) by slug; every
+clip by default. ``--full`` joins the phases, never a standalone clip, into the full video. Clips come from the
 render cache when nothing they depend on changed; each new render runs in its own
 process. Prints where each clip landed.
 
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from .cache import NotACache, RenderCache, full_video_key, phase_key, remove_folder
-from .registry import FULL_STEM, PHASES, get_phase
+from .registry import ALL_CLIPS, FULL_STEM, PHASES, STANDALONE_CLIPS, get_phase
 from .render import (
     DEFAULT_QUALITY,
     JOBS_VARIABLE,
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "phases",
         nargs="*",
         metavar="PHASE",
-        help="phase number or slug; all phases if none: " + ", ".join(f"{p.number} {p.slug}" for p in PHASES),
+        help="phase number or slug, or a standalone clip's slug; every clip if none: "
+        + ", ".join([*(f"{p.number} {p.slug}" for p in PHASES), *(c.slug for c in STANDALONE_CLIPS)]),
     )
     render.add_argument("--quality", choices=list(QUALITIES), default=DEFAULT_QUALITY)
     render.add_argument("--full", action="store_true", help="also join all phases into the full video")
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         for phase in PHASES:
             print(f"{phase.number}  {phase.slug:<18} {phase.duration:>4.0f} s  {phase.title}")
+        for clip in STANDALONE_CLIPS:
+            print(f"-  {clip.slug:<18} {clip.duration:>4.0f} s  {clip.title} (not in the full video)")
         return 0
     try:
         if args.command == "cache":
@@ -90,17 +94,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(args: argparse.Namespace) -> int:
     try:
-        phases = [get_phase(key) for key in args.phases] if args.phases else list(PHASES)
+        phases = [get_phase(key) for key in args.phases] if args.phases else list(ALL_CLIPS)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.full:
-        phases = list(PHASES)  # the full video is always every phase, in order
+    if args.full:  # the full video is always every phase, in order (standalone clips stay out of it)
+        phases = [*PHASES, *(p for p in phases if p not in PHASES)]
     jobs = args.jobs if args.jobs is not None else default_jobs()
     cache = RenderCache(args.cache)
     log = lambda message: print(message, flush=True)  # noqa: E731
     clips = render_phases(phases, args.quality, cache, jobs=jobs, log=log)
-    full = render_full(clips, args.quality, cache, log=log) if args.full else None
+    parts = [clip for clip in clips if clip.phase in PHASES]
+    full = render_full(parts, args.quality, cache, log=log) if args.full else None
     written = publish(clips, full, args.out)
     for clip in [*clips, *([full] if full else [])]:
         source = "rendered" if clip.rendered else "cached"
@@ -138,13 +143,14 @@ def report_others(cache: RenderCache) -> None:
 
 
 def current_entries(cache: RenderCache) -> set[Path]:
-    """The entries today's sources map to, at every quality: each phase, and the full video."""
+    """The entries today's sources map to, at every quality: each phase, the full video, each standalone clip."""
     wanted: set[Path] = set()
     for quality in QUALITIES:
         settings = settings_for(quality)
         keys = [phase_key(phase, settings) for phase in PHASES]
         wanted.update(cache.entry(phase.stem, key) for phase, key in zip(PHASES, keys, strict=True))
         wanted.add(cache.entry(FULL_STEM, full_video_key(keys, settings)))
+        wanted.update(cache.entry(clip.stem, phase_key(clip, settings)) for clip in STANDALONE_CLIPS)
     return wanted
 
 

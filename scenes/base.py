@@ -143,12 +143,16 @@ class PhaseScene(Scene):
 
     # -- The storyboard --------------------------------------------------------------
 
+    def opening_picture(self) -> list:
+        """What is on screen when the phase starts: where the previous phase ended."""
+        return self.stage.picture_after(self.phase.number - 1)
+
     def construct(self) -> None:
-        self.add(*self.stage.picture_after(self.phase.number - 1))
+        self.add(*self.opening_picture())
         steps = self.storyboard()
         if len(steps) != len(self.phase.cues):
             raise StoryboardError(
-                f"phase {self.phase.number} ({self.slug}): storyboard() lists {len(steps)} steps but the "
+                f"{self.phase.name}: storyboard() lists {len(steps)} steps but the "
                 f"registry has {len(self.phase.cues)} cues; they must match one to one."
             )
         for index, ((_, end, _), cue, step) in enumerate(
@@ -158,21 +162,21 @@ class PhaseScene(Scene):
             cue_end = round(end * self.fps)
             if abs(end * self.fps - cue_end) > 1e-6:
                 raise StoryboardError(
-                    f"phase {self.phase.number} ({self.slug}): cue {index + 1} ends at {end} s, which is not a "
+                    f"{self.phase.name}: cue {index + 1} ends at {end} s, which is not a "
                     f"whole frame at {self.fps:g} fps; make cue seconds multiples of 0.2 s."
                 )
             self.add_subcaption(cue.caption, duration=cue.seconds)
             step()
             if self.frames_played > cue_end:
                 raise StoryboardError(
-                    f"phase {self.phase.number} ({self.slug}): step {step.__name__} (cue {index + 1}) runs "
+                    f"{self.phase.name}: step {step.__name__} (cue {index + 1}) runs "
                     f"{(self.frames_played - cue_start) / self.fps:.3f} s from {cue_start / self.fps:.3f} s, "
                     f"but its cue lasts {cue.seconds} s (to {cue_end / self.fps:.3f} s)."
                 )
             last = index == len(steps) - 1
             if last and self.frames_played == cue_end:
                 raise StoryboardError(
-                    f"phase {self.phase.number} ({self.slug}): the last step {step.__name__} ends exactly at "
+                    f"{self.phase.name}: the last step {step.__name__} ends exactly at "
                     f"{cue_end / self.fps:.3f} s; leave at least one frame to show the final picture."
                 )
             if last:
@@ -181,7 +185,7 @@ class PhaseScene(Scene):
         total = self.frames_for(self.phase.duration)
         if self.frames_played != total:
             raise StoryboardError(
-                f"phase {self.phase.number} ({self.slug}): played {self.frames_played} frames, "
+                f"{self.phase.name}: played {self.frames_played} frames, "
                 f"the card's {self.phase.duration} s is {total} frames at {self.fps:g} fps."
             )
 
@@ -198,8 +202,19 @@ class PhaseScene(Scene):
         missing = [m for key, m in wanted.items() if key not in drawn]
         if extra or missing:
             raise StoryboardError(
-                f"phase {self.phase.number} ({self.slug}) must end on Stage.picture_after({self.phase.number}); "
+                f"{self.phase.name} must end on Stage.picture_after({self.phase.number}); "
                 f"{len(extra)} extra mobjects on screen (e.g. {[type(m).__name__ for m in extra[:5]]}), "
                 f"{len(missing)} missing (e.g. {[type(m).__name__ for m in missing[:5]]})."
             )
         self.mobjects = list(expected)  # the picture's own stacking order, as the next phase adds it
+
+
+class StandaloneScene(PhaseScene):
+    """A clip beside the phases (:class:`~scenes.registry.StandaloneClip`): it starts from an empty
+    frame and ends on its own picture, since no phase comes before or after it."""
+
+    def opening_picture(self) -> list:
+        return []
+
+    def check_final_picture(self) -> None:
+        """Nothing follows a standalone clip, so any final picture joins seamlessly."""

@@ -290,17 +290,37 @@ def phase_key(phase: Phase, settings: dict) -> str:
         "tools": tool_versions(),
         "settings": settings,
     }
+    data = data_files(phase)
+    if data:  # a standalone clip's data (trained weights): new bytes, a new clip
+        payload["data"] = {name: _sha256_file(path) for name, path in data.items()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def data_files(phase: Phase) -> dict[str, Path]:
+    """``name -> file`` of the data a clip's scene draws from (``StandaloneClip.data``), checked to exist.
+
+    Names are relative to the folder that holds the ``scenes`` and ``attention`` packages.
+    """
+    root = Path(__file__).resolve().parent.parent
+    files = {name: root / name for name in getattr(phase, "data", ())}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{phase.name} draws from {', '.join(missing)}, which is missing: reinstall the package, "
+            "or retrain the weights with `nox -s train -- --output attention/data/tiny_model.npz`."
+        )
+    return files
 
 
 def source_files(phase: Phase) -> dict[str, str]:
     """``module -> file`` of every module the phase's key hashes (for messages about what was imported)."""
-    return {
+    modules = {
         module: str(path)
         for name in (phase.module, *PIPELINE_MODULES)
         for module, path in module_closure(name).items()
         if module not in UNKEYED_MODULES
     }
+    return modules | {name: str(path) for name, path in data_files(phase).items()}
 
 
 def full_video_key(keys: list[str], settings: dict) -> str:

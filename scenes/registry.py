@@ -85,6 +85,11 @@ class Phase:
         return f"{self.number:02d}-{self.slug}"
 
     @property
+    def name(self) -> str:
+        """How messages name it: ``phase 3 (attention-scores)``."""
+        return f"phase {self.number} ({self.slug})"
+
+    @property
     def module(self) -> str:
         """The dotted module that defines the scene."""
         return self.scene.partition(":")[0]
@@ -315,20 +320,96 @@ PHASES: tuple[Phase, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class StandaloneClip(Phase):
+    """A clip beside the card's phases: the same storyboard rules and citation, but its own.
+
+    It starts from an empty frame rather than where a phase ended, is not part of the
+    full-length video, and its file stem is its slug (it has no place in the phases'
+    numbering, so ``number`` is 0). ``data`` names the package files its scene draws
+    from, relative to the repository (the render cache keys their bytes too).
+    """
+
+    data: tuple[str, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        """File stem of the clip: its slug, e.g. ``trained-head``."""
+        return self.slug
+
+    @property
+    def name(self) -> str:
+        """How messages name it: ``clip trained-head``."""
+        return f"clip {self.slug}"
+
+
+#: Clips that are not phases of the card: each is shown on its own page and stays out of the full video.
+STANDALONE_CLIPS: tuple[StandaloneClip, ...] = (
+    StandaloneClip(
+        0,
+        "trained-head",
+        "A Trained Head",
+        14.0,
+        "scenes.further.trained_head:TrainedHead",
+        "A two-layer model trained to finish repeats: its previous-token head looks one token back, "
+        "and its induction head looks just after the earlier copy of the current token.",
+        (
+            Cue(
+                3.0,
+                "A run of tokens, then its repeat",
+                "A held-out sequence of 25 tokens, written as letters, appears under the title: the start "
+                "token, three filler tokens, a run of seven tokens A M J I C N F, the same run again, and "
+                "more filler. The run and its repeat are underlined.",
+            ),
+            Cue(
+                4.0,
+                "Layer 0 looks one token back",
+                "A heatmap of layer 0's head 0 on the first 18 positions fills in, queries as rows and keys "
+                "as columns, dark for weight 0 and yellow for weight 1; above the diagonal is blank. Each "
+                "row's largest weight is outlined: almost every outline sits just left of the diagonal, on "
+                "the previous token. Its previous-token score is shown.",
+            ),
+            Cue(
+                4.0,
+                "Layer 1 looks after the earlier copy",
+                "The heatmap becomes layer 1's head 1. In the repeat, each row's outline moves to the "
+                "position just after the earlier occurrence of the row's token, a stripe parallel to the "
+                "diagonal; outside the repeat the outlines rest on the start token. Its induction score is "
+                "shown.",
+            ),
+            Cue(
+                3.0,
+                "It copies the token found there",
+                "One row is followed: at position 11 the token is A; the head looks at position 5, the M "
+                "that followed the earlier A, and the model predicts M next, which is right.",
+            ),
+        ),
+        data=("attention/data/tiny_model.npz",),
+    ),
+)
+
+#: Every clip the site publishes: the phases in order, then the standalone clips.
+ALL_CLIPS: tuple[Phase, ...] = (*PHASES, *STANDALONE_CLIPS)
+
+
 def get_phase(key: str | int) -> Phase:
-    """Find a phase by number (``3``, ``"03"``) or slug (``"attention-scores"``).
+    """Find a phase by number (``3``, ``"03"``) or slug (``"attention-scores"``), or a standalone clip by slug.
 
     >>> get_phase("softmax")
     Traceback (most recent call last):
     ...
-    ValueError: unknown phase 'softmax'; valid phases: 1 intro, 2 qkv-projection, 3 attention-scores, 4 scale-softmax, 5 output, 6 full-formula, 7 multi-head, 8 outro
+    ValueError: unknown phase 'softmax'; valid phases: 1 intro, 2 qkv-projection, 3 attention-scores, 4 scale-softmax, 5 output, 6 full-formula, 7 multi-head, 8 outro; other clips: trained-head
     """
     text = str(key).strip()
     for phase in PHASES:
         if text == phase.slug or text == phase.stem or (text.isdigit() and int(text) == phase.number):
             return phase
+    for clip in STANDALONE_CLIPS:
+        if text == clip.slug:
+            return clip
     valid = ", ".join(f"{p.number} {p.slug}" for p in PHASES)
-    raise ValueError(f"unknown phase {key!r}; valid phases: {valid}")
+    others = ", ".join(clip.slug for clip in STANDALONE_CLIPS)
+    raise ValueError(f"unknown phase {key!r}; valid phases: {valid}; other clips: {others}")
 
 
 def phase_starts(phases: tuple[Phase, ...] = PHASES) -> list[tuple[float, Phase]]:

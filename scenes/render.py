@@ -132,7 +132,7 @@ def default_jobs() -> int:
 
 def reproduce_command(phase: Phase, quality: str) -> str:
     """The command that renders ``phase`` alone, for error messages."""
-    return f"python -m scenes render {phase.number} --quality {quality}"
+    return f"python -m scenes render {phase.number if phase in PHASES else phase.slug} --quality {quality}"
 
 
 def worker_environment() -> dict[str, str]:
@@ -182,7 +182,7 @@ def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: s
         if result.returncode == SOURCE_CHANGED or (result.returncode == 0 and source.get("key") != key):
             files = source.get("files", {})
             raise SourceChanged(
-                f"phase {phase.number} ({phase.slug}): the render worker imported sources that differ from "
+                f"{phase.name}: the render worker imported sources that differ from "
                 f"the ones this build hashed (a file changed during the build, or another copy of the project "
                 f"was imported: scenes from {Path(files.get('scenes', '?')).parent}); "
                 "that render is thrown away and the phase rendered again"
@@ -196,7 +196,7 @@ def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: s
                 else ""
             )
             raise RenderError(
-                f"phase {phase.number} ({phase.slug}) failed to render (exit status {result.returncode}):\n"
+                f"{phase.name} failed to render (exit status {result.returncode}):\n"
                 f"{tail}{where}\nReproduce it on its own with: {reproduce_command(phase, quality)}"
             )
         seconds = time.perf_counter() - started
@@ -303,6 +303,12 @@ def render_full(
     """The full-length video: the phase clips joined in order (a stream copy, no re-render)."""
     from .video import concatenate, probe
 
+    if [clip.phase for clip in clips] != list(PHASES):
+        raise ValueError(
+            "the full video joins every phase's clip in order and nothing else; got "
+            + ", ".join(clip.stem for clip in clips)
+        )
+
     cache = cache or RenderCache()
     key = full_video_key([clip.key for clip in clips], settings_for(quality))
     entry = cache.lookup(FULL_STEM, key, log=log)
@@ -387,6 +393,9 @@ def _phase_of(clip: Clip) -> Phase:
 
 def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
     phases = [_phase_of(clip) for clip in clips]
+    parts = [
+        phase for phase in phases if phase in PHASES
+    ]  # the full video's tracks: phases, no standalone clip
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
     for clip, phase in zip(clips, phases, strict=True):
@@ -411,8 +420,8 @@ def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str,
         }
         _copy_if_changed(full.video, paths["video"])
         _copy_if_changed(full.poster, paths["poster"])
-        _write_if_changed(full_captions_webvtt(phases), paths["captions"])
-        _write_if_changed(full_descriptions_webvtt(phases), paths["descriptions"])
-        _write_if_changed(chapters_webvtt(phases), paths["chapters"])
+        _write_if_changed(full_captions_webvtt(parts), paths["captions"])
+        _write_if_changed(full_descriptions_webvtt(parts), paths["descriptions"])
+        _write_if_changed(chapters_webvtt(parts), paths["chapters"])
         written[full.stem] = paths
     return written

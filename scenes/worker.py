@@ -93,7 +93,7 @@ def render(slug: str, quality: str, directory: Path) -> dict:
     from PIL import Image
 
     from .clip_writer import ClipWriter
-    from .registry import get_phase
+    from .registry import PHASES, get_phase
     from .video import probe, save_last_frame
 
     phase = get_phase(slug)
@@ -102,7 +102,9 @@ def render(slug: str, quality: str, directory: Path) -> dict:
     manim_cache = os.environ.get(MANIM_CACHE_VARIABLE)
     clip = directory / "clip.mp4"
     poster = directory / "poster.png"
-    title = f"{phase.number}. {phase.title}: Transformer Self-Attention"
+    title = f"{phase.title}: Transformer Self-Attention"
+    if phase in PHASES:
+        title = f"{phase.number}. {title}"
     # manim's media (TeX files too) inside the staging folder: a killed render leaves nothing elsewhere
     with tempfile.TemporaryDirectory(prefix=".manim-media-", dir=directory) as media:
         options = {

@@ -14,8 +14,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from attention.induction_task import VOCAB
-from attention_site.trained_head import head_name, heatmap_svg, substitutions, token_label, trained_head
+from attention.head_scores import head_name
+from attention.induction_task import VOCAB, token_label
+from attention_site.trained_head import heatmap_svg, substitutions, trained_head
 from scenes.formats import row_maximum
 
 
