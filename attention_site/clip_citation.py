@@ -35,7 +35,7 @@ from sphinx.util.osutil import relative_uri
 
 from scenes import registry
 from scenes.clips import ClipManifest, frame_size
-from scenes.registry import FULL_STEM, PHASES, Phase
+from scenes.registry import FULL_STEM, PHASES, STANDALONE_CLIPS, Phase
 
 from .citation_file import release_date as version_release_date
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
@@ -152,7 +152,7 @@ def bibtex(cite: Citation) -> str:
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return (
         f"@misc{{attention-explained-{phase.slug},\n"
-        f"  title        = {{{{Transformer Self-Attention, Explained}}: Phase {phase.number}, {phase.title}}},\n"
+        f"  title        = {{{{Transformer Self-Attention, Explained}}: {cited_title(phase, ', ')}}},\n"
         f"  author       = {{{{{cite.author}}}}},\n"
         f"  year         = {{{year}}},\n"
         f"  month        = {months[month - 1]},\n"
@@ -166,11 +166,21 @@ def bibtex(cite: Citation) -> str:
     )
 
 
+def cited_title(phase: Phase, separator: str) -> str:
+    """A clip's title in a citation: ``Phase 3`` + separator + its title, or a standalone clip's title alone.
+
+    >>> from scenes.registry import get_phase
+    >>> cited_title(get_phase(3), ": "), cited_title(get_phase("trained-head"), ": ")
+    ('Phase 3: Attention Scores', 'A Trained Head')
+    """
+    return f"Phase {phase.number}{separator}{phase.title}" if phase in PHASES else phase.title
+
+
 def plain_citation(cite: Citation) -> str:
     phase = cite.phase
     return (
-        f"{cite.author}. “Transformer Self-Attention, Explained. Phase {phase.number}: "
-        f"{phase.title}” (video, {phase.duration:g} s), version {cite.version}, {cite.date}. {cite.page_url}"
+        f"{cite.author}. “Transformer Self-Attention, Explained. {cited_title(phase, ': ')}” "
+        f"(video, {phase.duration:g} s), version {cite.version}, {cite.date}. {cite.page_url}"
     )
 
 
@@ -292,11 +302,15 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
     pages = phase_pages(app)
     clips = []
-    for phase, clip in zip(PHASES, published.phases, strict=True):
+    every = [
+        *zip(PHASES, published.phases, strict=True),
+        *zip(STANDALONE_CLIPS, published.standalone, strict=True),
+    ]
+    for phase, clip in every:
         docname, anchor = pages.get(phase.slug, (None, None))
         clips.append(
             {
-                "phase": phase.number,
+                "phase": phase.number if phase in PHASES else None,  # None: a clip beside the phases
                 "slug": phase.slug,
                 "title": phase.title,
                 "duration": round(clip.duration, 3),
@@ -339,7 +353,7 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
 def write_manifest(app: Sphinx, exception, build: SiteBuild) -> None:
     if exception is not None or build.published is None:
         return
-    missing = [p.slug for p in PHASES if p.slug not in phase_pages(app)]
+    missing = [p.slug for p in (*PHASES, *STANDALONE_CLIPS) if p.slug not in phase_pages(app)]
     if missing:
         logger.warning(f"clips.json: no page has a phase-clip for {', '.join(missing)}", type="phase_clips")
     text = json.dumps(manifest(app, build.published), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

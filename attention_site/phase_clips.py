@@ -136,6 +136,16 @@ def visit_seek_list_html(translator, node: seek_list_node) -> None:
 
 
 # -- Directives ----------------------------------------------------------------
+def clip_name(phase: registry.Phase, title: bool = True) -> str:
+    """How a clip is named in labels: ``Phase 3, Attention Scores``, or a standalone clip's own title.
+
+    With ``title=False``: ``phase 3`` or ``the "A Trained Head"``-style name, for running text.
+    """
+    if phase in PHASES:
+        return f"Phase {phase.number}, {phase.title}" if title else f"phase {phase.number}"
+    return phase.title if title else f"“{phase.title}”"
+
+
 def _fast(env) -> bool:
     return env.config.phase_clips_fast
 
@@ -181,7 +191,7 @@ class PhaseClip(SphinxDirective):
         figure["ids"].append(clip_anchor(phase.stem))
         figure["names"].append(clip_anchor(phase.stem))
         self.state.document.note_explicit_target(figure)
-        label = f"Phase {phase.number}, {phase.title}: {phase.summary}"
+        label = f"{clip_name(phase)}: {phase.summary}"
         figure += video_node(
             stem=phase.stem,
             video_id=f"video-{phase.stem}",
@@ -192,13 +202,13 @@ class PhaseClip(SphinxDirective):
             fast=_fast(self.env),
         )
         if _fast(self.env):
-            figure += _fast_notice(f"The {phase.duration:g}-second clip of phase {phase.number}")
+            figure += _fast_notice(f"The {phase.duration:g}-second clip of {clip_name(phase, title=False)}")
         figure += nodes.caption("", f"{phase.title} ({phase.duration:g} s). {phase.summary}")
         return [figure, self._transcript(phase), cite_node(slug=phase.slug)]
 
     def _transcript(self, phase) -> nodes.Node:
         box = nodes.container(classes=["clip-transcript"])
-        box += nodes.rubric("", f"Transcript of the phase {phase.number} clip")
+        box += nodes.rubric("", f"Transcript of the {clip_name(phase, title=False)} clip")
         items = nodes.bullet_list()
         for start, text in transcript(phase):
             item = nodes.list_item()
@@ -295,7 +305,8 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
         build.published = None
         return
     rendered = len(build.published.rendered)
-    logger.info(f"phase clips: {rendered} rendered, {len(PHASES) + 1 - rendered} from the cache")
+    total = len(build.published.every_clip)
+    logger.info(f"phase clips: {rendered} rendered, {total - rendered} from the cache")
 
 
 def _jobs(config) -> int | None:

@@ -1,6 +1,6 @@
 """The clips as the site receives them: one call, one typed manifest.
 
-:func:`publish_clips` has every phase's clip and the full-length video rendered (or taken from
+:func:`publish_clips` has every phase's clip, the full-length video and the standalone clips rendered (or taken from
 the render cache), copies them with their posters and caption tracks into a folder under stable
 names, and returns a :class:`ClipManifest`: for each clip the files published, its duration and
 frame size, and the SHA-256 of its video as the render cache recorded and verified it (the
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import RenderCache, recorded_sha256
-from .registry import FULL_STEM, PHASES, Phase
+from .registry import ALL_CLIPS, FULL_STEM, PHASES, Phase
 from .render import (
     JOBS_VARIABLE,
     REPORTED_ERRORS,
@@ -78,15 +78,22 @@ class PublishedClip:
 
 @dataclass(frozen=True)
 class ClipManifest:
-    """Everything one build published: each phase's clip in order, the full video, the quality."""
+    """Everything one build published: each phase's clip in order, the full video, the standalone
+    clips (:data:`~scenes.registry.STANDALONE_CLIPS`, not part of the full video), the quality."""
 
     quality: str
     phases: tuple[PublishedClip, ...]
     full: PublishedClip
+    standalone: tuple[PublishedClip, ...] = ()
+
+    @property
+    def every_clip(self) -> tuple[PublishedClip, ...]:
+        """The phases, the full video, then the standalone clips."""
+        return (*self.phases, self.full, *self.standalone)
 
     def clip(self, stem: str) -> PublishedClip:
-        """The published clip of ``stem`` (a phase's stem or :data:`~scenes.registry.FULL_STEM`)."""
-        found = next((c for c in (*self.phases, self.full) if c.stem == stem), None)
+        """The published clip of ``stem`` (a phase's or standalone clip's stem, or :data:`~scenes.registry.FULL_STEM`)."""
+        found = next((c for c in self.every_clip if c.stem == stem), None)
         if found is None:
             raise KeyError(f"no clip {stem!r} was published")
         return found
@@ -94,7 +101,7 @@ class ClipManifest:
     @property
     def rendered(self) -> list[str]:
         """The stems this build rendered (the others came from the render cache)."""
-        return [clip.stem for clip in (*self.phases, self.full) if clip.rendered]
+        return [clip.stem for clip in self.every_clip if clip.rendered]
 
 
 def _published(clip: Clip, files: Mapping[str, Path]) -> PublishedClip:
@@ -125,11 +132,13 @@ def publish_clips(
     Raises one of :data:`CLIP_ERRORS` with a message that names the cause and the fix.
     """
     render_cache = RenderCache(cache)
-    clips = render_phases(PHASES, quality, render_cache, jobs=jobs, log=log)
-    full = render_full(clips, quality, render_cache, log=log)
+    clips = render_phases(ALL_CLIPS, quality, render_cache, jobs=jobs, log=log)
+    phases, standalone = clips[: len(PHASES)], clips[len(PHASES) :]
+    full = render_full(phases, quality, render_cache, log=log)
     written = publish(clips, full, Path(directory))
     return ClipManifest(
         quality=quality,
-        phases=tuple(_published(clip, written[clip.stem]) for clip in clips),
+        phases=tuple(_published(clip, written[clip.stem]) for clip in phases),
         full=_published(full, written[FULL_STEM]),
+        standalone=tuple(_published(clip, written[clip.stem]) for clip in standalone),
     )

@@ -21,7 +21,7 @@ import pytest
 import webvtt
 from conftest import ROOT, build_site
 
-from scenes.registry import FULL_STEM, PHASES, total_duration
+from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
 
 pytestmark = pytest.mark.site
 FRAME = 1 / 15  # the coarsest frame of any quality
@@ -65,9 +65,9 @@ def test_manifest_matches_the_files(site):
     manifest = json.loads((site / "clips.json").read_text())
     assert {"title", "version", "manim_version", "quality", "clips", "full"} <= set(manifest)
     assert manifest["manim_version"] == "0.19.1"
-    assert [c["slug"] for c in manifest["clips"]] == [p.slug for p in PHASES]
-    for clip, phase in zip(manifest["clips"], PHASES, strict=True):
-        assert clip["phase"] == phase.number and clip["title"] == phase.title
+    assert [c["slug"] for c in manifest["clips"]] == [p.slug for p in ALL_CLIPS]
+    for clip, phase in zip(manifest["clips"], ALL_CLIPS, strict=True):
+        assert clip["phase"] == (phase.number if phase in PHASES else None) and clip["title"] == phase.title
         for key in ("video", "poster", "captions", "descriptions"):
             assert (site / clip[key]).is_file(), clip[key]
             assert clip[key].startswith(f"_clips/{phase.stem}.")
@@ -102,9 +102,14 @@ def test_every_built_file_has_the_mode_a_plain_write_gives(site):
     assert not odd, odd
 
 
-def test_every_phase_page_embeds_its_clip(site):
-    for phase in PHASES:
-        page = site / "phases" / f"{phase.stem}.html"
+def clip_page(site: Path, phase) -> Path:
+    """The page that shows ``phase``'s clip: the phases under phases/, the other clips at the top."""
+    return site / "phases" / f"{phase.stem}.html" if phase in PHASES else site / f"{phase.stem}.html"
+
+
+def test_every_clip_page_embeds_its_clip(site):
+    for phase in ALL_CLIPS:
+        page = clip_page(site, phase)
         [video] = tags(page, "video")
         assert video["id"] == f"video-{phase.stem}"
         assert video["preload"] == "metadata" and "controls" in video and "playsinline" in video

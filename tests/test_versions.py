@@ -22,7 +22,7 @@ from conftest import RELEASE, ROOT, SITE_URL, serve
 
 import attention
 from attention_site import citation_file, deploy, versions
-from scenes.registry import PHASES
+from scenes.registry import ALL_CLIPS, PHASES
 
 CITATION = ROOT / "CITATION.cff"
 
@@ -237,15 +237,17 @@ def cite_block(page: Path) -> str:
 
 
 def check_citations(site: Path, version: str, page_of) -> None:
+    """Every clip's cite block, phases and standalone clips alike; ``page_of(site, phase)`` finds a phase's page."""
     manifest = json.loads((site / "clips.json").read_text())
     base = f"{SITE_URL}{version}/"
     assert (manifest["site_version"], manifest["base_url"]) == (version, base)
-    for clip, phase in zip(manifest["clips"], PHASES, strict=True):
+    for clip, phase in zip(manifest["clips"], ALL_CLIPS, strict=True):
         published = sha256(site / clip["video"])
         assert clip["sha256"] == published
         assert clip["video_url"] == base + clip["video"]
         assert clip["page_url"] == base + clip["page"]
-        block = cite_block(page_of(site, phase))
+        page = page_of(site, phase) if phase in PHASES else site / clip["page"].split("#")[0]
+        block = cite_block(page / "index.html" if page.is_dir() else page)
         assert clip["page_url"] in block and clip["video_url"] in block
         assert f"SHA-256 of the video file: {published}" in block
         assert f"SHA-256 {published}}}" in block  # in the BibTeX note
