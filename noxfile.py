@@ -27,6 +27,9 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 DOCS_OUT = ROOT / "docs" / "_build"
 PYTHON = "3.11"
+#: The site's languages (Sphinx's ``language``) and where each is built below a builder's folder
+#: (attention_site/languages.py has the same layout for the pages' links).
+LANGUAGES = {"en": "", "zh_TW": "zh-tw"}
 #: The W3C Nu HTML checker the tests run over the built site (npm's vnu-jar, pinned).
 VNU_VERSION = "26.9.27"
 #: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
@@ -89,6 +92,13 @@ SYSTEM_NEEDS = {
         "debian": ["chromium"],
         "fedora": ["chromium"],
         "macos": ["brew install --cask chromium"],
+    },
+    "cjk": {
+        "why": "Noto Sans CJK TC, the Traditional Chinese font of the zh-Hant pages in the test browser",
+        "present": lambda: _has_font("Noto Sans CJK TC"),
+        "debian": ["fonts-noto-cjk"],
+        "fedora": ["google-noto-sans-cjk-ttc-fonts"],
+        "macos": ["brew install --cask font-noto-sans-cjk"],
     },
 }
 
@@ -193,7 +203,7 @@ def sphinx_build(session: nox.Session, builder: str, out: Path, *extra: str) -> 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Every test: doctests, unit and property tests, scene renders, the built site in Chromium."""
-    ensure_system_packages(session, "cairo", "latex", "fonts", "chromium", "java", "npm")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "chromium", "java", "npm", "cjk")
     install(session, "tests", "docs")
     # A worker per core (at most 4); the workers share each built site (tests/conftest.py), so every
     # site is built once while the other workers run other tests. `-- -n 0` runs in one process.
@@ -244,13 +254,42 @@ def train(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
-    """Render the clips (cached) and build the site into docs/_build/html (and dirhtml with -- dirhtml)."""
+    """Render the clips (cached) and build the site in English and Traditional Chinese.
+
+    English goes to docs/_build/html, Chinese to docs/_build/html/zh-tw/ (the layout a version has
+    when deployed); `-- dirhtml` builds dirhtml the same way. `-- html --language en` (or zh_TW)
+    builds one language only.
+    """
     ensure_system_packages(session, "cairo", "latex", "fonts")
     install(session, "docs")
-    builders = session.posargs or ["html"]
+    arguments = list(session.posargs)
+    languages = list(LANGUAGES)
+    if "--language" in arguments:
+        at = arguments.index("--language")
+        languages = [arguments[at + 1]]
+        del arguments[at : at + 2]
+        if languages[0] not in LANGUAGES:
+            session.error(f"--language takes one of {', '.join(LANGUAGES)}; got {languages[0]!r}.")
+    builders = arguments or ["html"]
     for builder in builders:
-        sphinx_build(session, builder, DOCS_OUT / builder)
+        for language in languages:
+            out = DOCS_OUT / builder / LANGUAGES[language]
+            sphinx_build(session, builder, out, "-D", f"language={language}")
     session.log(f"Site: {DOCS_OUT / builders[0] / 'index.html'}")
+
+
+@nox.session(python=PYTHON)
+def translations(session: nox.Session) -> None:
+    """Extract the pages' messages and update docs/locales/zh_TW/LC_MESSAGES/*.po (sphinx-intl).
+
+    New and changed English messages appear untranslated (or fuzzy) in the catalogs; translate
+    them there and `nox -s tests -- tests/test_translations.py` checks the result.
+    """
+    ensure_system_packages(session, "cairo", "latex", "fonts")
+    install(session, "docs", "translations")
+    pot = DOCS_OUT / "gettext"
+    sphinx_build(session, "gettext", pot)
+    session.run("sphinx-intl", "update", "-p", str(pot), "-l", "zh_TW", "-d", "docs/locales", "-w", "0")
 
 
 @nox.session(name="docs-live", python=PYTHON)

@@ -46,7 +46,7 @@ def setup(app: Sphinx) -> dict:
     import attention
     from scenes.clips import QUALITIES
 
-    from . import a11y, clip_citation, example_tables, figures, phase_clips, trained_head
+    from . import a11y, clip_citation, example_tables, figures, glossary_table, phase_clips, trained_head
     from .node_helpers import (
         depart_download_link_html,
         depart_labelled_section_html,
@@ -79,6 +79,8 @@ def setup(app: Sphinx) -> dict:
 
     # -- Versions: the site's version, its addresses, the version menu, versions.json --
     app.setup_extension("attention_site.versions")
+    # -- Languages: English at each version's root, zh-Hant in zh-tw/, each page linked to the other --
+    app.setup_extension("attention_site.languages")
 
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
     app.connect("config-inited", clip_citation.note_release_date)
@@ -96,6 +98,9 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("saturation-figure", figures.SaturationFigure)
     app.add_node(figures.details_node, html=(figures.visit_details_html, figures.depart_details_html))
     app.add_directive("detail", figures.Detail)
+
+    # -- The glossary: English and zh-Hant terms, from scenes/glossary.py --
+    app.add_directive("glossary-table", glossary_table.GlossaryTable)
 
     # -- The trained tiny model: its heads' heatmaps and scores --
     app.add_directive("trained-head-heatmaps", trained_head.TrainedHeadHeatmaps)

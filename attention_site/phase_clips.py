@@ -69,7 +69,8 @@ class VideoAsLink(SphinxPostTransform):
     default_priority = 200
 
     def is_supported(self) -> bool:
-        return self.env._builder_cls.format != "html"  # as Sphinx's own post-transforms ask
+        builder = self.env._builder_cls  # as Sphinx's own post-transforms ask
+        return builder.format != "html" and builder.name != "gettext"  # gettext writes messages, no pages
 
     def run(self, **kwargs) -> None:
         videos = list(self.document.findall(video_node))

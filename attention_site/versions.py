@@ -197,11 +197,14 @@ def read_versions(path: Path) -> dict:
 
 
 # -- The version menu ------------------------------------------------------------------------
-def version_menu_html(current: str, versions: list[tuple[str, str]], versions_json: str) -> str:
+def version_menu_html(
+    current: str, versions: list[tuple[str, str]], versions_json: str, language_folder: str = ""
+) -> str:
     """A ``<details>`` menu listing ``versions`` (``(name, href)``, newest first), marking ``current``.
 
     Without JavaScript the page lists what the build knew; ``version-menu.js`` replaces the list
-    with the one in ``versions_json`` (a URL relative to the page; "" for none).
+    with the one in ``versions_json`` (a URL relative to the page; "" for none), each version's
+    address followed by ``language_folder`` (``zh-tw/`` on a Chinese page: it stays in Chinese).
 
     >>> menu = version_menu_html("v0.1.0", [("v0.2.0", "../v0.2.0/"), ("v0.1.0", "./")], "../versions.json")
     >>> print(menu.replace("</summary>", "</summary>\\n").replace("</li>", "</li>\\n"))
@@ -216,8 +219,9 @@ def version_menu_html(current: str, versions: list[tuple[str, str]], versions_js
         f'<li><a href="{e(href)}"{mark if name == current else ""}>{e(name)}</a></li>'
         for name, href in versions
     )
+    folder = f' data-language-folder="{e(language_folder)}"' if language_folder else ""
     return (
-        f'<details class="version-menu" data-current="{e(current)}" data-versions-json="{e(versions_json)}">'
+        f'<details class="version-menu" data-current="{e(current)}" data-versions-json="{e(versions_json)}"{folder}>'
         f"<summary>Version <strong>{e(current)}</strong></summary><ul>{items}</ul></details>"
     )
 
@@ -257,12 +261,15 @@ def add_templates(app, config) -> None:
 def add_version_menu(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     from sphinx.util.osutil import relative_uri
 
+    from .languages import language_of
+
     site = site_of(app)
     to_root = relative_uri(app.builder.get_target_uri(pagename), "") or "./"
+    folder = language_of(app.config.language).folder  # "zh-tw/": this build's root is one folder deeper
     # The site root is one folder above this version's root (on a standalone build served at a
     # host's root, "../" from the root stays at the root, where the build's own versions.json is).
-    source = to_root + "../" + VERSIONS_JSON if site.versions_json else ""
-    context["version_menu"] = version_menu_html(site.name, [(site.name, to_root)], source)
+    source = to_root + "../" * (1 + folder.count("/")) + VERSIONS_JSON if site.versions_json else ""
+    context["version_menu"] = version_menu_html(site.name, [(site.name, to_root)], source, folder)
     if not site.versions_json:  # Read the Docs: its addons give the list (API version pinned)
         tag = '<meta name="readthedocs-addons-api-version" content="1">\n'
         context["metatags"] = context.get("metatags", "") + tag
@@ -270,6 +277,10 @@ def add_version_menu(app, pagename: str, templatename: str, context: dict, doctr
 
 def write_own_versions_json(app, exception) -> None:
     """A build on its own is a site of one version: its root lists it (deploy.py replaces this)."""
+    from .languages import language_of
+
+    if language_of(app.config.language).folder:
+        return  # a translation lives inside its version's folder, whose root lists the versions
     if exception is None and app.builder.format == "html" and site_of(app).versions_json:
         document = versions_document([site_of(app).name])
         document["versions"][0]["path"] = "./"

@@ -34,6 +34,12 @@ nitpick_ignore_regex = [
     ("py:class", r"pathlib\.Path"),
     ("py:class", r"ScalingRow|Example|Phase|Cue"),
 ]
+# -- Translations: English is the source; zh_TW (Traditional Chinese, Taiwan) from docs/locales/ --
+# Build it with -D language=zh_TW (nox -s docs builds both); nox -s translations updates the catalogs.
+locale_dirs = ["locales/"]
+gettext_compact = False  # one catalog per page
+gettext_location = False  # no line numbers in the catalogs: an edit above a message changes no .po
+gettext_uuid = False
 numfig = True
 numfig_format = {"figure": "Clip %s:", "table": "Table %s:"}
 

@@ -107,6 +107,12 @@ def release_site(tmp_path_factory) -> Path:
     return shared_site(tmp_path_factory, "release", "html", **hosted_as(RELEASE))
 
 
+@pytest.fixture(scope="session")
+def zh_site(tmp_path_factory) -> Path:
+    """The Traditional Chinese site (``-D language=zh_TW``) at :data:`SITE_URL`'s dev version."""
+    return shared_site(tmp_path_factory, "zh", "html", "-D", "language=zh_TW", **hosted_as("dev"))
+
+
 class RangeRequestHandler(SimpleHTTPRequestHandler):
     """A static file server that honours Range requests, as real hosts do for video."""
 

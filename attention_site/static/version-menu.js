@@ -27,7 +27,11 @@
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((data) =>
         show(
-          data.versions.map((v) => ({ name: v.name, url: new URL(v.path, url).href, latest: v.latest })),
+          data.versions.map((v) => ({
+            name: v.name,
+            url: new URL(v.path + (menu.dataset.languageFolder || ""), url).href, // a Chinese page stays Chinese
+            latest: v.latest,
+          })),
           menu.dataset.current,
         ),
       )

@@ -1,0 +1,120 @@
+"""The site's languages: English at each version's root, Traditional Chinese (Taiwan) beside it in ``zh-tw/``.
+
+A version's folder holds the English site, and the zh-Hant site in its ``zh-tw/``
+subfolder, built from the same sources with ``-D language=zh_TW`` and the catalogs in
+``docs/locales/zh_TW``. So every English address that exists keeps serving the same
+page, and a Chinese page's address is its English one with ``zh-tw/`` after the
+version: ``v0.2.0/phases/03-attention-scores.html`` and
+``v0.2.0/zh-tw/phases/03-attention-scores.html``.
+
+This module tells a build where its pages live (the base URL its citations and
+sitemap use), links each page to the same page in the other language (a switcher in
+the sidebar, ``<link rel="alternate" hreflang>``), and points the version menu at the
+site root's ``versions.json`` from one folder deeper.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site."""
+
+    code: str  #: Sphinx's ``language`` setting
+    folder: str  #: where its pages live below a version's root ("" or "zh-tw/")
+    name: str  #: its name, written in the language itself
+    hreflang: str  #: BCP 47 tag for ``hreflang`` and ``<html lang>``
+
+
+LANGUAGES = (
+    Language("en", "", "English", "en"),
+    Language("zh_TW", "zh-tw/", "繁體中文", "zh-Hant-TW"),
+)
+ENGLISH = LANGUAGES[0]
+
+
+def language_of(code: str | None) -> Language:
+    """The site language of a build's ``language`` setting; one the site does not have is a clear error.
+
+    >>> language_of("zh_TW").folder, language_of(None).code
+    ('zh-tw/', 'en')
+    >>> language_of("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: the site is written in en and zh_TW, not 'fr': build with -D language=zh_TW or without -D language.
+    """
+    for language in LANGUAGES:
+        if language.code == (code or "en"):
+            return language
+    codes = " and ".join(language.code for language in LANGUAGES)
+    raise ValueError(
+        f"the site is written in {codes}, not {code!r}: build with -D language=zh_TW or without -D language."
+    )
+
+
+def page_in(language: Language, page: str, current: Language) -> str:
+    """The same ``page`` (its path from the current build's root) in ``language``, relative to the page.
+
+    >>> page_in(language_of("zh_TW"), "phases/01-intro.html", ENGLISH)
+    '../zh-tw/phases/01-intro.html'
+    >>> page_in(ENGLISH, "phases/01-intro.html", language_of("zh_TW"))
+    '../../phases/01-intro.html'
+    >>> page_in(language_of("zh_TW"), "index.html", ENGLISH)
+    'zh-tw/index.html'
+    """
+    depth = page.count("/") + current.folder.count("/")  # folders from the page up to the version's root
+    return "../" * depth + language.folder + page
+
+
+def switcher_html(current: Language, page: str) -> str:
+    """A short list in the sidebar: each other language's name, linking to this page in it."""
+    links = "".join(
+        f'<li><a href="{html.escape(page_in(other, page, current))}" hreflang="{other.hreflang}" '
+        f'lang="{other.hreflang}">{html.escape(other.name)}</a></li>'
+        for other in LANGUAGES
+        if other != current
+    )
+    return f'<nav class="language-switch" aria-label="Language / 語言"><ul>{links}</ul></nav>'
+
+
+# -- Sphinx ----------------------------------------------------------------------------------------
+def place_the_build(app, config) -> None:
+    """A Chinese build's addresses are the English ones with ``zh-tw/`` after the version's root."""
+    from sphinx.errors import ConfigError
+
+    try:
+        language = language_of(config.language)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if language.folder:
+        if config.html_baseurl:
+            config.html_baseurl = config.html_baseurl.rstrip("/") + "/" + language.folder
+        config.versions_latest_url = config.versions_latest_url.rstrip("/") + "/" + language.folder
+
+
+def add_language_links(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The sidebar's switcher, and ``hreflang`` alternates pointing at every language's copy of the page."""
+    current = language_of(app.config.language)
+    page = app.builder.get_target_uri(pagename)
+    context["language_switch"] = switcher_html(current, page)
+    base = app.config.html_baseurl
+    if not base:
+        return
+    root = base[: len(base) - len(current.folder)] if current.folder else base  # the version's root
+    links = "".join(
+        f'<link rel="alternate" hreflang="{language.hreflang}" href="{html.escape(root + language.folder + page)}">\n'
+        for language in LANGUAGES
+    )
+    links += f'<link rel="alternate" hreflang="x-default" href="{html.escape(root + page)}">\n'
+    context["metatags"] = context.get("metatags", "") + links
+
+
+def setup(app) -> dict:
+    import attention
+
+    app.connect("config-inited", place_the_build, priority=600)  # after the version settings exist
+    app.connect("html-page-context", add_language_links)
+    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

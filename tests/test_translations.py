@@ -1,0 +1,158 @@
+"""The Traditional Chinese (Taiwan) site: its catalogs, their wording, and the pages built from them.
+
+The catalogs are ``docs/locales/zh_TW/LC_MESSAGES/*.po`` (``nox -s translations`` updates them
+from the sources). Translation goes page by page: :data:`TRANSLATED` lists the pages that are
+done, and for those every message must be translated. For every message that is translated,
+whatever the page: not fuzzy, the same substitutions, roles, code, maths and numbers as its
+English, Taiwan usage as OpenCC knows it, and each English glossary term rendered as its one
+entry in ``scenes/glossary.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import opencc
+import polib
+import pytest
+
+from attention_site.languages import language_of, page_in
+from scenes.glossary import TERMS
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = ROOT / "docs" / "locales" / "zh_TW" / "LC_MESSAGES"
+#: The pages whose every message is translated (the rest of the site follows in later landings).
+TRANSLATED = ("glossary", "index")
+#: Words OpenCC's s2twp changes although they are right here, each with why.
+OPENCC_EXCEPTIONS = {
+    "參數": "a model's parameters; s2twp turns it into 引數, which is a function's argument",
+}
+
+
+def catalogs() -> dict[str, polib.POFile]:
+    return {
+        str(path.relative_to(CATALOGS).with_suffix("")): polib.pofile(str(path))
+        for path in sorted(CATALOGS.rglob("*.po"))
+    }
+
+
+def translated_entries():
+    for name, catalog in catalogs().items():
+        for entry in catalog:
+            if entry.msgstr and not entry.obsolete:
+                yield name, entry
+
+
+def test_every_source_page_has_a_catalog():
+    pages = {
+        str(p.relative_to(ROOT / "docs").with_suffix(""))
+        for p in (ROOT / "docs").rglob("*.md")
+        if "_build" not in p.parts
+    }
+    assert pages == set(catalogs())
+
+
+@pytest.mark.parametrize("page", TRANSLATED)
+def test_a_translated_page_has_no_message_left_in_english(page):
+    catalog = catalogs()[page]
+    assert not catalog.untranslated_entries(), [e.msgid[:60] for e in catalog.untranslated_entries()]
+    assert not catalog.fuzzy_entries(), [e.msgid[:60] for e in catalog.fuzzy_entries()]
+
+
+def test_no_message_is_fuzzy():
+    assert [(name, e.msgid[:50]) for name, e in translated_entries() if "fuzzy" in e.flags] == []
+
+
+def placeholders(text: str) -> Counter:
+    """What a translation must carry over unchanged: substitutions, roles with targets, code, maths, links, numbers."""
+    found = Counter(re.findall(r"\{\{\s*\w+\s*\}\}", text))
+    found.update(re.findall(r"\{[\w:-]+\}`[^`]*`", text))  # {doc}`saturation`
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", "", text)
+    found.update(re.findall(r"`[^`]+`", text))  # inline code
+    found.update(re.findall(r"\$[^$]+\$", text))  # maths
+    found.update(re.findall(r"\]\(([^)]+)\)", text))  # link targets
+    prose = re.sub(r"\$[^$]+\$|`[^`]+`|\{\{[^}]*\}\}", "", text)
+    found.update(re.findall(r"\d+(?:[.,]\d+)*", prose))
+    return found
+
+
+def test_every_translation_keeps_its_substitutions_roles_code_maths_links_and_numbers():
+    problems = [
+        (
+            name,
+            entry.msgid[:60],
+            placeholders(entry.msgid) - placeholders(entry.msgstr),
+            placeholders(entry.msgstr) - placeholders(entry.msgid),
+        )
+        for name, entry in translated_entries()
+        if placeholders(entry.msgid) != placeholders(entry.msgstr)
+    ]
+    assert problems == []
+
+
+def test_every_translation_is_taiwan_usage_as_opencc_knows_it():
+    convert = opencc.OpenCC("s2twp").convert
+    masked = lambda text: re.sub("|".join(OPENCC_EXCEPTIONS), "□", text)  # noqa: E731
+    changed = [
+        (name, entry.msgstr)
+        for name, entry in translated_entries()
+        if convert(masked(entry.msgstr)) != masked(entry.msgstr)
+    ]
+    changed += [
+        ("glossary", text)
+        for term in TERMS
+        for text in (term.zh_hant, term.meaning_zh)
+        if convert(masked(text)) != masked(text)
+    ]
+    assert changed == []
+
+
+def prose(text: str) -> str:
+    """The words of a message, without its maths, code, roles and substitutions."""
+    return re.sub(r"\$[^$]+\$|\{[\w:-]+\}`[^`]*`|`[^`]+`|\{\{[^}]*\}\}", " ", text)
+
+
+def test_each_glossary_term_is_translated_as_its_one_entry():
+    """Longer terms first ("induction head" before "head"), each then removed from the English;
+    a term's short forms count inside compounds (查詢 in 查詢 token)."""
+    missing = []
+    longest_first = sorted(TERMS, key=lambda term: -len(term.english))
+    for name, entry in translated_entries():
+        english = prose(entry.msgid).lower()
+        for term in longest_first:
+            pattern = r"\b" + re.escape(term.english).replace(r"\ ", r"[\s-]") + r"(?:s|es)?\b"
+            if re.search(pattern, english):
+                english = re.sub(pattern, " ", english)
+                if not any(form in entry.msgstr for form in (term.zh_hant, *term.forms)):
+                    missing.append((name, term.english, term.zh_hant, entry.msgstr[:50]))
+    assert missing == []
+
+
+def test_the_glossary_maps_each_term_one_to_one():
+    assert len({t.english for t in TERMS}) == len({t.zh_hant for t in TERMS}) == len(TERMS)
+
+
+# -- The built site --------------------------------------------------------------------------------
+
+
+@pytest.mark.site
+def test_the_chinese_site_says_it_is_chinese_and_links_each_page_to_its_english_one(zh_site):
+    zh = zh_site
+    index = (zh / "index.html").read_text(encoding="utf-8")
+    assert '<html class="no-js" lang="zh-TW"' in index
+    assert "Transformer 自注意力詳解" in index
+    for page in ("index.html", "phases/03-attention-scores.html", "glossary.html"):
+        text = (zh / page).read_text(encoding="utf-8")
+        english = page_in(language_of("en"), page, language_of("zh_TW"))
+        assert f'<a href="{english}" hreflang="en" lang="en">English</a>' in text
+        assert f'hreflang="zh-Hant-TW" href="https://example.org/ae/dev/zh-tw/{page}"' in text
+        assert f'hreflang="en" href="https://example.org/ae/dev/{page}"' in text
+
+
+@pytest.mark.site
+def test_the_chinese_glossary_shows_the_chinese_meanings(zh_site):
+    text = (zh_site / "glossary.html").read_text(encoding="utf-8")
+    assert "<p>英文</p>" in text and "術語表" in text
+    assert all(term.meaning_zh in text for term in TERMS)
