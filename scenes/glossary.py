@@ -104,11 +104,13 @@ TERMS: tuple[Term, ...] = (
         "A horizontal line of a matrix; in A, one query token's weights.",
         "矩陣中橫向的一排；在 A 中是一個查詢 token 的權重。",
     ),
+    # A table's or database's column is 欄 (欄位) in Taiwan; a matrix's is 行.
     Term(
         "column",
         "行",
         "A vertical line of a matrix; in A, one key token's weights.",
         "矩陣中直向的一排；在 A 中是作為鍵的那個 token 所得到的權重。",
+        ("欄",),
     ),
     Term(
         "dimension",

@@ -24,7 +24,7 @@ from scenes.glossary import TERMS
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "docs" / "locales" / "zh_TW" / "LC_MESSAGES"
 #: The pages whose every message is translated (the rest of the site follows in later landings).
-TRANSLATED = ("glossary", "index", "phases/01-intro")
+TRANSLATED = ("glossary", "index", "phases/01-intro", "phases/02-qkv-projection")
 #: Words OpenCC's s2twp changes although they are right here, each with why.
 OPENCC_EXCEPTIONS = {
     "參數": "a model's parameters; s2twp turns it into 引數, which is a function's argument",
