@@ -27,11 +27,12 @@ class Language:
     folder: str  #: where its pages live below a version's root ("" or "zh-tw/")
     name: str  #: its name, written in the language itself
     hreflang: str  #: BCP 47 tag for ``hreflang`` and ``<html lang>``
+    numfig_format: tuple[tuple[str, str], ...]  #: how numbered clips and tables are captioned
 
 
 LANGUAGES = (
-    Language("en", "", "English", "en"),
-    Language("zh_TW", "zh-tw/", "繁體中文", "zh-Hant-TW"),
+    Language("en", "", "English", "en", (("figure", "Clip %s:"), ("table", "Table %s:"))),
+    Language("zh_TW", "zh-tw/", "繁體中文", "zh-Hant-TW", (("figure", "影片 %s："), ("table", "表 %s："))),
 )
 ENGLISH = LANGUAGES[0]
 
@@ -89,6 +90,7 @@ def place_the_build(app, config) -> None:
         language = language_of(config.language)
     except ValueError as error:
         raise ConfigError(str(error)) from None
+    config.numfig_format = {**config.numfig_format, **dict(language.numfig_format)}
     if language.folder:
         if config.html_baseurl:
             config.html_baseurl = config.html_baseurl.rstrip("/") + "/" + language.folder

@@ -40,8 +40,7 @@ locale_dirs = ["locales/"]
 gettext_compact = False  # one catalog per page
 gettext_location = False  # no line numbers in the catalogs: an edit above a message changes no .po
 gettext_uuid = False
-numfig = True
-numfig_format = {"figure": "Clip %s:", "table": "Table %s:"}
+numfig = True  # "Clip %s:" and "Table %s:", in the page's language (attention_site/languages.py)
 
 # -- Options for MyST --------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "substitution", "attrs_inline"]

@@ -24,7 +24,13 @@ from scenes.glossary import TERMS
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "docs" / "locales" / "zh_TW" / "LC_MESSAGES"
 #: The pages whose every message is translated (the rest of the site follows in later landings).
-TRANSLATED = ("glossary", "index", "phases/01-intro", "phases/02-qkv-projection")
+TRANSLATED = (
+    "glossary",
+    "index",
+    "phases/01-intro",
+    "phases/02-qkv-projection",
+    "phases/03-attention-scores",
+)
 #: Words OpenCC's s2twp changes although they are right here, each with why.
 OPENCC_EXCEPTIONS = {
     "參數": "a model's parameters; s2twp turns it into 引數, which is a function's argument",
@@ -143,6 +149,8 @@ def test_the_chinese_site_says_it_is_chinese_and_links_each_page_to_its_english_
     index = (zh / "index.html").read_text(encoding="utf-8")
     assert '<html class="no-js" lang="zh-TW"' in index
     assert "Transformer 自注意力詳解" in index
+    scores = (zh / "phases/03-attention-scores.html").read_text(encoding="utf-8")
+    assert "影片 3：" in scores and "表 9：" in scores  # numbered in Chinese
     for page in ("index.html", "phases/03-attention-scores.html", "glossary.html"):
         text = (zh / page).read_text(encoding="utf-8")
         english = page_in(language_of("en"), page, language_of("zh_TW"))
