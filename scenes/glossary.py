@@ -186,6 +186,12 @@ TERMS: tuple[Term, ...] = (
         "加到嵌入向量上、讓模型得知詞序的數值。",
     ),
     Term(
+        "rotary embedding",
+        "旋轉位置編碼",
+        "RoPE: position given by rotating each query and key by an angle that grows with its position.",
+        "RoPE：把每個查詢向量與鍵向量旋轉一個隨位置增加的角度，藉此提供位置資訊。",
+    ),
+    Term(
         "residual stream",
         "殘差流",
         "The running sum each layer adds its output to.",
