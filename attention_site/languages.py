@@ -114,9 +114,35 @@ def add_language_links(app, pagename: str, templatename: str, context: dict, doc
     context["metatags"] = context.get("metatags", "") + links
 
 
+def quiet_chinese_search(app) -> None:
+    """Sphinx's Chinese search segments words with jieba: keep its cache in the build, its log quiet.
+
+    jieba would otherwise write its dictionary cache to the system's temporary folder (a build
+    leaves nothing there) and log each build's dictionary load at DEBUG level.
+    """
+    if language_of(app.config.language).code != "zh_TW":
+        return
+    try:
+        import jieba
+    except ImportError:
+        return  # Sphinx then splits Chinese into single characters; search still works, less well
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = str(app.doctreedir)
+
+
+def repair_chinese_search(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Chinese search pages get ``chinese-search.js`` (Sphinx 9.0 names a stemmer it never defines)."""
+    if pagename == "search" and language_of(app.config.language).code == "zh_TW":
+        app.add_js_file("chinese-search.js")  # from html-page-context: this page only, before language_data.js
+
+
 def setup(app) -> dict:
     import attention
 
+    app.connect("builder-inited", quiet_chinese_search)
+    app.connect("html-page-context", repair_chinese_search)
     app.connect("config-inited", place_the_build, priority=600)  # after the version settings exist
     app.connect("html-page-context", add_language_links)
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

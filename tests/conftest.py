@@ -177,6 +177,12 @@ def site_url(site) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def zh_site_url(zh_site) -> Iterator[str]:
+    """The Traditional Chinese site served on 127.0.0.1."""
+    yield from serve(zh_site)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, one for the whole session (Playwright's sync API allows one)."""
     from playwright.sync_api import sync_playwright

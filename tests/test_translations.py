@@ -180,3 +180,16 @@ def test_the_chinese_glossary_shows_the_chinese_meanings(zh_site):
     text = (zh_site / "glossary.html").read_text(encoding="utf-8")
     assert "<p>英文</p>" in text and "術語表" in text
     assert all(term.meaning_zh in text for term in TERMS)
+
+
+@pytest.mark.browser
+def test_chinese_search_finds_a_chinese_word_inside_a_sentence(zh_site_url, browser):
+    """jieba segments the pages: 內積 (dot product) is found though no space sets it apart."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{zh_site_url}/search.html?q=內積", wait_until="networkidle")
+        page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        found = page.locator("#search-results ul.search li a").all_inner_texts()
+    finally:
+        page.close()
+    assert any("注意力分數" in title for title in found), found  # page 3, on the dot product
