@@ -135,7 +135,9 @@ def quiet_chinese_search(app) -> None:
 def repair_chinese_search(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Chinese search pages get ``chinese-search.js`` (Sphinx 9.0 names a stemmer it never defines)."""
     if pagename == "search" and language_of(app.config.language).code == "zh_TW":
-        app.add_js_file("chinese-search.js")  # from html-page-context: this page only, before language_data.js
+        app.add_js_file(
+            "chinese-search.js"
+        )  # from html-page-context: this page only, before language_data.js
 
 
 def setup(app) -> dict:

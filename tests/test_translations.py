@@ -27,9 +27,15 @@ CATALOGS = ROOT / "docs" / "locales" / "zh_TW" / "LC_MESSAGES"
 TRANSLATED = (
     "glossary",
     "index",
-    "phases/01-intro",
-    "phases/02-qkv-projection",
-    "phases/03-attention-scores",
+    *(
+        f"phases/{page}"
+        for page in ("01-intro", "02-qkv-projection", "03-attention-scores", "04-scale-softmax")
+    ),
+    *(f"phases/{page}" for page in ("05-output", "06-full-formula", "07-multi-head", "08-outro")),
+    "generation",
+    "masking",
+    "position",
+    "shapes",
 )
 #: Words OpenCC's s2twp changes although they are right here, each with why.
 OPENCC_EXCEPTIONS = {
