@@ -35,6 +35,7 @@ TRANSLATED = (
     "generation",
     "masking",
     "position",
+    "saturation",
     "shapes",
 )
 #: Words OpenCC's s2twp changes although they are right here, each with why.
