@@ -132,5 +132,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 2,
+        "env_version": 3,  # 3: the trained-head directives write in the page's language
     }

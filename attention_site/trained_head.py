@@ -42,7 +42,35 @@ from attention.tiny_model import LAYER1_INPUTS, N_HEADS, N_LAYERS, load, run, sh
 from scenes.formats import format_number, format_share, row_maximum
 from scenes.palette import HIGHLIGHT, viridis_hex
 
+from .glossary_table import is_chinese
 from .node_helpers import table
+
+#: What the directives write, by the build's language (the page's prose goes through the catalogs;
+#: these words are generated, so they are kept here, in the glossary's terms).
+WORDS = {
+    "en": {
+        "scores": ("previous-token", "duplicate-token", "induction"),
+        "headers": ("head", "previous-token", "duplicate-token", "induction", "copy accuracy without it"),
+        "title": "attention weights on the shown sequence",
+        "strongest": "Strongest key of each query (position, token)",
+        "tied": "tied",
+        "elsewhere": "The heatmaps are drawn in the HTML version of this page.",
+    },
+    "zh_TW": {
+        "scores": ("前一 token", "重複 token", "歸納"),
+        "headers": ("注意力頭", "前一 token", "重複 token", "歸納", "停用後的複製正確率"),
+        "title": "在所示序列上的注意力權重",
+        "strongest": "每個查詢向量最關注的鍵向量（位置、token）",
+        "tied": "並列",
+        "elsewhere": "熱度圖繪製在本頁的 HTML 版本中。",
+    },
+}
+
+
+def words(language: str | None) -> dict:
+    """The directives' words in the build's language (English for anything but zh_TW)."""
+    return WORDS["zh_TW" if is_chinese(language) else "en"]
+
 
 #: The heatmap's geometry in SVG user units (it scales to its box): a 25 x 25 grid of
 #: 12-unit cells after a margin for the token labels. At a 390 px phone's column a cell
@@ -159,7 +187,9 @@ def substitutions() -> dict[str, str]:
     return values
 
 
-def heatmap_svg(weights: np.ndarray, labels: list[str], name: str, marks: dict[str, tuple[int, int]]) -> str:
+def heatmap_svg(
+    weights: np.ndarray, labels: list[str], name: str, marks: dict[str, tuple[int, int]], language: str = "en"
+) -> str:
     """One head's (n, n) weights as an SVG heatmap: rows are queries, columns keys, 0 dark to 1 bright.
 
     Colours take ``LEVELS`` steps (finer than the eye tells viridis apart), cells of one
@@ -167,6 +197,7 @@ def heatmap_svg(weights: np.ndarray, labels: list[str], name: str, marks: dict[s
     masked upper triangle is left blank, so a 25 x 25 head weighs a few kilobytes.
     ``marks`` names spans of positions (first, last) to underline along both axes.
     """
+    said = words(language)
     n = len(labels)
     size = MARGIN + n * CELL
     cells: dict[int, list[str]] = defaultdict(list)
@@ -183,13 +214,13 @@ def heatmap_svg(weights: np.ndarray, labels: list[str], name: str, marks: dict[s
             outlines.append(
                 f"M{MARGIN + top * CELL + 1} {MARGIN + i * CELL + 1}h{CELL - 2}v{CELL - 2}h-{CELL - 2}z"
             )
-        strongest.append(f"{i} {labels[i]} → " + ("tied" if top is None else f"{top} {labels[top]}"))
+        strongest.append(f"{i} {labels[i]} → " + (said["tied"] if top is None else f"{top} {labels[top]}"))
     title_id, desc_id = f"{name}-title", f"{name}-desc"
     parts = [
         f'<svg class="trained-heatmap" viewBox="0 0 {size} {size}" role="img" '
         f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{title_id}">{name}: attention weights on the shown sequence</title>',
-        f'<desc id="{desc_id}">Strongest key of each query (position, token): {html.escape("; ".join(strongest))}.</desc>',
+        f'<title id="{title_id}">{name}: {said["title"]}</title>',
+        f'<desc id="{desc_id}">{said["strongest"]}: {html.escape("; ".join(strongest))}.</desc>',
         f'<path fill="{viridis_hex(0.0)}" d="M{MARGIN} {MARGIN}h{CELL}V{size}H{MARGIN}z'
         + "".join(f"M{MARGIN + k * CELL} {MARGIN + k * CELL}h{CELL}V{size}h-{CELL}z" for k in range(1, n))
         + '"/>',
@@ -234,20 +265,23 @@ class TrainedHeadHeatmaps(SphinxDirective):
         first, length = int(shown.first[0]), int(shown.length[0])
         labels = [token_label(int(t)) for t in shown.tokens[0]]
         marks = {"first": (first, first + length - 1), "repeat": (first + length, first + 2 * length - 1)}
+        said = words(self.config.language)
+        previous, duplicate, induction = said["scores"]
         grid = nodes.container(classes=["trained-heatmaps"])
         for score in facts.scores:
             name = head_name(score.layer, score.head)
             figure = nodes.container(classes=["trained-heatmap-figure"])
             weights = facts.shown_attention[score.layer][score.head]
-            figure += nodes.raw("", heatmap_svg(weights, labels, name, marks), format="html")
+            svg = heatmap_svg(weights, labels, name, marks, self.config.language or "en")
+            figure += nodes.raw("", svg, format="html")
             figure += nodes.paragraph(
                 "",
                 "",
                 nodes.strong("", name),
                 nodes.Text(
-                    f": previous-token {format_number(score.previous_token)}, "
-                    f"duplicate-token {format_number(score.duplicate_token)}, "
-                    f"induction {format_number(score.induction)}"
+                    f": {previous} {format_number(score.previous_token)}, "
+                    f"{duplicate} {format_number(score.duplicate_token)}, "
+                    f"{induction} {format_number(score.induction)}"
                 ),
                 classes=["trained-heatmap-caption"],
             )
@@ -257,7 +291,7 @@ class TrainedHeadHeatmaps(SphinxDirective):
             text_nodes, _ = self.state.inline_text(self.options["caption"], self.lineno)
             result.append(nodes.paragraph("", "", *text_nodes, classes=["trained-heatmaps-caption"]))
         elsewhere = addnodes.only(expr="not html")
-        elsewhere += nodes.paragraph("", "The heatmaps are drawn in the HTML version of this page.")
+        elsewhere += nodes.paragraph("", said["elsewhere"])
         result.append(elsewhere)
         return result
 
@@ -269,7 +303,7 @@ class TrainedHeadScores(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         facts = trained_head()
-        headers = ["head", "previous-token", "duplicate-token", "induction", "copy accuracy without it"]
+        headers = words(self.config.language)["headers"]
         rows = [
             [
                 nodes.strong("", head_name(s.layer, s.head)),

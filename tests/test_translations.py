@@ -19,6 +19,7 @@ import polib
 import pytest
 
 from attention_site.languages import language_of, page_in
+from attention_site.trained_head import WORDS
 from scenes.glossary import TERMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ TRANSLATED = (
     "position",
     "saturation",
     "shapes",
+    "trained-head",
 )
 #: Words OpenCC's s2twp changes although they are right here, each with why.
 OPENCC_EXCEPTIONS = {
@@ -76,7 +78,7 @@ def test_a_translated_page_has_no_message_left_in_english(page):
 
 
 def kept_as_is(entry) -> bool:
-    """Maths, page links and lines of substitutions stay as they are (LaTeX here cannot set Chinese)."""
+    """Maths, page links, code and lines of substitutions stay as they are (LaTeX here cannot set Chinese)."""
     return entry.msgstr == entry.msgid
 
 
@@ -86,7 +88,9 @@ def test_only_maths_and_substitutions_are_kept_in_english():
         for name, entry in translated_entries()
         if kept_as_is(entry)
         and "\\" not in entry.msgid
-        and re.search(r"[A-Za-z]", re.sub(r"\{\{[^}]*\}\}|\{[\w:-]+\}`[^`]*`|\$[^$]+\$", "", entry.msgid))
+        and re.search(
+            r"[A-Za-z]", re.sub(r"\{\{[^}]*\}\}|\{[\w:-]+\}`[^`]*`|`[^`]*`|\$[^$]+\$", "", entry.msgid)
+        )
     ]
     assert prose_kept == []
 
@@ -136,6 +140,11 @@ def test_every_translation_is_taiwan_usage_as_opencc_knows_it():
         for text in (term.zh_hant, term.meaning_zh)
         if convert(masked(text)) != masked(text)
     ]
+    # The words the trained-head directives generate on Chinese pages.
+    generated = [
+        text for value in WORDS["zh_TW"].values() for text in ([value] if isinstance(value, str) else value)
+    ]
+    changed += [("trained_head", text) for text in generated if convert(masked(text)) != masked(text)]
     assert changed == []
 
 
@@ -201,3 +210,10 @@ def test_chinese_search_finds_a_chinese_word_inside_a_sentence(zh_site_url, brow
     finally:
         page.close()
     assert any("注意力分數" in title for title in found), found  # page 3, on the dot product
+
+
+@pytest.mark.site
+def test_the_chinese_trained_head_page_labels_its_heatmaps_and_table_in_chinese(zh_site):
+    text = (zh_site / "trained-head.html").read_text(encoding="utf-8")
+    assert "<strong>L0H0</strong>: 前一 token" in text and "停用後的複製正確率" in text
+    assert "在所示序列上的注意力權重" in text  # the heatmaps' text alternative
