@@ -34,6 +34,7 @@ TRANSLATED = (
     ),
     *(f"phases/{page}" for page in ("05-output", "06-full-formula", "07-multi-head", "08-outro")),
     "generation",
+    "howto/build",
     "howto/cite",
     "confusions",
     "masking",
