@@ -103,7 +103,12 @@ def test_no_message_is_fuzzy():
 
 
 def placeholders(text: str) -> Counter:
-    """What a translation must carry over unchanged: substitutions, roles with targets, code, maths, links, numbers."""
+    """What a translation must carry over unchanged: substitutions, roles with targets, code, maths, links, numbers.
+
+    A reStructuredText role (``:func:`x```, in docstrings) and its MyST spelling (``{func}`x```) are
+    the same role: Sphinx parses a translated message with its page's parser, MyST on these pages.
+    """
+    text = re.sub(r":([\w~.-]+):`", r"{\1}`", text)
     found = Counter(re.findall(r"\{\{\s*\w+\s*\}\}", text))
     found.update(re.findall(r"\{[\w:-]+\}`[^`]*`|:[\w:~.-]+:`[^`]*`", text))  # {doc}`saturation`, :func:`x`
     text = re.sub(r"\{[\w:-]+\}`[^`]*`|:[\w:~.-]+:`[^`]*`", "", text)
