@@ -277,10 +277,6 @@ def add_version_menu(app, pagename: str, templatename: str, context: dict, doctr
 
 def write_own_versions_json(app, exception) -> None:
     """A build on its own is a site of one version: its root lists it (deploy.py replaces this)."""
-    from .languages import language_of
-
-    if language_of(app.config.language).folder:
-        return  # a translation lives inside its version's folder, whose root lists the versions
     if exception is None and app.builder.format == "html" and site_of(app).versions_json:
         document = versions_document([site_of(app).name])
         document["versions"][0]["path"] = "./"

@@ -17,6 +17,7 @@ from pathlib import Path
 import opencc
 import polib
 import pytest
+from test_site_browser import PAGES, PageWatch
 
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
@@ -227,3 +228,36 @@ def test_the_chinese_trained_head_page_labels_its_heatmaps_and_table_in_chinese(
     text = (zh_site / "trained-head.html").read_text(encoding="utf-8")
     assert "<strong>L0H0</strong>: 前一 token" in text and "停用後的複製正確率" in text
     assert "在所示序列上的注意力權重" in text  # the heatmaps' text alternative
+
+
+@pytest.fixture
+def zh_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_every_chinese_page_loads_cleanly(path, zh_site_url, zh_page):
+    watch = PageWatch(zh_page, zh_site_url)
+    zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone-390px"])
+def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_site_url, zh_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    zh_page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
+    found = [
+        f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in Axe().run(zh_page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not found, "\n".join(found)
