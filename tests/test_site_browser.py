@@ -142,16 +142,21 @@ def test_the_pages_checked_one_by_one_are_every_page_built(site):
 )
 def test_no_serious_accessibility_violations(theme, width, path, site_url, page):
     """At 390 px the wide tables scroll sideways: their wrappers must be reachable by keyboard."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     page.goto(f"{site_url}/index.html")
     page.evaluate(f"localStorage.setItem('theme', '{theme}')")
     page.goto(f"{site_url}/{path}", wait_until="networkidle")
-    found = [
+    found = serious_violations(page, path)
+    assert not found, "\n".join(found)
+
+
+def serious_violations(page, path: str) -> list[str]:
+    """axe's serious and critical findings on the page as loaded, one line each (the site's bar)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
         f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} "
         f"{[node['target'] for node in violation['nodes']][:3]}"
         for violation in Axe().run(page).response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
-    assert not found, "\n".join(found)

@@ -17,7 +17,7 @@ from pathlib import Path
 import opencc
 import polib
 import pytest
-from test_site_browser import PAGES, PageWatch
+from test_site_browser import PAGES, PageWatch, serious_violations
 
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
@@ -250,14 +250,7 @@ def test_every_chinese_page_loads_cleanly(path, zh_site_url, zh_page):
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone-390px"])
 def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_site_url, zh_page):
-    from axe_playwright_python.sync_playwright import Axe
-
     zh_page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
     zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
-    found = [
-        f"{path}: {violation['id']} ({violation['impact']}): {violation['help']} "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in Axe().run(zh_page).response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
+    found = serious_violations(zh_page, path)
     assert not found, "\n".join(found)
