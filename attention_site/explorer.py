@@ -48,6 +48,7 @@ import attention
 from scenes import palette
 from scenes.formats import format_number, row_maximum
 
+from .glossary_table import is_chinese
 from .node_helpers import html_only
 
 logger = logging.getLogger(__name__)
@@ -77,13 +78,111 @@ STATS = (
     "median_gradient_unscaled",
     "median_gradient_scaled",
 )
-#: The statistics table: a row label, the statistic's stem, and its decimals.
-STAT_ROWS = (
-    ("standard deviation of the scores", "std", 2),
-    ("mean largest weight", "max_weight", 2),
-    ("share of saturated queries", "saturated", 2),
-    ("median norm of ∂p/∂z, softmax's own Jacobian", "median_gradient", 3),
+#: The statistics table: the statistic's stem and its decimals (its label is in ``WORDS``).
+STAT_ROWS = (("std", 2), ("max_weight", 2), ("saturated", 2), ("median_gradient", 3))
+
+#: Every word the explorers show or announce, by the build's language, in the glossary's terms.
+#: ``{name}`` marks a value; the browser fills the same templates (``explorer.js``'s ``say``).
+WORDS = {
+    "en": {
+        "t_title": "Explore the divisor T: the example's weights softmax(QKᵀ / T)",
+        "t_label": "Divisor",
+        "t_value": "T = {t}",
+        "t_value_sqrt": "T = {t} (√d_k)",
+        "t_spoken": "T = {t}",
+        "t_spoken_sqrt": "T = {t} (sqrt(d_k))",
+        "t_reset": "Back to T = √d_k",
+        "t_caption": "Weights at {t}: row = query, column = key; each row's largest weight outlined",
+        "t_caption_js": "; pick a query with its button",
+        "t_headers": ("query", "sum", "largest"),
+        "t_output": "Output of {query}: its weights times V",
+        "t_status": "At T = {t}, “{query}” gives its largest weight, {weight}, to “{key}”.",
+        "t_not_number": "The link's T = “{asked}” is not a number; showing T = √d_k.",
+        "t_outside": "The link's T = {asked} is outside {low} to {high}; showing the nearest end.",
+        "t_not_token": "The link's row “{asked}” is not a token ({tokens}).",
+        "w_title": "Explore the width d_k: {queries} random queries, each scoring {keys} random keys, "
+        "components drawn from N(0, 1)",
+        "w_label": "Width",
+        "w_raw": "Raw scores q·k at {d_k} (beyond ±100: in the end bars)",
+        "w_scaled": "Scaled scores q·k / √d_k",
+        "w_histogram": "From {low} to {high}, standard deviation {std}.",
+        "w_caption": "Unscaled against scaled at {d_k} (saturated: Jacobian size below {threshold})",
+        "w_statistic": "statistic",
+        "w_stats": {
+            "std": "standard deviation of the scores",
+            "max_weight": "mean largest weight",
+            "saturated": "share of saturated queries",
+            "median_gradient": "median norm of ∂p/∂z, softmax's own Jacobian",
+        },
+        "w_status": "d_k = {d_k}: the largest weight averages {unscaled} unscaled, {scaled} scaled.",
+        "w_not_width": "The link's d_k = “{asked}” is not one of {widths}.",
+        "list": ", ",
+    },
+    "zh_TW": {
+        "t_title": "探索除數 T：範例的權重 softmax(QKᵀ / T)",
+        "t_label": "除數",
+        "t_value": "T = {t}",
+        "t_value_sqrt": "T = {t}（√d_k）",
+        "t_spoken": "T = {t}",
+        "t_spoken_sqrt": "T = {t}（d_k 的平方根）",
+        "t_reset": "回到 T = √d_k",
+        "t_caption": "{t} 時的權重：列是查詢向量，行是鍵向量；每列最大的權重加上外框",
+        "t_caption_js": "；按各列的按鈕選擇查詢向量",
+        "t_headers": ("查詢向量", "總和", "最大權重"),
+        "t_output": "{query} 的輸出：它的權重乘以 V",
+        "t_status": "T = {t} 時，「{query}」把最大的權重 {weight} 給了「{key}」。",
+        "t_not_number": "連結中的 T =「{asked}」不是數字；改為顯示 T = √d_k。",
+        "t_outside": "連結中的 T = {asked} 超出 {low} 到 {high} 的範圍；改為顯示最接近的一端。",
+        "t_not_token": "連結中的列「{asked}」不是範例的 token（{tokens}）。",
+        "w_title": "探索寬度 d_k：{queries} 個隨機查詢向量，各自與 {keys} 個隨機鍵向量計算分數，分量取自 N(0, 1)",
+        "w_label": "寬度",
+        "w_raw": "{d_k} 時的原始分數 q·k（超出 ±100 的計入兩端的長條）",
+        "w_scaled": "縮放後的分數 q·k / √d_k",
+        "w_histogram": "從 {low} 到 {high}，標準差 {std}。",
+        "w_caption": "{d_k} 時不縮放與縮放的比較（飽和：雅可比矩陣的大小低於 {threshold}）",
+        "w_statistic": "統計量",
+        "w_stats": {
+            "std": "分數的標準差",
+            "max_weight": "最大權重的平均",
+            "saturated": "飽和查詢向量的比例",
+            "median_gradient": "∂p/∂z（softmax 本身的雅可比矩陣）範數的中位數",
+        },
+        "w_status": "d_k = {d_k}：最大權重平均為 {unscaled}（不縮放）與 {scaled}（縮放）。",
+        "w_not_width": "連結中的 d_k =「{asked}」不是 {widths} 之一。",
+        "list": "、",
+    },
+}
+
+
+#: The templates the browser fills in after the page loads (the rest are written by the build).
+BROWSER_WORDS = (
+    "t_value",
+    "t_value_sqrt",
+    "t_spoken",
+    "t_spoken_sqrt",
+    "t_status",
+    "t_not_number",
+    "t_outside",
+    "t_not_token",
+    "w_histogram",
+    "w_status",
+    "w_not_width",
+    "list",
 )
+
+
+def words(language: str | None) -> dict:
+    """The explorers' words in the build's language (English for anything but zh_TW).
+
+    >>> words("zh_TW")["t_label"], words(None)["t_label"]
+    ('除數', 'Divisor')
+    """
+    return WORDS["zh_TW" if is_chinese(language) else "en"]
+
+
+def browser_words(said: dict) -> dict:
+    """The templates ``explorer.js`` fills in (``BROWSER_WORDS``), in the build's language."""
+    return {name: said[name] for name in BROWSER_WORDS}
 
 
 # -- Data the build writes ---------------------------------------------------------
@@ -175,7 +274,7 @@ class explorer_node(nodes.General, nodes.Element):
 
 def visit_explorer_html(translator, node: explorer_node) -> None:
     render = temperature_html if node["kind"] == "temperature" else width_html
-    translator.body.append(render(node["start"], node["serial"]))
+    translator.body.append(render(node["start"], node["serial"], translator.builder.config.language))
     raise nodes.SkipNode
 
 
@@ -187,9 +286,10 @@ def _slider_value(t: float) -> int:
     return round(math.log2(t) * STEPS_PER_DOUBLING)
 
 
-def temperature_html(row_token: str, serial: int) -> str:
+def temperature_html(row_token: str, serial: int, language: str | None = None) -> str:
     """The temperature explorer at T = √d_k: a static figure that ``explorer.js`` brings to life."""
-    data = temperature_data()
+    said = words(language)
+    data = {**temperature_data(), "words": browser_words(said)}
     ex = attention.example()
     t = math.sqrt(ex.d_k)
     weights = attention.softmax(ex.scores / t)  # (n, n), each row sums to 1
@@ -222,32 +322,35 @@ def temperature_html(row_token: str, serial: int) -> str:
         for c, o in enumerate(output)
     )
     sqrt_label = format_number(t, DIGITS)
+    query_header, sum_header, largest_header = (html.escape(h) for h in said["t_headers"])
+    t_caption = f'<span class="explorer-t-caption">{said["t_value"].format(t=sqrt_label)}</span>'
+    query_name = f'<q class="explorer-query-name">{html.escape(row_token)}</q>'
     mark = (_slider_value(t) - _slider_value(T_MIN)) / (_slider_value(T_MAX) - _slider_value(T_MIN))
     return f"""<div class="explorer explorer-temperature" id="{uid}" data-explorer="temperature" \
 data-t="{t!r}" data-query="{html.escape(row_token)}" role="region" aria-labelledby="{uid}-title">
-<p class="explorer-title" id="{uid}-title">Explore the divisor T: the example's weights softmax(QKᵀ / T)</p>
+<p class="explorer-title" id="{uid}-title">{html.escape(said["t_title"])}</p>
 <script type="application/json" class="explorer-data">{data_json(data)}</script>
 <div class="explorer-controls" hidden>
-<label for="{uid}-slider">Divisor</label>
-<span class="explorer-t-value" aria-hidden="true">T = {sqrt_label} (√d_k)</span>
+<label for="{uid}-slider">{html.escape(said["t_label"])}</label>
+<span class="explorer-t-value" aria-hidden="true">{said["t_value_sqrt"].format(t=sqrt_label)}</span>
 <input type="range" id="{uid}-slider" min="{_slider_value(T_MIN)}" max="{_slider_value(T_MAX)}" step="1" \
-value="{_slider_value(t)}" aria-valuetext="T = {sqrt_label} (sqrt(d_k))" aria-describedby="{uid}-ends">
+value="{_slider_value(t)}" aria-valuetext="{said["t_spoken_sqrt"].format(t=sqrt_label)}" aria-describedby="{uid}-ends">
 <div class="explorer-ticks" id="{uid}-ends"><span>0.25</span>\
 <span class="explorer-mark" style="left:{100 * mark:.3f}%">√d_k = {sqrt_label}</span><span>16</span></div>
-<button type="button" class="explorer-reset">Back to T = √d_k</button>
+<button type="button" class="explorer-reset">{html.escape(said["t_reset"])}</button>
 </div>
 <div class="explorer-panels">
 <table class="explorer-weights">
-<caption>Weights at <span class="explorer-t-caption">T = {sqrt_label}</span>: row = query, \
-column = key; each row's largest weight outlined<span class="explorer-js-only" hidden>; \
-pick a query with its button</span></caption>
-<thead><tr><th scope="col">query</th>{head}<th scope="col">sum</th><th scope="col">largest</th></tr></thead>
+<caption>{said["t_caption"].format(t=t_caption)}<span class="explorer-js-only" hidden>\
+{said["t_caption_js"]}</span></caption>
+<thead><tr><th scope="col">{query_header}</th>{head}<th scope="col">{sum_header}</th>\
+<th scope="col">{largest_header}</th></tr></thead>
 <tbody>{"".join(body)}</tbody>
 </table>
 <div class="explorer-legend explorer-js-only" hidden aria-hidden="true"><span>0</span>\
 <span class="explorer-ramp"></span><span class="explorer-legend-max">{number(weights.max())}</span></div>
 <table class="explorer-output">
-<caption>Output of <q class="explorer-query-name">{html.escape(row_token)}</q>: its weights times V</caption>
+<caption>{said["t_output"].format(query=query_name)}</caption>
 <thead><tr>{features}</tr></thead>
 <tbody><tr>{outputs}</tr></tbody>
 </table>
@@ -265,60 +368,62 @@ def _bars(counts: list[int]) -> str:
     )
 
 
-def _histogram_figure(kind: str, title: str, entry: dict, half_width: float, uid: str) -> str:
+def _histogram_figure(kind: str, title: str, entry: dict, half_width: float, uid: str, said: dict) -> str:
     ticks = f"<span>{-half_width:g}</span><span>0</span><span>{half_width:g}</span>"
     return f"""<figure class="explorer-histogram" data-histogram="{kind}">
 <figcaption id="{uid}-{kind}">{title}</figcaption>
 <svg viewBox="0 0 {BINS} 100" preserveAspectRatio="none" role="img" aria-labelledby="{uid}-{kind}" \
 aria-describedby="{uid}-{kind}-text">{_bars(entry[kind])}</svg>
 <div class="explorer-axis" aria-hidden="true">{ticks}</div>
-<p class="explorer-histogram-text" id="{uid}-{kind}-text">{_histogram_text(kind, entry)}</p>
+<p class="explorer-histogram-text" id="{uid}-{kind}-text">{_histogram_text(kind, entry, said)}</p>
 </figure>"""
 
 
-def _histogram_text(kind: str, entry: dict) -> str:
+def _histogram_text(kind: str, entry: dict, said: dict) -> str:
     low, high = entry[f"{kind}_min"], entry[f"{kind}_max"]
     std = entry["std_unscaled" if kind == "raw" else "std_scaled"]
-    return (
-        f"From {format_number(low, 1)} to {format_number(high, 1)}, standard deviation {format_number(std)}."
+    return said["w_histogram"].format(
+        low=format_number(low, 1), high=format_number(high, 1), std=format_number(std)
     )
 
 
-def width_html(d_k: int, serial: int) -> str:
+def width_html(d_k: int, serial: int, language: str | None = None) -> str:
     """The width explorer at ``d_k``: histograms and statistics, a static figure until ``explorer.js`` runs."""
-    data = width_data()
+    said = words(language)
+    data = {**width_data(), "words": browser_words(said)}
     entry = next(w for w in data["widths"] if w["d_k"] == d_k)
     uid = f"explore-dk-{serial}"
     rows = "".join(
-        f'<tr><th scope="row">{label}</th>'
+        f'<tr><th scope="row">{html.escape(said["w_stats"][stem])}</th>'
         + "".join(
             f"<td {_attributes(data_stat=f'{stem}_{side}', data_value=repr(entry[f'{stem}_{side}']), data_digits=digits)}>"
             f"{format_number(entry[f'{stem}_{side}'], digits)}</td>"
             for side in ("unscaled", "scaled")
         )
         + "</tr>"
-        for label, stem, digits in STAT_ROWS
+        for stem, digits in STAT_ROWS
     )
-    sample = f"{data['queries']} random queries, each scoring {data['keys']} random keys"
+    title = said["w_title"].format(queries=data["queries"], keys=data["keys"])
+    d_k_caption = f'<span class="explorer-dk-caption">d_k = {d_k}</span>'
+    raw_title = said["w_raw"].format(d_k=d_k_caption)
     return f"""<div class="explorer explorer-width" id="{uid}" data-explorer="width" data-d-k="{d_k}" \
 role="region" aria-labelledby="{uid}-title">
-<p class="explorer-title" id="{uid}-title">Explore the width d_k: {sample}, components drawn from N(0, 1)</p>
+<p class="explorer-title" id="{uid}-title">{html.escape(title)}</p>
 <script type="application/json" class="explorer-data">{data_json(data)}</script>
 <div class="explorer-controls" hidden>
-<label for="{uid}-slider">Width</label>
+<label for="{uid}-slider">{html.escape(said["w_label"])}</label>
 <span class="explorer-dk-value" aria-hidden="true">d_k = {d_k}</span>
 <input type="range" id="{uid}-slider" min="0" max="{len(D_KS) - 1}" step="1" value="{D_KS.index(d_k)}" \
 aria-valuetext="d_k = {d_k}">
 <div class="explorer-ticks" aria-hidden="true"><span>1</span><span>32</span><span>1024</span></div>
 </div>
 <div class="explorer-panels">
-{_histogram_figure("raw", f"Raw scores q·k at <span class='explorer-dk-caption'>d_k = {d_k}</span> (beyond ±100: in the end bars)", entry, RAW_RANGE, uid)}
-{_histogram_figure("scaled", "Scaled scores q·k / √d_k", entry, SCALED_RANGE, uid)}
+{_histogram_figure("raw", raw_title, entry, RAW_RANGE, uid, said)}
+{_histogram_figure("scaled", said["w_scaled"], entry, SCALED_RANGE, uid, said)}
 </div>
 <table class="explorer-stats">
-<caption>Unscaled against scaled at <span class="explorer-dk-caption">d_k = {d_k}</span> \
-(saturated: Jacobian size below {data["threshold"]:g})</caption>
-<thead><tr><th scope="col">statistic</th><th scope="col">q·k</th><th scope="col">q·k / √d_k</th></tr></thead>
+<caption>{said["w_caption"].format(d_k=d_k_caption, threshold=f"{data['threshold']:g}")}</caption>
+<thead><tr><th scope="col">{html.escape(said["w_statistic"])}</th><th scope="col">q·k</th><th scope="col">q·k / √d_k</th></tr></thead>
 <tbody>{rows}</tbody>
 </table>
 <p class="explorer-status" role="status"></p>

@@ -62,6 +62,20 @@ def explorer_data(site: Path) -> dict[str, dict]:
     return parser.data
 
 
+def test_every_language_fills_the_same_values_in_each_explorer_template():
+    """A translation that drops or renames a {value} would show a raw brace or lose a number."""
+    from attention_site.explorer import WORDS
+
+    def shape(words: dict) -> dict:
+        return {
+            name: shape(value) if isinstance(value, dict) else sorted(re.findall(r"\{(\w+)\}", str(value)))
+            for name, value in words.items()
+        }
+
+    english = shape(WORDS["en"])
+    assert all(shape(words) == english for words in WORDS.values())
+
+
 @pytest.mark.site
 def test_the_build_writes_the_examples_scores_and_values(site):
     data = explorer_data(site)["temperature"]

@@ -19,6 +19,7 @@ import polib
 import pytest
 from test_site_browser import PAGES, PageWatch, serious_violations
 
+from attention_site import explorer
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
 from scenes.glossary import TERMS
@@ -151,12 +152,21 @@ def test_every_translation_is_taiwan_usage_as_opencc_knows_it():
         for text in (term.zh_hant, term.meaning_zh)
         if convert(masked(text)) != masked(text)
     ]
-    # The words the trained-head directives generate on Chinese pages.
-    generated = [
-        text for value in WORDS["zh_TW"].values() for text in ([value] if isinstance(value, str) else value)
-    ]
-    changed += [("trained_head", text) for text in generated if convert(masked(text)) != masked(text)]
+    # The words the trained-head directives and the explorers generate on Chinese pages.
+    for name, words in (("trained_head", WORDS["zh_TW"]), ("explorer", explorer.WORDS["zh_TW"])):
+        changed += [(name, text) for text in texts_of(words) if convert(masked(text)) != masked(text)]
     assert changed == []
+
+
+def texts_of(words: dict) -> list[str]:
+    """Every string in a words table, however its values nest."""
+    found = []
+    for value in words.values():
+        if isinstance(value, str):
+            found.append(value)
+        else:
+            found += texts_of(value) if isinstance(value, dict) else list(value)
+    return found
 
 
 def prose(text: str) -> str:
@@ -254,3 +264,42 @@ def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_si
     zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
     found = serious_violations(zh_page, path)
     assert not found, "\n".join(found)
+
+
+@pytest.mark.browser
+def test_the_chinese_explorers_show_and_announce_chinese(zh_site_url, browser):
+    """Labels, captions, the slider's spoken value and every status line, in the glossary's terms."""
+    said = explorer.WORDS["zh_TW"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        page.goto(
+            f"{zh_site_url}/phases/04-scale-softmax.html#explore-t=abc&row=dog", wait_until="networkidle"
+        )
+        root = page.locator('[data-explorer="temperature"]')
+        assert root.locator(".explorer-title").inner_text() == said["t_title"]
+        assert root.locator("label").inner_text() == said["t_label"]
+        assert root.locator("thead th").first.inner_text() == "查詢向量"
+        note = root.locator("[role=status]").inner_text()
+        assert "連結中的 T =「abc」不是數字" in note and "連結中的列「dog」不是範例的 token" in note
+        slider = root.locator('input[type="range"]')
+        assert slider.get_attribute("aria-valuetext") == "T = 2.00（d_k 的平方根）"
+        slider.focus()
+        page.keyboard.press("End")
+        assert slider.get_attribute("aria-valuetext") == "T = 16.00"
+        assert root.locator(".explorer-t-caption").inner_text() == "T = 16.00"
+        assert root.locator("[role=status]").inner_text().startswith("T = 16.00 時，「sat」把最大的權重")
+
+        page.goto(f"{zh_site_url}/saturation.html", wait_until="networkidle")
+        root = page.locator('[data-explorer="width"]')
+        assert root.locator("label").inner_text() == said["w_label"]
+        assert root.locator("tbody th").first.inner_text() == said["w_stats"]["std"]
+        root.locator('input[type="range"]').focus()
+        page.keyboard.press("End")
+        assert root.locator("[role=status]").inner_text().startswith("d_k = 1024：最大權重平均為")
+        assert root.locator(".explorer-histogram-text").first.inner_text().startswith("從 ")
+    finally:
+        context.close()
+    assert errors == []

@@ -62,6 +62,9 @@
     history.replaceState(history.state, "", `#${params.toString()}`);
   }
 
+  // -- Words: the build's templates in the page's language (attention_site/explorer.py's WORDS)
+  const say = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+
   function note(root, text) {
     root.querySelector(".explorer-status").textContent = text;
   }
@@ -74,6 +77,7 @@
   function temperature(root) {
     const data = JSON.parse(root.querySelector(".explorer-data").textContent);
     const fmt = (x) => formatNumber(x, data.digits);
+    const words = data.words;
     const sqrtDk = Math.sqrt(data.d_k);
     const slider = root.querySelector('input[type="range"]');
     const rows = [...root.querySelectorAll(".explorer-weights tbody tr")];
@@ -141,9 +145,10 @@
       const atSqrt = Math.abs(t - sqrtDk) < 1e-12;
       root.dataset.t = String(t);
       root.dataset.query = data.tokens[query];
-      slider.setAttribute("aria-valuetext", `T = ${fmt(t)}${atSqrt ? " (sqrt(d_k))" : ""}`);
-      root.querySelector(".explorer-t-value").textContent = `T = ${fmt(t)}${atSqrt ? " (√d_k)" : ""}`;
-      for (const caption of root.querySelectorAll(".explorer-t-caption")) caption.textContent = `T = ${fmt(t)}`;
+      const shown = { t: fmt(t) };
+      slider.setAttribute("aria-valuetext", say(atSqrt ? words.t_spoken_sqrt : words.t_spoken, shown));
+      root.querySelector(".explorer-t-value").textContent = say(atSqrt ? words.t_value_sqrt : words.t_value, shown);
+      for (const caption of root.querySelectorAll(".explorer-t-caption")) caption.textContent = say(words.t_value, shown);
       root.querySelector(".explorer-query-name").textContent = data.tokens[query];
       root.querySelector(".explorer-legend-max").textContent = fmt(high);
     }
@@ -151,7 +156,7 @@
     function summarise() {
       const w = softmax(data.scores[query], t);
       const top = w.indexOf(Math.max(...w));
-      note(root, `At T = ${fmt(t)}, “${data.tokens[query]}” gives its largest weight, ${fmt(w[top])}, to “${data.tokens[top]}”.`);
+      note(root, say(words.t_status, { t: fmt(t), query: data.tokens[query], weight: fmt(w[top]), key: data.tokens[top] }));
     }
 
     function restore() {
@@ -161,10 +166,10 @@
         const asked = params.get(KEYS.t);
         let value = Number(asked);
         if (asked.trim() === "" || !Number.isFinite(value)) {
-          problems.push(`The link's T = “${asked}” is not a number; showing T = √d_k.`);
+          problems.push(say(words.t_not_number, { asked }));
           value = sqrtDk;
         } else if (value < data.tMin || value > data.tMax) {
-          problems.push(`The link's T = ${asked} is outside ${data.tMin} to ${data.tMax}; showing the nearest end.`);
+          problems.push(say(words.t_outside, { asked, low: data.tMin, high: data.tMax }));
           value = Math.min(Math.max(value, data.tMin), data.tMax);
         }
         const stop = Math.log2(value) * data.steps; // a link rounded to 4 digits lands back on its slider stop
@@ -173,7 +178,7 @@
       if (params.has(KEYS.row)) {
         const asked = params.get(KEYS.row);
         const found = data.tokens.findIndex((token) => token.toLowerCase() === asked.toLowerCase());
-        if (found < 0) problems.push(`The link's row “${asked}” is not a token (${data.tokens.join(", ")}).`);
+        if (found < 0) problems.push(say(words.t_not_token, { asked, tokens: data.tokens.join(words.list) }));
         else query = found;
       }
       draw();
@@ -201,6 +206,7 @@
     const data = JSON.parse(root.querySelector(".explorer-data").textContent);
     const slider = root.querySelector('input[type="range"]');
     const dks = data.widths.map((w) => w.d_k);
+    const words = data.words;
 
     function show(index) {
       const w = data.widths[index];
@@ -216,8 +222,11 @@
           bar.setAttribute("height", height.toFixed(2));
         });
         const std = kind === "raw" ? w.std_unscaled : w.std_scaled;
-        figure.querySelector(".explorer-histogram-text").textContent =
-          `From ${formatNumber(w[`${kind}_min`], 1)} to ${formatNumber(w[`${kind}_max`], 1)}, standard deviation ${formatNumber(std)}.`;
+        figure.querySelector(".explorer-histogram-text").textContent = say(words.w_histogram, {
+          low: formatNumber(w[`${kind}_min`], 1),
+          high: formatNumber(w[`${kind}_max`], 1),
+          std: formatNumber(std),
+        });
       }
       for (const cell of root.querySelectorAll("[data-stat]")) {
         cell.dataset.value = String(w[cell.dataset.stat]);
@@ -232,7 +241,7 @@
       if (!params.has(KEYS.dk)) return false;
       const asked = params.get(KEYS.dk);
       const index = dks.indexOf(Number(asked));
-      if (index < 0) note(root, `The link's d_k = “${asked}” is not one of ${dks.join(", ")}.`);
+      if (index < 0) note(root, say(words.w_not_width, { asked, widths: dks.join(words.list) }));
       else show(index);
       return true;
     }
@@ -241,7 +250,8 @@
     slider.addEventListener("change", () => {
       const w = data.widths[Number(slider.value)];
       remember({ [KEYS.dk]: String(w.d_k) });
-      note(root, `d_k = ${w.d_k}: the largest weight averages ${formatNumber(w.max_weight_unscaled)} unscaled, ${formatNumber(w.max_weight_scaled)} scaled.`);
+      const averages = { unscaled: formatNumber(w.max_weight_unscaled), scaled: formatNumber(w.max_weight_scaled) };
+      note(root, say(words.w_status, { d_k: w.d_k, ...averages }));
     });
     reveal(root);
     return restore;
