@@ -17,6 +17,7 @@ from pathlib import Path
 import opencc
 import polib
 import pytest
+from markdown_it import MarkdownIt
 from test_site_browser import PAGES, PageWatch, serious_violations
 
 from attention_site import explorer
@@ -134,6 +135,26 @@ def test_every_translation_keeps_its_substitutions_roles_code_maths_links_and_nu
         )
         for name, entry in translated_entries()
         if placeholders(entry.msgid) != placeholders(entry.msgstr)
+    ]
+    assert problems == []
+
+
+def emphasis(text: str) -> Counter:
+    """The bold, italic, code and link spans a message renders to, as MyST's parser reads it."""
+    without_maths = re.sub(r"\$[^$]+\$", "x", text)  # MyST's dollarmath: underscores there are not emphasis
+    tokens = [
+        t for block in MarkdownIt("commonmark").parseInline(without_maths) for t in (block.children or [])
+    ]
+    return Counter(t.type for t in tokens if t.type in {"strong_open", "em_open", "code_inline", "link_open"})
+
+
+def test_every_translation_renders_the_same_bold_italic_code_and_links():
+    """A closing ``**`` after 。 and before a Chinese character does not close (CommonMark's
+    flanking rule), so the page would show the asterisks: keep the punctuation outside."""
+    problems = [
+        (name, entry.msgstr[:40])
+        for name, entry in translated_entries()
+        if emphasis(entry.msgid) != emphasis(entry.msgstr)
     ]
     assert problems == []
 
