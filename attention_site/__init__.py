@@ -97,6 +97,7 @@ def setup(app: Sphinx) -> dict:
     # -- Figures drawn from the package's numbers, and blocks a reader can fold away --
     app.add_directive("saturation-figure", figures.SaturationFigure)
     app.add_node(figures.details_node, html=(figures.visit_details_html, figures.depart_details_html))
+    app.add_node(figures.details_summary, html=(figures.visit_summary_html, figures.depart_summary_html))
     app.add_directive("detail", figures.Detail)
 
     # -- The glossary: English and zh-Hant terms, from scenes/glossary.py --
@@ -132,5 +133,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 3,  # 3: the trained-head directives write in the page's language
+        "env_version": 4,  # 4: every directive writes in the page's language
     }

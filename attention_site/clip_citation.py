@@ -39,6 +39,8 @@ from scenes.registry import FULL_STEM, PHASES, STANDALONE_CLIPS, Phase
 
 from .citation_file import release_date as version_release_date
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .clip_words import clip_in, words_for
+from .languages import language_of
 from .node_helpers import download_link, labelled_section
 from .state import ClipPage, SiteBuild, clip_pages
 from .versions import cited_version, site_of
@@ -110,7 +112,8 @@ def phase_pages(app: Sphinx) -> dict[str, ClipPage]:
 class Citation:
     """What a phase's cite block cites (made by :func:`citation`, the one place that decides it)."""
 
-    phase: Phase
+    phase: Phase  #: with its words in the page's language
+    language: str  #: the build's language code: ``en`` or ``zh_TW``
     author: str
     version: str  #: the release's number, or ``dev``
     site_version: str  #: the site folder this page is served from: ``vX.Y.Z`` or ``dev``
@@ -130,8 +133,10 @@ def citation(app: Sphinx, docname: str, phase: Phase, published: ClipManifest | 
     here = page_path(app, docname)
     site = site_of(app)
     anchor = "#" + clip_anchor(phase.stem)
+    language = language_of(app.config.language).code
     return Citation(
-        phase=phase,
+        phase=clip_in(phase, language),
+        language=language,
         author=app.config.author,
         version=cited_version(app),
         site_version=site.name,
@@ -147,40 +152,53 @@ def citation(app: Sphinx, docname: str, phase: Phase, published: ClipManifest | 
 
 
 def bibtex(cite: Citation) -> str:
-    phase, date = cite.phase, cite.date
+    phase, date, said = cite.phase, cite.date, words_for(cite.language)
     year, month = date[:4], int(date[5:7])
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    title = f"{{{said['site_title']}}}{said['separator']}{cited_title(phase, said['bib_separator'], cite.language)}"
     return (
         f"@misc{{attention-explained-{phase.slug},\n"
-        f"  title        = {{{{Transformer Self-Attention, Explained}}: {cited_title(phase, ', ')}}},\n"
+        f"  title        = {{{title}}},\n"
         f"  author       = {{{{{cite.author}}}}},\n"
         f"  year         = {{{year}}},\n"
         f"  month        = {months[month - 1]},\n"
         f"  version      = {{{cite.version}}},\n"
-        f"  howpublished = {{Video, {phase.duration:g} s}},\n"
+        f"  howpublished = {{{said['howpublished'].format(seconds=f'{phase.duration:g}')}}},\n"
         f"  url          = {{{cite.page_url}}},\n"
-        f"  note         = {{Video file: \\url{{{cite.video_url}}}"
+        f"  note         = {{{said['bib_note']}\\url{{{cite.video_url}}}"
         + (f", SHA-256 {cite.sha256}" if cite.sha256 else "")
         + "}\n"
         "}"
     )
 
 
-def cited_title(phase: Phase, separator: str) -> str:
+def cited_title(phase: Phase, separator: str, language: str = "en") -> str:
     """A clip's title in a citation: ``Phase 3`` + separator + its title, or a standalone clip's title alone.
 
     >>> from scenes.registry import get_phase
     >>> cited_title(get_phase(3), ": "), cited_title(get_phase("trained-head"), ": ")
     ('Phase 3: Attention Scores', 'A Trained Head')
+    >>> cited_title(get_phase(3), "：", "zh_TW")
+    '第 3 階段：注意力分數'
     """
-    return f"Phase {phase.number}{separator}{phase.title}" if phase in PHASES else phase.title
+    shown = clip_in(phase, language)
+    if all(phase.slug != other.slug for other in PHASES):
+        return shown.title
+    return words_for(language)["cited_phase"].format(
+        number=phase.number, separator=separator, title=shown.title
+    )
 
 
 def plain_citation(cite: Citation) -> str:
-    phase = cite.phase
-    return (
-        f"{cite.author}. “Transformer Self-Attention, Explained. {cited_title(phase, ': ')}” "
-        f"(video, {phase.duration:g} s), version {cite.version}, {cite.date}. {cite.page_url}"
+    said = words_for(cite.language)
+    return said["plain_citation"].format(
+        author=cite.author,
+        site=said["site_title"],
+        clip=cited_title(cite.phase, said["separator"], cite.language),
+        seconds=f"{cite.phase.duration:g}",
+        version=cite.version,
+        date=cite.date,
+        url=cite.page_url,
     )
 
 
@@ -215,37 +233,37 @@ def _code_block(text: str, language: str, label: str) -> nodes.container:
 
 def cite_block(cite: Citation) -> labelled_section:
     """The "Cite this clip" block: links, a media fragment, BibTeX and plain text."""
-    phase, stem = cite.phase, cite.phase.stem
+    phase, stem, said = cite.phase, cite.phase.stem, words_for(cite.language)
     start, end = cite.span
     block = labelled_section(classes=["cite-clip"], label_id=f"cite-{stem}")
-    block += nodes.rubric("", "Cite this clip", ids=[f"cite-{stem}"])
-    download = download_link("", "download the MP4", refuri=cite.download, filename=f"{stem}.mp4")
+    block += nodes.rubric("", said["cite_heading"], ids=[f"cite-{stem}"])
+    download = download_link("", said["download_mp4"], refuri=cite.download, filename=f"{stem}.mp4")
     if not cite.is_release:
         note = nodes.paragraph()
-        note += nodes.strong("", "This is the development version:")
-        note += nodes.Text(" its files change with every commit. To cite, use a release (")
-        note += nodes.reference("", "this page in the latest release", refuri=cite.latest_url)
-        note += nodes.Text(").")
+        note += nodes.strong("", said["dev_lead"])
+        note += nodes.Text(said["dev_text"])
+        note += nodes.reference("", said["dev_link"], refuri=cite.latest_url)
+        note += nodes.Text(said["dev_end"])
         block += note
     links = nodes.bullet_list(classes=["cite-links"])
-    links += _item(f"This clip on its page, version {cite.site_version}: ", _link(cite.page_url))
+    links += _item(said["on_page"].format(version=cite.site_version), _link(cite.page_url))
     links += _item(
-        f"Video file, version {cite.site_version}: ",
+        said["video_file"].format(version=cite.site_version),
         _link(cite.video_url),
-        " (",
+        said["download_open"],
         download,
-        f", {phase.duration:g} s)",
+        said["download_seconds"].format(seconds=f"{phase.duration:g}"),
     )
     if cite.sha256:
-        links += _item("SHA-256 of the video file: ", nodes.literal("", cite.sha256))
-    links += _item("The latest release of this page: ", _link(cite.latest_url))
+        links += _item(said["sha256"], nodes.literal("", cite.sha256))
+    links += _item(said["latest"], _link(cite.latest_url))
     links += _item(
-        f"Just seconds {start:g} to {end:g}, as a media fragment: ",
+        said["fragment"].format(start=f"{start:g}", end=f"{end:g}"),
         nodes.literal("", f"{cite.video_url}#t={start:g},{end:g}"),
     )
     block += links
-    block += _code_block(bibtex(cite), "bibtex", "BibTeX")
-    block += _code_block(plain_citation(cite), "text", "Plain text")
+    block += _code_block(bibtex(cite), "bibtex", said["bibtex"])
+    block += _code_block(plain_citation(cite), "text", said["plain"])
     return block
 
 
@@ -284,10 +302,8 @@ def add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict,
         else (FULL_STEM if pagename == app.config.root_doc else None)
     )
     if stem:
-        phase = registry.get_phase(slugs[0]) if slugs else None
-        tags["og:description"] = (
-            phase.summary if phase else "Scaled dot-product attention in eight short clips."
-        )
+        phase = clip_in(registry.get_phase(slugs[0]), app.config.language) if slugs else None
+        tags["og:description"] = phase.summary if phase else words_for(app.config.language)["full_summary"]
         tags["og:image"] = absolute(app, clip_path(stem, ".png"))
         tags["og:video"] = absolute(app, clip_path(stem, ".mp4"))
         tags["og:video:type"] = "video/mp4"
@@ -312,7 +328,7 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
             {
                 "phase": phase.number if phase in PHASES else None,  # None: a clip beside the phases
                 "slug": phase.slug,
-                "title": phase.title,
+                "title": clip_in(phase, app.config.language).title,
                 "duration": round(clip.duration, 3),
                 "page": f"{page_path(app, docname)}#{anchor}" if docname else None,
                 "page_url": absolute(app, f"{page_path(app, docname)}#{anchor}") if docname else None,
@@ -331,6 +347,7 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
         "title": app.config.project,
         "version": app.config.release,
         "site_version": site_of(app).name,
+        "language": language_of(app.config.language).hreflang,
         "base_url": app.config.html_baseurl,
         "latest_url": site_of(app).latest_url,
         "manim_version": metadata.version("manim"),

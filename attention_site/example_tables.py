@@ -19,7 +19,9 @@ from sphinx.util.docutils import SphinxDirective
 
 import attention
 from scenes.formats import format_magnitude, format_number, format_share, row_maximum
+from scenes.translations import feature_name
 
+from .languages import pick
 from .node_helpers import table
 
 #: For each array: what its rows and its columns are ("tokens" or "features").
@@ -41,8 +43,41 @@ AXES = {
 }
 
 
-def labels(kind: str, example: attention.Example) -> list[str]:
-    return list(example.tokens if kind == "tokens" else example.features)
+#: The tables' own words, by the build's language: the corner cell's axis names and the scaling table's
+#: column headers (by the statistic they show). Tokens stay the example's English words.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "tokens": "token",
+        "features": "feature",
+        "std_unscaled": "std of q·k",
+        "std_scaled": "std of q·k/√d_k",
+        "max_weight_unscaled": "largest weight, unscaled (mean)",
+        "max_weight_scaled": "largest weight, scaled (mean)",
+        "saturated_unscaled": "saturated queries, unscaled",
+        "saturated_scaled": "saturated queries, scaled",
+        "median_score_gradient_unscaled": "median ‖∂p/∂s‖, unscaled",
+        "median_score_gradient_scaled": "median ‖∂p/∂s‖, scaled",
+    },
+    "zh_TW": {
+        "tokens": "token",
+        "features": "特徵",
+        "std_unscaled": "q·k 的標準差",
+        "std_scaled": "q·k/√d_k 的標準差",
+        "max_weight_unscaled": "最大權重，不縮放（平均）",
+        "max_weight_scaled": "最大權重，縮放後（平均）",
+        "saturated_unscaled": "飽和的查詢向量，不縮放",
+        "saturated_scaled": "飽和的查詢向量，縮放後",
+        "median_score_gradient_unscaled": "‖∂p/∂s‖ 的中位數，不縮放",
+        "median_score_gradient_scaled": "‖∂p/∂s‖ 的中位數，縮放後",
+    },
+}
+
+
+def labels(kind: str, example: attention.Example, language: str | None = None) -> list[str]:
+    """A table's row or column labels: the example's tokens, or its features named in ``language``."""
+    if kind == "tokens":
+        return list(example.tokens)
+    return [feature_name(feature, language) for feature in example.features]
 
 
 def matrix(name: str, head: int | None = None) -> np.ndarray:
@@ -77,7 +112,11 @@ class ExampleMatrix(SphinxDirective):
             raise self.error(f"example-matrix: {error}") from None
         example = attention.example()
         row_kind, column_kind = AXES[name]
-        row_labels, column_labels = labels(row_kind, example), labels(column_kind, example)
+        language = self.config.language
+        row_labels, column_labels = (
+            labels(row_kind, example, language),
+            labels(column_kind, example, language),
+        )
         digits = self.options.get("digits", 2)
         mark = "mark-max" in self.options
         maxima = [row_maximum(row) for row in values] if mark else None  # None: a tied row, unmarked
@@ -90,7 +129,8 @@ class ExampleMatrix(SphinxDirective):
                 marked = maxima is not None and j == maxima[i]
                 cells.append(nodes.strong("", text, classes=["row-max"]) if marked else nodes.Text(text))
             rows.append(cells)
-        corner = f"{row_kind[:-1]} \\ {column_kind[:-1]}"
+        said = pick(WORDS, language)
+        corner = f"{said[row_kind]} \\ {said[column_kind]}"
         headers = [nodes.Text(corner), *(nodes.Text(label) for label in column_labels)]
         classes = ["example-matrix", f"example-{name.replace('_', '-')}"]
         return [table(headers, rows, classes, title=caption(self))]
@@ -108,26 +148,28 @@ class ScalingTable(SphinxDirective):
         "caption": directives.unchanged,
         "measure": lambda argument: directives.choice(argument, ("spread", "gradient")),
     }
-    COLUMNS: dict[str, tuple[tuple[str, str, Callable[[float], str]], ...]] = {
+    #: Each measure's columns: the statistic (a field of a scaling_demo row, its header in WORDS) and its format.
+    COLUMNS: dict[str, tuple[tuple[str, Callable[[float], str]], ...]] = {
         "spread": (
-            ("std of q·k", "std_unscaled", format_number),
-            ("std of q·k/√d_k", "std_scaled", format_number),
-            ("largest weight, unscaled (mean)", "max_weight_unscaled", format_number),
-            ("largest weight, scaled (mean)", "max_weight_scaled", format_number),
+            ("std_unscaled", format_number),
+            ("std_scaled", format_number),
+            ("max_weight_unscaled", format_number),
+            ("max_weight_scaled", format_number),
         ),
         "gradient": (
-            ("saturated queries, unscaled", "saturated_unscaled", format_share),
-            ("saturated queries, scaled", "saturated_scaled", format_share),
-            ("median ‖∂p/∂s‖, unscaled", "median_score_gradient_unscaled", format_magnitude),
-            ("median ‖∂p/∂s‖, scaled", "median_score_gradient_scaled", format_magnitude),
+            ("saturated_unscaled", format_share),
+            ("saturated_scaled", format_share),
+            ("median_score_gradient_unscaled", format_magnitude),
+            ("median_score_gradient_scaled", format_magnitude),
         ),
     }
 
     def run(self) -> list[nodes.Node]:
         columns = self.COLUMNS[self.options.get("measure", "spread")]
-        headers = ("d_k", *(header for header, _, _ in columns))
+        said = pick(WORDS, self.config.language)
+        headers = ("d_k", *(said[field] for field, _ in columns))
         body = [
-            [nodes.Text(str(r.d_k)), *(nodes.Text(fmt(getattr(r, field))) for _, field, fmt in columns)]
+            [nodes.Text(str(r.d_k)), *(nodes.Text(fmt(getattr(r, field))) for field, fmt in columns)]
             for r in attention.scaling_demo()
         ]
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=caption(self))]

@@ -48,7 +48,7 @@ import attention
 from scenes import palette
 from scenes.formats import format_number, row_maximum
 
-from .glossary_table import is_chinese
+from .languages import pick
 from .node_helpers import html_only
 
 logger = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def words(language: str | None) -> dict:
     >>> words("zh_TW")["t_label"], words(None)["t_label"]
     ('除數', 'Divisor')
     """
-    return WORDS["zh_TW" if is_chinese(language) else "en"]
+    return pick(WORDS, language)
 
 
 def browser_words(said: dict) -> dict:

@@ -12,35 +12,26 @@ from sphinx.util.docutils import SphinxDirective
 
 from scenes.glossary import TERMS
 
+from .languages import pick
 from .node_helpers import table
 
-#: Headers of the table, by the build's language (anything but Chinese gets English).
+#: Headers of the table, by the build's language.
 HEADERS = {
     "en": ("English", "繁體中文（臺灣）", "Meaning"),
     "zh_TW": ("英文", "繁體中文（臺灣）", "意思"),
 }
 
 
-def is_chinese(language: str | None) -> bool:
-    """Whether a build's ``language`` setting is the site's Traditional Chinese.
-
-    >>> is_chinese("zh_TW"), is_chinese("en"), is_chinese(None)
-    (True, False, False)
-    """
-    return language == "zh_TW"
-
-
 class GlossaryTable(SphinxDirective):
     """Every term of :data:`scenes.glossary.TERMS`: English, zh-Hant and the meaning in the page's language."""
 
     def run(self) -> list[nodes.Node]:
-        chinese = is_chinese(self.config.language)
-        headers = HEADERS["zh_TW" if chinese else "en"]
+        headers = pick(HEADERS, self.config.language)
         rows = [
             [
                 nodes.Text(term.english),
                 nodes.Text(term.zh_hant),
-                nodes.Text(term.meaning_zh if chinese else term.meaning),
+                nodes.Text(pick({"en": term.meaning, "zh_TW": term.meaning_zh}, self.config.language)),
             ]
             for term in TERMS
         ]

@@ -16,7 +16,11 @@ site root's ``versions.json`` from one folder deeper.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,17 @@ def language_of(code: str | None) -> Language:
     raise ValueError(
         f"the site is written in {codes}, not {code!r}: build with -D language=zh_TW or without -D language."
     )
+
+
+def pick(table: Mapping[str, T], language: str | None) -> T:
+    """The entry of ``table`` (keyed by language code) for a build's ``language`` setting.
+
+    Each directive keeps the words it writes in such a table, one entry per language.
+
+    >>> pick({"en": "clip", "zh_TW": "影片"}, "zh_TW"), pick({"en": "clip", "zh_TW": "影片"}, None)
+    ('影片', 'clip')
+    """
+    return table[language_of(language).code]
 
 
 def page_in(language: Language, page: str, current: Language) -> str:

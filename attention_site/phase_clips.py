@@ -47,6 +47,8 @@ from scenes.registry import FULL_STEM, PHASES, phase_starts
 
 from .clip_citation import absolute, cite_node
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
+from .clip_words import clip_in, clip_name, words_for
+from .languages import language_of
 from .node_helpers import table
 from .state import ClipPage, SiteBuild, clip_pages
 
@@ -77,7 +79,8 @@ class VideoAsLink(SphinxPostTransform):
         for node in videos:
             url = absolute(self.env, clip_path(node["stem"], ".mp4"))
             link = nodes.reference(url, url, refuri=url)
-            node.replace_self(nodes.paragraph("", "", nodes.Text(f"Video ({node['label']}): "), link))
+            said = words_for(self.config.language)["video_as_link"].format(label=node["label"])
+            node.replace_self(nodes.paragraph("", "", nodes.Text(said), link))
         for chapters in list(self.document.findall(seek_list_node)):
             chapters.parent.remove(chapters)  # chapter links seek a player that is not there
         if videos:
@@ -105,6 +108,8 @@ def visit_video_html(translator, node: video_node) -> None:
         raise nodes.SkipNode
     uri = lambda suffix: html.escape(_site_uri(translator, clip_path(node["stem"], suffix)))  # noqa: E731
     track_kind, track_suffix = ("chapters", ".chapters.vtt") if node["chapters"] else ("captions", ".vtt")
+    language = translator.builder.config.language
+    said, lang = words_for(language), language_of(language).hreflang
     translator.body.append(
         f'<video id="{node["video_id"]}" class="phase-video" controls muted playsinline preload="metadata" '
         f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".png")}" '
@@ -115,12 +120,14 @@ def visit_video_html(translator, node: video_node) -> None:
     # player would sit over the formula at the bottom. The descriptions track holds the long text.
     if node["chapters"]:
         translator.body.append(
-            f'<track kind="captions" src="{uri(".vtt")}" srclang="en" label="English captions">'
+            f'<track kind="captions" src="{uri(".vtt")}" srclang="{lang}" label="{said["captions_track"]}">'
         )
     translator.body.append(
-        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="en" label="English {track_kind}">'
-        f'<track kind="descriptions" src="{uri(".descriptions.vtt")}" srclang="en" label="English descriptions">'
-        f'<a href="{uri(".mp4")}">Download the clip (MP4)</a></video>'
+        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="{lang}" '
+        f'label="{said[f"{track_kind}_track"]}">'
+        f'<track kind="descriptions" src="{uri(".descriptions.vtt")}" srclang="{lang}" '
+        f'label="{said["descriptions_track"]}">'
+        f'<a href="{uri(".mp4")}">{said["download_clip"]}</a></video>'
     )
     raise nodes.SkipNode
 
@@ -132,21 +139,12 @@ def visit_seek_list_html(translator, node: seek_list_node) -> None:
         f'<span class="seek-time">{format_time(start)}</span> {html.escape(title)}</a></li>'
         for start, title in node["chapters"]
     )
-    translator.body.append(f'<ol class="chapter-list" aria-label="Chapters">{items}</ol>')
+    chapters = words_for(translator.builder.config.language)["chapters"]
+    translator.body.append(f'<ol class="chapter-list" aria-label="{chapters}">{items}</ol>')
     raise nodes.SkipNode
 
 
 # -- Directives ----------------------------------------------------------------
-def clip_name(phase: registry.Phase, title: bool = True) -> str:
-    """How a clip is named in labels: ``Phase 3, Attention Scores``, or a standalone clip's own title.
-
-    With ``title=False``: ``phase 3`` or ``the "A Trained Head"``-style name, for running text.
-    """
-    if phase in PHASES:
-        return f"Phase {phase.number}, {phase.title}" if title else f"phase {phase.number}"
-    return phase.title if title else f"“{phase.title}”"
-
-
 def _fast(env) -> bool:
     return env.config.phase_clips_fast
 
@@ -187,12 +185,14 @@ class PhaseClip(SphinxDirective):
             )
         width, height = frame_size(self.config.phase_clips_quality)
         clip_pages(self.env).note_page(phase.slug, ClipPage(self.env.docname, clip_anchor(phase.stem)))
+        language, said = self.config.language, words_for(self.config.language)
+        shown = clip_in(phase, language)  # its title, summary and descriptions in the page's language
 
         figure = nodes.figure(classes=["phase-clip"])
         figure["ids"].append(clip_anchor(phase.stem))
         figure["names"].append(clip_anchor(phase.stem))
         self.state.document.note_explicit_target(figure)
-        label = f"{clip_name(phase)}: {phase.summary}"
+        label = f"{clip_name(phase, language)}{said['separator']}{shown.summary}"
         figure += video_node(
             stem=phase.stem,
             video_id=f"video-{phase.stem}",
@@ -203,20 +203,25 @@ class PhaseClip(SphinxDirective):
             fast=_fast(self.env),
         )
         if _fast(self.env):
-            figure += _fast_notice(f"The {phase.duration:g}-second clip of {clip_name(phase, title=False)}")
-        figure += nodes.caption("", f"{phase.title} ({phase.duration:g} s). {phase.summary}")
-        return [figure, self._transcript(phase), cite_node(slug=phase.slug)]
+            english = clip_name(phase, "en", title=False)
+            figure += _fast_notice(f"The {phase.duration:g}-second clip of {english}")
+        caption = said["caption"].format(
+            title=shown.title, seconds=f"{phase.duration:g}", summary=shown.summary
+        )
+        figure += _generated(nodes.caption("", caption))
+        return [figure, self._transcript(shown, language), cite_node(slug=phase.slug)]
 
-    def _transcript(self, phase) -> nodes.Node:
+    def _transcript(self, shown: registry.Phase, language: str | None) -> nodes.Node:
         box = nodes.container(classes=["clip-transcript"])
-        box += nodes.rubric("", f"Transcript of the {clip_name(phase, title=False)} clip")
+        name = clip_name(shown, language, title=False)
+        box += _generated(nodes.rubric("", words_for(language)["transcript"].format(name=name)))
         items = nodes.bullet_list()
-        for start, text in transcript(phase):
+        for start, text in transcript(shown):
             item = nodes.list_item()
             paragraph = nodes.paragraph()
             paragraph += nodes.literal("", format_time(start))
             paragraph += nodes.Text(f" {text}")
-            item += paragraph
+            item += _generated(paragraph)
             items += item
         box += items
         return box
@@ -233,21 +238,21 @@ class FullVideo(SphinxDirective):
         figure["names"].append(clip_anchor(FULL_STEM))
         self.state.document.note_explicit_target(figure)
         total = registry.total_duration()
+        language, said = self.config.language, words_for(self.config.language)
         figure += video_node(
             stem=FULL_STEM,
             video_id="video-full",
             width=width,
             height=height,
-            label=f"Transformer self-attention, all {len(PHASES)} phases ({total:g} s)",
+            label=said["full_label"].format(count=len(PHASES), seconds=f"{total:g}"),
             chapters=True,
             fast=_fast(self.env),
         )
         if _fast(self.env):
             figure += _fast_notice("The full-length video")
-        figure += nodes.paragraph(
-            "", f"The whole mechanism, all {len(PHASES)} phases in order ({total:g} s).", classes=["caption"]
-        )
-        starts = [(start, phase.title) for start, phase in phase_starts()]
+        caption = said["full_caption"].format(count=len(PHASES), seconds=f"{total:g}")
+        figure += _generated(nodes.paragraph("", caption, classes=["caption"]))
+        starts = [(start, clip_in(phase, language).title) for start, phase in phase_starts()]
         return [figure, seek_list_node(chapters=starts, target="video-full")]
 
 
@@ -260,21 +265,33 @@ class PhaseTable(SphinxDirective):
         from sphinx.addnodes import pending_xref
 
         folder = self.options.get("pages", "phases")
+        language, said = self.config.language, words_for(self.config.language)
         rows = []
         for phase in PHASES:
+            shown = clip_in(phase, language)
             target = posixpath.join("/", folder, phase.stem)
             link = pending_xref("", refdomain="std", reftype="doc", reftarget=target, refexplicit=True)
-            link += nodes.inline("", phase.title)
+            link += nodes.inline("", shown.title)
             rows.append(
                 [
                     nodes.Text(str(phase.number)),
                     link,
-                    nodes.Text(f"{phase.duration:g} s"),
-                    nodes.Text(phase.summary),
+                    nodes.Text(said["seconds"].format(seconds=f"{phase.duration:g}")),
+                    nodes.Text(shown.summary),
                 ]
             )
-        headers = [nodes.Text(t) for t in ("#", "Phase", "Length", "What it shows")]
-        return [table(headers, rows, classes=["phase-table"], widths=(4, 22, 8, 66))]
+        names = ("number_header", "phase_header", "length_header", "shows_header")
+        headers = [nodes.Text(said[name]) for name in names]
+        result = table(headers, rows, classes=["phase-table"], widths=(4, 22, 8, 66))
+        for paragraph in result.findall(nodes.paragraph):
+            _generated(paragraph)
+        return [result]
+
+
+def _generated(node: nodes.Element) -> nodes.Element:
+    """Mark text the directive already wrote in the page's language, so gettext leaves it out of the catalogs."""
+    node["translatable"] = False
+    return node
 
 
 # -- Build hooks -----------------------------------------------------------------
@@ -297,6 +314,7 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
             app.config.phase_clips_quality,
             jobs=_jobs(app.config),
             cache=cache,
+            language=language_of(app.config.language).code,
             log=logger.info,
         )
     except CLIP_ERRORS as error:

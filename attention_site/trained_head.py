@@ -42,7 +42,7 @@ from attention.tiny_model import LAYER1_INPUTS, N_HEADS, N_LAYERS, load, run, sh
 from scenes.formats import format_number, format_share, row_maximum
 from scenes.palette import HIGHLIGHT, viridis_hex
 
-from .glossary_table import is_chinese
+from .languages import pick
 from .node_helpers import table
 
 #: What the directives write, by the build's language (the page's prose goes through the catalogs;
@@ -69,7 +69,7 @@ WORDS = {
 
 def words(language: str | None) -> dict:
     """The directives' words in the build's language (English for anything but zh_TW)."""
-    return WORDS["zh_TW" if is_chinese(language) else "en"]
+    return pick(WORDS, language)
 
 
 #: The heatmap's geometry in SVG user units (it scales to its box): a 25 x 25 grid of

@@ -124,9 +124,12 @@ def publish_clips(
     *,
     jobs: int | None = None,
     cache: Path | None = None,
+    language: str = "en",
     log: Callable[[str], None] = lambda message: None,
 ) -> ClipManifest:
     """Render what the cache lacks (``jobs`` processes; None: one per core), publish into ``directory``.
+
+    ``language`` (``en`` or ``zh_TW``) is the language of the caption, description and chapter tracks.
 
     ``cache`` is the render cache's folder (None: ``ATTENTION_RENDER_CACHE`` or the default).
     Raises one of :data:`CLIP_ERRORS` with a message that names the cause and the fix.
@@ -135,7 +138,7 @@ def publish_clips(
     clips = render_phases(ALL_CLIPS, quality, render_cache, jobs=jobs, log=log)
     phases, standalone = clips[: len(PHASES)], clips[len(PHASES) :]
     full = render_full(phases, quality, render_cache, log=log)
-    written = publish(clips, full, Path(directory))
+    written = publish(clips, full, Path(directory), language)
     return ClipManifest(
         quality=quality,
         phases=tuple(_published(clip, written[clip.stem]) for clip in phases),

@@ -39,6 +39,7 @@ from .captions import (
 from .files import has_ordinary_mode, temporary_beside
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
+from .translations import in_language
 from .worker import SOURCE_CHANGED, settings_for
 
 DEFAULT_QUALITY = "medium"
@@ -367,8 +368,13 @@ def _write_if_changed(text: str, destination: Path) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
-def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
+def publish(
+    clips: list[Clip], full: Clip | None, directory: Path, language: str = "en"
+) -> dict[str, dict[str, Path]]:
     """Copy each clip with its poster and captions into ``directory`` under its stable stem.
+
+    The caption, description and chapter tracks are written in ``language`` (Sphinx's code:
+    ``en`` or ``zh_TW``), from the registry's words or their translation.
 
     Returns, per stem, the paths written: ``video``, ``poster``, ``captions``, ``descriptions``
     (and ``chapters`` for the full video). Several processes may publish into one folder at
@@ -376,7 +382,7 @@ def publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, 
     folder, and leaves no temporary file behind.
     """
     try:
-        return _publish(clips, full, directory)
+        return _publish(clips, full, directory, language)
     except OSError as error:
         raise PublishError(
             f"could not publish the clips into {directory}: {error.strerror or error}"
@@ -391,10 +397,13 @@ def _phase_of(clip: Clip) -> Phase:
     return clip.phase
 
 
-def _publish(clips: list[Clip], full: Clip | None, directory: Path) -> dict[str, dict[str, Path]]:
-    phases = [_phase_of(clip) for clip in clips]
+def _publish(
+    clips: list[Clip], full: Clip | None, directory: Path, language: str
+) -> dict[str, dict[str, Path]]:
+    phases = [in_language(_phase_of(clip), language) for clip in clips]
+    slugs = {phase.slug for phase in PHASES}
     parts = [
-        phase for phase in phases if phase in PHASES
+        phase for phase in phases if phase.slug in slugs
     ]  # the full video's tracks: phases, no standalone clip
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}

@@ -10,8 +10,11 @@ entry in ``scenes/glossary.py``.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import opencc
@@ -20,10 +23,13 @@ import pytest
 from markdown_it import MarkdownIt
 from test_site_browser import PAGES, PageWatch, serious_violations
 
-from attention_site import explorer
+from attention_site import clip_words, example_tables, explorer, figures, glossary_table
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
+from scenes import translations
+from scenes.captions import captions_webvtt, descriptions_webvtt
 from scenes.glossary import TERMS
+from scenes.registry import get_phase
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "docs" / "locales" / "zh_TW" / "LC_MESSAGES"
@@ -173,10 +179,26 @@ def test_every_translation_is_taiwan_usage_as_opencc_knows_it():
         for text in (term.zh_hant, term.meaning_zh)
         if convert(masked(text)) != masked(text)
     ]
-    # The words the trained-head directives and the explorers generate on Chinese pages.
-    for name, words in (("trained_head", WORDS["zh_TW"]), ("explorer", explorer.WORDS["zh_TW"])):
+    # The words the directives and the clips generate on Chinese pages and in Chinese tracks.
+    for name, words in GENERATED_CHINESE.items():
         changed += [(name, text) for text in texts_of(words) if convert(masked(text)) != masked(text)]
     assert changed == []
+
+
+#: Every table of Chinese words the code writes (the pages' own prose is in the catalogs).
+GENERATED_CHINESE = {
+    "trained_head": WORDS["zh_TW"],
+    "explorer": explorer.WORDS["zh_TW"],
+    "clip_words": clip_words.WORDS["zh_TW"],
+    "example_tables": example_tables.WORDS["zh_TW"],
+    "figures": figures.WORDS["zh_TW"],
+    "glossary_table": {"headers": glossary_table.HEADERS["zh_TW"]},
+    "clips": {
+        slug: (words.title, words.summary, *(text for cue in words.cues for text in cue))
+        for slug, words in translations.ZH_TW.items()
+    },
+    "features": translations.FEATURE_NAMES["zh_TW"],
+}
 
 
 def texts_of(words: dict) -> list[str]:
@@ -324,3 +346,89 @@ def test_the_chinese_explorers_show_and_announce_chinese(zh_site_url, browser):
     finally:
         context.close()
     assert errors == []
+
+
+# -- What the directives write on the Chinese pages ---------------------------------------------------
+
+#: Text that stays English on a Chinese page because it is a name: papers' and books' titles, a product.
+NAMES = {
+    "Attention Is All You Need",
+    "Attention is not Explanation",
+    "Attention is not not Explanation",
+    "A Mathematical Framework for Transformer Circuits",
+    "Train Short, Test Long",
+    "Read the Docs",
+}
+
+
+class EnglishText(HTMLParser):
+    """Text nodes of a page's article that are English sentences: three or more words, no Chinese,
+    outside code, maths and graphics."""
+
+    SKIPPED = {"pre", "code", "script", "style", "svg", "kbd"}
+    VOID = {"img", "br", "hr", "input", "meta", "link", "source", "track", "wbr", "col"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_article, self.stack, self.found = False, [], []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.in_article |= tag == "article"
+        if tag not in self.VOID:
+            classes = (dict(attrs).get("class") or "").split()
+            self.stack.append((tag, tag in self.SKIPPED or "math" in classes))
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.VOID:
+            return
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+        self.in_article &= tag != "article"
+
+    def handle_data(self, data) -> None:
+        text = data.strip()
+        skipped = any(skip for _, skip in self.stack)
+        english = re.search(r"[A-Za-z]{2,}(?:[,.;:]?\s+[A-Za-z]{2,}){2}", text)  # three words, spaced
+        if self.in_article and not skipped and english and not re.search(r"[\u3400-\u9fff]", text):
+            self.found.append(text)
+
+
+@pytest.mark.site
+def test_no_chinese_page_shows_an_english_sentence_the_directives_wrote(zh_site):
+    """Tables, clip captions, transcripts, chapters, cite blocks, figures and explorers all speak Chinese."""
+    names = NAMES | {term.english for term in TERMS}  # the glossary's English column
+    found = {}
+    for path in sorted(zh_site.rglob("*.html")):
+        relative = path.relative_to(zh_site).as_posix()
+        if relative.startswith("_") or relative in {"search.html", "genindex.html", "py-modindex.html"}:
+            continue
+        parser = EnglishText()
+        parser.feed(path.read_text(encoding="utf-8"))
+        left = [text for text in parser.found if text not in names]
+        if left:
+            found[relative] = left
+    assert found == {}
+
+
+@pytest.mark.site
+def test_the_chinese_clips_have_chinese_tracks_transcripts_and_citations(zh_site):
+    phase = get_phase(3)
+    shown = translations.in_language(phase, "zh_TW")
+    page = (zh_site / "phases/03-attention-scores.html").read_text(encoding="utf-8")
+    assert (
+        '<track kind="captions" src="../_clips/03-attention-scores.vtt" srclang="zh-Hant-TW" label="中文字幕">'
+        in page
+    )
+    assert 'srclang="en"' not in page
+    assert (zh_site / "_clips/03-attention-scores.vtt").read_text(encoding="utf-8") == captions_webvtt(shown)
+    assert (zh_site / "_clips/03-attention-scores.descriptions.vtt").read_text(
+        encoding="utf-8"
+    ) == descriptions_webvtt(shown)
+    assert all(html.escape(cue.description, quote=False) in page for cue in shown.cues)  # the transcript
+    assert "第 3 階段影片的逐字稿" in page and "引用這支影片" in page
+    assert "Transformer 自注意力詳解（Transformer Self-Attention, Explained）：第 3 階段：注意力分數" in page
+    chapters = (zh_site / "_clips/00-full.chapters.vtt").read_text(encoding="utf-8")
+    assert "3. 注意力分數" in chapters and "4. 縮放與 Softmax" in chapters
+    manifest = json.loads((zh_site / "clips.json").read_text(encoding="utf-8"))
+    assert manifest["language"] == "zh-Hant-TW"
+    assert [clip["title"] for clip in manifest["clips"]][:3] == ["簡介", "Q、K、V 投影", "注意力分數"]
