@@ -19,9 +19,9 @@ from sphinx.util.docutils import SphinxDirective
 
 import attention
 from scenes.formats import format_magnitude, format_number, format_share, row_maximum
-from scenes.translations import feature_name
+from scenes.screen_words import feature_name
 
-from .languages import pick
+from .languages import language_of, pick
 from .node_helpers import table
 
 #: For each array: what its rows and its columns are ("tokens" or "features").
@@ -77,7 +77,7 @@ def labels(kind: str, example: attention.Example, language: str | None = None) -
     """A table's row or column labels: the example's tokens, or its features named in ``language``."""
     if kind == "tokens":
         return list(example.tokens)
-    return [feature_name(feature, language) for feature in example.features]
+    return [feature_name(feature, language_of(language).code) for feature in example.features]
 
 
 def matrix(name: str, head: int | None = None) -> np.ndarray:

@@ -20,7 +20,7 @@ import stat
 import sys
 from pathlib import Path
 
-from .cache import NotACache, RenderCache, full_video_key, phase_key, remove_folder
+from .cache import NotACache, RenderCache, clip_key, full_video_key, remove_folder
 from .registry import ALL_CLIPS, FULL_STEM, PHASES, STANDALONE_CLIPS, get_phase
 from .render import (
     DEFAULT_QUALITY,
@@ -34,6 +34,7 @@ from .render import (
     render_full,
     render_phases,
 )
+from .screen_words import LANGUAGES
 from .worker import QUALITIES, settings_for
 
 
@@ -66,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"render processes, 1 to {MAX_JOBS} (default: ${JOBS_VARIABLE}, else one per core)",
     )
     render.add_argument("--cache", type=Path, default=None, help="render cache folder")
+    render.add_argument(
+        "--language",
+        choices=list(LANGUAGES),
+        default="en",
+        help="the language the clips are drawn in and their tracks written in (default: en)",
+    )
     commands.add_parser("list", help="list the phases")
     cache = commands.add_parser("cache", help="check or clean the render cache")
     cache.add_argument("action", choices=["verify", "prune"], help="verify every entry, or prune unused ones")
@@ -103,10 +110,11 @@ def render(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     cache = RenderCache(args.cache)
     log = lambda message: print(message, flush=True)  # noqa: E731
-    clips = render_phases(phases, args.quality, cache, jobs=jobs, log=log)
+    language = args.language
+    clips = render_phases(phases, args.quality, cache, jobs=jobs, log=log, language=language)
     parts = [clip for clip in clips if clip.phase in PHASES]
-    full = render_full(parts, args.quality, cache, log=log) if args.full else None
-    written = publish(clips, full, args.out)
+    full = render_full(parts, args.quality, cache, log=log, language=language) if args.full else None
+    written = publish(clips, full, args.out, language)
     for clip in [*clips, *([full] if full else [])]:
         source = "rendered" if clip.rendered else "cached"
         print(f"{written[clip.stem]['video']}  ({clip.info['duration']:.2f} s, {source})")
@@ -143,14 +151,17 @@ def report_others(cache: RenderCache) -> None:
 
 
 def current_entries(cache: RenderCache) -> set[Path]:
-    """The entries today's sources map to, at every quality: each phase, the full video, each standalone clip."""
+    """The entries today's sources map to, at every quality and in every language: each phase, the full
+    video, each standalone clip."""
     wanted: set[Path] = set()
     for quality in QUALITIES:
-        settings = settings_for(quality)
-        keys = [phase_key(phase, settings) for phase in PHASES]
-        wanted.update(cache.entry(phase.stem, key) for phase, key in zip(PHASES, keys, strict=True))
-        wanted.add(cache.entry(FULL_STEM, full_video_key(keys, settings)))
-        wanted.update(cache.entry(clip.stem, phase_key(clip, settings)) for clip in STANDALONE_CLIPS)
+        for language in LANGUAGES:
+            keys = [clip_key(phase, quality, language) for phase in PHASES]
+            wanted.update(cache.entry(phase.stem, key) for phase, key in zip(PHASES, keys, strict=True))
+            wanted.add(cache.entry(FULL_STEM, full_video_key(keys, settings_for(quality, language))))
+            wanted.update(
+                cache.entry(clip.stem, clip_key(clip, quality, language)) for clip in STANDALONE_CLIPS
+            )
     return wanted
 
 

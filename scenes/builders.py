@@ -29,7 +29,7 @@ from manim import (
     interpolate_color,
 )
 
-from . import layout, palette
+from . import layout, palette, screen_words
 from .formats import format_number, row_maximum
 
 
@@ -87,8 +87,33 @@ def ink_for(fill: ManimColor) -> ManimColor:
 # -- Text -------------------------------------------------------------------------
 
 
+class MissingFont(RuntimeError):
+    """A font the clips name is not installed (Pango would silently draw another, or boxes)."""
+
+
+@functools.cache
+def require_font(family: str) -> str:
+    """``family``, if Pango can find it; otherwise :class:`MissingFont` naming the package that has it."""
+    import manimpango
+
+    if family not in manimpango.list_fonts():
+        raise MissingFont(
+            f"the font {family!r} is not installed, and Pango would draw the clip's Chinese in another font "
+            "or as boxes. Install Debian's fonts-noto-cjk (`nox -s docs` does it as root), then render again."
+        )
+    return family
+
+
+def font_for(text: str, font: str) -> str:
+    """The font to set ``text`` in: the sans ``font`` unless the text holds Chinese (then the CJK font)."""
+    if font == layout.FONT and screen_words.has_chinese(text):
+        return require_font(layout.CJK_FONT)
+    return font
+
+
 @functools.lru_cache(maxsize=2048)
 def _prototype(text: str, font: str, size: float, weight: str) -> Text:
+    font = font_for(text, font)
     return lighten(Text(text, font=font, font_size=size, weight=weight, color=color(palette.TEXT)))
 
 
@@ -104,7 +129,7 @@ def make_text(text: str, font: str, size: float, hue: ManimColor | str, weight: 
 @functools.lru_cache(maxsize=256)
 def _rich_prototype(text: str, font: str, size: float, hue: str, spans: tuple[tuple[str, str], ...]) -> Text:
     t2c = {part: color(span_hue) for part, span_hue in spans}
-    return lighten(Text(text, font=font, font_size=size, color=color(hue), t2c=t2c))
+    return lighten(Text(text, font=font_for(text, font), font_size=size, color=color(hue), t2c=t2c))
 
 
 def make_rich_text(text: str, size: float, hue: str, spans: dict[str, ManimColor | str]) -> Text:
@@ -323,7 +348,8 @@ class EmbeddingBlock(VGroup):
             font_size=layout.CONTEXT_SIZE,
             digits=layout.QKV_DECIMALS,
         )
-        self.features = build_column_labels(ex.features, layout.EMBEDDING_COLUMN, layout.CAPTION_SIZE)
+        names = [screen_words.feature_name(feature) for feature in ex.features]
+        self.features = build_column_labels(names, layout.EMBEDDING_COLUMN, layout.CAPTION_SIZE)
         for label in self.features:
             label.set_color(color(palette.MUTED))
         self.features.next_to(self.grid, UP, buff=layout.LABEL_BUFF).match_x(self.grid)
@@ -569,6 +595,8 @@ class HeadPanel(VGroup):
         self.axes = HeatmapAxes(tokens, self.cells, layout.LABEL_SIZE, layout.HEAD_PITCH, layout.HEAD_CELL)
         self.out = NumberGrid(output, column=layout.HEAD_OUT_COLUMN, pitch=layout.HEAD_PITCH)
         self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
-        self.title = build_label(f"head {number}", palette.TEXT, layout.NOTE_SIZE)
+        self.title = build_label(
+            screen_words.words()["head"].format(number=number), palette.TEXT, layout.NOTE_SIZE
+        )
         self.title.next_to(VGroup(self.axes.columns, self.out), UP, buff=layout.LABEL_BUFF)
         self.add(self.title, self.axes, self.cells, self.outlines, self.out)

@@ -217,21 +217,31 @@ def _first_line(*command: str) -> str:
     return lines[0].strip() if lines else "missing"
 
 
-def _clip_fonts() -> tuple[str, ...]:
-    """The font families the clips are set in, read from ``scenes/layout.py`` without importing manim."""
+#: The names in ``scenes/layout.py`` that hold a font family the clips are set in.
+FONT_NAMES = ("FONT", "MONO", "CJK_FONT")
+
+
+def clip_fonts() -> dict[str, str]:
+    """``name -> family`` of the fonts the clips are set in, read from ``scenes/layout.py`` without importing manim.
+
+    >>> clip_fonts()["CJK_FONT"]
+    'Noto Sans CJK TC'
+    """
     path = module_path("scenes.layout")
     if path is None:
-        return ()
-    families = []
+        return {}
+    families = {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if (
             isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in FONT_NAMES
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
-            and any(isinstance(target, ast.Name) and target.id in ("FONT", "MONO") for target in node.targets)
         ):
-            families.append(node.value.value)
-    return tuple(families)
+            families[node.targets[0].id] = node.value.value
+    return families
 
 
 def _font_version(family: str) -> str:
@@ -267,7 +277,7 @@ def tool_versions() -> dict[str, str]:
         versions["pango"] = "missing"
     versions["latex"] = _first_line("latex", "--version")
     versions["dvisvgm"] = _first_line("dvisvgm", "--version")
-    for family in _clip_fonts():
+    for family in clip_fonts().values():
         versions[f"font {family}"] = _font_version(family)
     return versions
 
@@ -294,6 +304,18 @@ def phase_key(phase: Phase, settings: dict) -> str:
     if data:  # a standalone clip's data (trained weights): new bytes, a new clip
         payload["data"] = {name: _sha256_file(path) for name, path in data.items()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def clip_key(phase: Phase, quality: str, language: str = "en") -> str:
+    """The cache key of ``phase``'s clip at ``quality`` drawn in ``language``: the one way every caller keys a clip.
+
+    The clip's words in that language enter through the translated phase and the language through the
+    settings, so an English clip's key is the one it always had.
+    """
+    from .translations import in_language
+    from .worker import settings_for
+
+    return phase_key(in_language(phase, language), settings_for(quality, language))
 
 
 def data_files(phase: Phase) -> dict[str, Path]:

@@ -129,15 +129,15 @@ def publish_clips(
 ) -> ClipManifest:
     """Render what the cache lacks (``jobs`` processes; None: one per core), publish into ``directory``.
 
-    ``language`` (``en`` or ``zh_TW``) is the language of the caption, description and chapter tracks.
+    ``language`` (``en`` or ``zh_TW``) is the language the clips are drawn in and their tracks written in.
 
     ``cache`` is the render cache's folder (None: ``ATTENTION_RENDER_CACHE`` or the default).
     Raises one of :data:`CLIP_ERRORS` with a message that names the cause and the fix.
     """
     render_cache = RenderCache(cache)
-    clips = render_phases(ALL_CLIPS, quality, render_cache, jobs=jobs, log=log)
+    clips = render_phases(ALL_CLIPS, quality, render_cache, jobs=jobs, log=log, language=language)
     phases, standalone = clips[: len(PHASES)], clips[len(PHASES) :]
-    full = render_full(phases, quality, render_cache, log=log)
+    full = render_full(phases, quality, render_cache, log=log, language=language)
     written = publish(clips, full, Path(directory), language)
     return ClipManifest(
         quality=quality,

@@ -30,6 +30,7 @@ REFERENCE_HEIGHT_PX = 720  #: the frame height the pixel sizes above refer to
 # -- Fonts -------------------------------------------------------------------
 FONT = "DejaVu Sans"  #: labels, captions, titles
 MONO = "DejaVu Sans Mono"  #: every number, so columns of digits line up
+CJK_FONT = "Noto Sans CJK TC"  #: any text with Chinese in it (Debian's fonts-noto-cjk)
 
 # -- Type sizes (DejaVu digits are 0.94 px high per point of font size at 720p) ---------
 TITLE_SIZE = 30

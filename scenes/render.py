@@ -28,7 +28,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import ENVIRONMENT_VARIABLE, TRACKED_PACKAGES, CacheError, RenderCache, full_video_key, phase_key
+from .cache import (
+    ENVIRONMENT_VARIABLE,
+    TRACKED_PACKAGES,
+    CacheError,
+    RenderCache,
+    clip_fonts,
+    clip_key,
+    full_video_key,
+)
 from .captions import (
     captions_webvtt,
     chapters_webvtt,
@@ -97,13 +105,23 @@ class Clip:
         return json.loads((self.entry / "info.json").read_text())
 
 
-def require_tools() -> None:
-    """Fail early, with the fix, if LaTeX or dvisvgm (which manim's MathTex needs) is missing."""
+def require_tools(language: str = "en") -> None:
+    """Fail early, with the fix, if LaTeX or dvisvgm (which manim's MathTex needs) is missing, or,
+    for a language written in Chinese, the CJK font (Pango would silently draw another one)."""
     missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
     if missing:
         raise RenderError(
             f"manim needs {' and '.join(missing)} on PATH to typeset maths. {SYSTEM_PACKAGES_HINT}"
         )
+    if language != "en":
+        family = clip_fonts()["CJK_FONT"]
+        found = subprocess.run(["fc-list", family], capture_output=True, text=True, check=False).stdout
+        if not found.strip():
+            raise RenderError(
+                f"the {language} clips are drawn in the font {family!r}, which is not installed; Pango would "
+                "silently draw another font or boxes. Install Debian's fonts-noto-cjk (`nox -s docs` does it "
+                "as root) and build again."
+            )
 
 
 def parse_jobs(value, setting: str = JOBS_VARIABLE) -> int:
@@ -131,9 +149,12 @@ def default_jobs() -> int:
     return parse_jobs(value) if value.strip() else min(os.cpu_count() or 1, MAX_JOBS)
 
 
-def reproduce_command(phase: Phase, quality: str) -> str:
+def reproduce_command(phase: Phase, quality: str, language: str = "en") -> str:
     """The command that renders ``phase`` alone, for error messages."""
-    return f"python -m scenes render {phase.number if phase in PHASES else phase.slug} --quality {quality}"
+    which = phase.number if phase in PHASES else phase.slug
+    return f"python -m scenes render {which} --quality {quality}" + (
+        f" --language {language}" if language != "en" else ""
+    )
 
 
 def worker_environment() -> dict[str, str]:
@@ -172,12 +193,16 @@ class SourceChanged(Exception):
     """The worker imported sources whose key is not the one it was asked to render."""
 
 
-def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: str, log) -> Clip:
+def _render_in_subprocess(
+    phase: Phase, quality: str, cache: RenderCache, key: str, log, language: str = "en"
+) -> Clip:
     staging = cache.staging(phase.stem)
     started = time.perf_counter()
     committed = False
     try:
         command = [sys.executable, "-m", "scenes.worker", phase.slug, quality, str(staging), key]
+        if language != "en":
+            command.append(language)
         result = _run_worker(command, staging, worker_environment())
         source = _read_source(staging)
         if result.returncode == SOURCE_CHANGED or (result.returncode == 0 and source.get("key") != key):
@@ -198,10 +223,10 @@ def _render_in_subprocess(phase: Phase, quality: str, cache: RenderCache, key: s
             )
             raise RenderError(
                 f"{phase.name} failed to render (exit status {result.returncode}):\n"
-                f"{tail}{where}\nReproduce it on its own with: {reproduce_command(phase, quality)}"
+                f"{tail}{where}\nReproduce it on its own with: {reproduce_command(phase, quality, language)}"
             )
         seconds = time.perf_counter() - started
-        record = {"phase": phase.slug, "render_seconds": round(seconds, 3), **settings_for(quality)}
+        record = {"phase": phase.slug, "render_seconds": round(seconds, 3), **settings_for(quality, language)}
         entry = cache.commit(staging, phase.stem, key, record, log=log)
         committed = True
     finally:
@@ -222,21 +247,21 @@ def render_phases(
     cache: RenderCache | None = None,
     jobs: int | None = None,
     log: Callable[[str], None] = lambda message: None,
+    language: str = "en",
 ) -> list[Clip]:
-    """Return a finished clip for each phase, rendering in parallel only those the cache lacks.
+    """Return a finished clip for each phase, drawn in ``language``, rendering in parallel only those the cache lacks.
 
     A phase whose sources change while it renders is looked up and rendered again
     under the key of its sources as they are now, up to :data:`RENDER_ATTEMPTS` times.
     """
     phases = list(phases)
     cache = cache or RenderCache()
-    settings = settings_for(quality)
     jobs = parse_jobs(jobs, "--jobs") if jobs is not None else default_jobs()
     cache.prepare()
     found: dict[str, Clip] = {}
     pending = phases
     for _ in range(RENDER_ATTEMPTS):
-        keys = {phase.slug: phase_key(phase, settings) for phase in pending}
+        keys = {phase.slug: clip_key(phase, quality, language) for phase in pending}
         missing = []
         for phase in pending:
             entry = cache.lookup(phase.stem, keys[phase.slug], log=log)
@@ -248,24 +273,27 @@ def render_phases(
                 missing.append(phase)
         if not missing:
             break
-        pending = _render_missing(missing, keys, quality, cache, jobs, log, found)
+        pending = _render_missing(missing, keys, quality, cache, jobs, log, found, language)
         if not pending:
             break
     else:
         names = ", ".join(f"{p.number} ({p.slug})" for p in pending)
         raise RenderError(
             f"the sources of phase {names} kept changing while rendering ({RENDER_ATTEMPTS} attempts). "
-            f"Build again once the edits are saved; to render it alone: {reproduce_command(pending[0], quality)}"
+            "Build again once the edits are saved; to render it alone: "
+            + reproduce_command(pending[0], quality, language)
         )
     return [found[phase.slug] for phase in phases]
 
 
-def _render_missing(missing, keys, quality, cache, jobs, log, found) -> list[Phase]:
+def _render_missing(missing, keys, quality, cache, jobs, log, found, language="en") -> list[Phase]:
     """Render ``missing`` in a pool into ``found``; return the phases whose sources changed meanwhile."""
-    require_tools()
+    require_tools(language)
     jobs = max(1, min(jobs, len(missing)))
     log(
-        f"rendering {len(missing)} clip(s) at {quality} quality in {jobs} process(es): "
+        f"rendering {len(missing)} clip(s) at {quality} quality"
+        + (f" in {language}" if language != "en" else "")
+        + f" in {jobs} process(es): "
         + ", ".join(p.stem for p in missing)
     )
     errors, changed = [], []
@@ -273,7 +301,7 @@ def _render_missing(missing, keys, quality, cache, jobs, log, found) -> list[Pha
         # Longest clips first, so no process is left rendering a long one alone at the end.
         longest_first = sorted(missing, key=lambda p: p.duration, reverse=True)
         futures = {
-            p.slug: (p, pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug], log))
+            p.slug: (p, pool.submit(_render_in_subprocess, p, quality, cache, keys[p.slug], log, language))
             for p in longest_first
         }
         for slug, (phase, future) in futures.items():
@@ -300,8 +328,10 @@ def render_full(
     quality: str = DEFAULT_QUALITY,
     cache: RenderCache | None = None,
     log: Callable[[str], None] = lambda message: None,
+    language: str = "en",
 ) -> Clip:
-    """The full-length video: the phase clips joined in order (a stream copy, no re-render)."""
+    """The full-length video: the phase clips (drawn in ``language``) joined in order (a stream copy, no re-render)."""
+    from . import screen_words
     from .video import concatenate, probe
 
     if [clip.phase for clip in clips] != list(PHASES):
@@ -311,7 +341,7 @@ def render_full(
         )
 
     cache = cache or RenderCache()
-    key = full_video_key([clip.key for clip in clips], settings_for(quality))
+    key = full_video_key([clip.key for clip in clips], settings_for(quality, language))
     entry = cache.lookup(FULL_STEM, key, log=log)
     if entry:
         return Clip(FULL_STEM, key, entry, rendered=False, seconds=0.0)
@@ -319,7 +349,8 @@ def render_full(
     staging = cache.staging(FULL_STEM)
     committed = False
     try:
-        concatenate([clip.video for clip in clips], staging / "clip.mp4", title="Transformer Self-Attention")
+        title = screen_words.WORDS[language]["title"]
+        concatenate([clip.video for clip in clips], staging / "clip.mp4", title=title)
         shutil.copyfile(_finished_picture(clips).poster, staging / "poster.png")
         info = probe(staging / "clip.mp4")
         record = {

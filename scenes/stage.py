@@ -20,9 +20,7 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Mobject, VGroup
 
 import attention
 
-from . import builders, layout, palette
-
-TITLE = "Transformer Self-Attention"
+from . import builders, layout, palette, screen_words
 
 #: Glyph slices of the formula's single MathTex (one LaTeX run), checked by the tests.
 FORMULA_TEX = r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)V"
@@ -60,7 +58,8 @@ class Stage:
 
     @cached_property
     def title(self):
-        return self._placed(builders.build_title(TITLE).move_to(self.regions.title), "title")
+        title = builders.build_title(screen_words.words()["title"])
+        return self._placed(title.move_to(self.regions.title), "title")
 
     @cached_property
     def tokens(self) -> VGroup:
@@ -161,16 +160,17 @@ class Stage:
 
     @cached_property
     def score_scale(self) -> builders.ColourScale:
-        return self._scale(float(self.ex.scores.min()), float(self.ex.scores.max()), "score: low to high")
+        caption = screen_words.words()["score_scale"]
+        return self._scale(float(self.ex.scores.min()), float(self.ex.scores.max()), caption)
 
     @cached_property
     def scaled_scale(self) -> builders.ColourScale:
         s = self.ex.scaled_scores
-        return self._scale(float(s.min()), float(s.max()), "scaled score")
+        return self._scale(float(s.min()), float(s.max()), screen_words.words()["scaled_scale"])
 
     @cached_property
     def weight_scale(self) -> builders.ColourScale:
-        return self._scale(0.0, float(self.ex.weights.max()), "attention weight (A)")
+        return self._scale(0.0, float(self.ex.weights.max()), screen_words.words()["weight_scale"])
 
     # -- Output, formula -------------------------------------------------------
 
@@ -234,7 +234,7 @@ class Stage:
         """``concat(h_1, h_2) W_O`` and what it does, under the heads (placed with them)."""
         math = builders.build_math(r"\mathrm{concat}(h_1, h_2)\,W_O", palette.TEXT, layout.HEADER_SIZE)
         note = builders.build_note(
-            f"mixes the {self.ex.n_heads} heads' outputs back into {self.ex.d_model} numbers per token"
+            screen_words.words()["concat_note"].format(heads=self.ex.n_heads, width=self.ex.d_model)
         )
         return VGroup(math, note).arrange(RIGHT, buff=layout.TOKEN_BUFF)
 
@@ -252,16 +252,12 @@ class Stage:
     @cached_property
     def summary(self) -> VGroup:
         """The four steps, one line each, in the roles' colours."""
-        steps = (
-            ("1  Project", "each token's embedding X into Q, K, V", palette.QUERY),
-            ("2  Score", "every query against every key: Q Kᵀ", palette.KEY),
-            ("3  Scale and softmax", "divide by √dₖ; each row of A sums to 1", palette.SCALE),
-            ("4  Weighted sum", "A V: each token gathers context", palette.VALUE),
-        )
+        hues = (palette.QUERY, palette.KEY, palette.SCALE, palette.VALUE)
+        steps = screen_words.words()["summary"]  # (head, rest) for each step
         lines = VGroup(
             *(
                 builders.make_rich_text(f"{head}    {rest}", layout.SUMMARY_SIZE, palette.TEXT, {head: hue})
-                for head, rest, hue in steps
+                for (head, rest), hue in zip(steps, hues, strict=True)
             )
         )
         lines.arrange(DOWN, buff=layout.SUMMARY_BUFF, aligned_edge=LEFT).move_to(self.regions.middle)

@@ -230,23 +230,6 @@ ZH_TW: dict[str, ClipWords] = {
 WORDS: dict[str, dict[str, ClipWords]] = {"zh_TW": ZH_TW}
 
 
-#: The example's feature names (``attention.example().features``) in each language other than English.
-FEATURE_NAMES: dict[str, dict[str, str]] = {
-    "zh_TW": {"noun": "名詞", "verb": "動詞", "relation": "關係", "place": "地點"},
-}
-
-
-def feature_name(feature: str, language: str | None) -> str:
-    """One of the example's features named in ``language``.
-
-    >>> feature_name("verb", "zh_TW"), feature_name("verb", "en")
-    ('動詞', 'verb')
-    """
-    if language in (None, "en"):
-        return feature
-    return FEATURE_NAMES[language][feature]
-
-
 def in_language(clip: Phase, language: str | None) -> Phase:
     """``clip`` with its words in ``language`` (None or "en": the registry's own), same timings and scene."""
     if language in (None, "en"):

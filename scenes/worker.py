@@ -1,4 +1,4 @@
-"""Render one phase in its own process: ``python -m scenes.worker SLUG QUALITY DIRECTORY [KEY]``.
+"""Render one phase in its own process: ``python -m scenes.worker SLUG QUALITY DIRECTORY [KEY [LANGUAGE]]``.
 
 A fresh interpreter per render keeps manim's global ``config`` from leaking
 between scenes and lets renders run in parallel. The worker writes into
@@ -38,16 +38,19 @@ QUALITIES = {
 SOURCE_CHANGED = 3
 
 
-def settings_for(quality: str) -> dict:
-    """The render settings that enter the cache key.
+def settings_for(quality: str, language: str = "en") -> dict:
+    """The render settings that enter the cache key (the language only when it is not English).
 
     >>> settings_for("low")
     {'quality': 'low', 'width': 854, 'height': 480, 'fps': 15}
+    >>> settings_for("low", "zh_TW")["language"]
+    'zh_TW'
     """
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}.")
     _, width, height, fps = QUALITIES[quality]
-    return {"quality": quality, "width": width, "height": height, "fps": fps}
+    settings = {"quality": quality, "width": width, "height": height, "fps": fps}
+    return settings if language == "en" else {**settings, "language": language}
 
 
 #: x264's output depends on its thread count, and manim leaves the count to the machine's cores;
@@ -81,8 +84,8 @@ def pin_intermediate_settings() -> None:
     SceneFileWriter.open_partial_movie_stream = open_pinned
 
 
-def render(slug: str, quality: str, directory: Path) -> dict:
-    """Render phase ``slug`` at ``quality`` into ``directory``; return its info.
+def render(slug: str, quality: str, directory: Path, language: str = "en") -> dict:
+    """Render phase ``slug`` at ``quality`` in ``language`` into ``directory``; return its info.
 
     Frames go straight from the camera to the clip's encoder (:class:`ClipWriter`).
     With ``ATTENTION_MANIM_CACHE_DIR`` set, manim's own writer and partial-movie
@@ -92,18 +95,21 @@ def render(slug: str, quality: str, directory: Path) -> dict:
     from manim import tempconfig
     from PIL import Image
 
+    from . import screen_words
     from .clip_writer import ClipWriter
     from .registry import PHASES, get_phase
+    from .translations import in_language
     from .video import probe, save_last_frame
 
-    phase = get_phase(slug)
+    screen_words.use(language)  # before the scene runs: every word it draws is in this language
+    phase = in_language(get_phase(slug), language)
     scene_class = phase.load_scene()
     manim_quality = QUALITIES[quality][0]
     manim_cache = os.environ.get(MANIM_CACHE_VARIABLE)
     clip = directory / "clip.mp4"
     poster = directory / "poster.png"
-    title = f"{phase.title}: Transformer Self-Attention"
-    if phase in PHASES:
+    title = f"{phase.title}: {screen_words.words()['title']}"
+    if any(phase.slug == part.slug for part in PHASES):
         title = f"{phase.number}. {title}"
     # manim's media (TeX files too) inside the staging folder: a killed render leaves nothing elsewhere
     with tempfile.TemporaryDirectory(prefix=".manim-media-", dir=directory) as media:
@@ -151,7 +157,7 @@ def _render_through_manim_files(scene_class, clip: Path, title: str) -> None:
     )
 
 
-def imported_source(slug: str, quality: str) -> dict:
+def imported_source(slug: str, quality: str, language: str = "en") -> dict:
     """Import phase ``slug``'s scene and the render pipeline; return the key of what was imported.
 
     The key is hashed before and after the imports; if they differ, a file changed
@@ -164,13 +170,12 @@ def imported_source(slug: str, quality: str) -> dict:
     # Not a static import: the cache's code is no part of any clip's key (see UNKEYED_MODULES).
     cache = importlib.import_module("scenes.cache")
     phase = get_phase(slug)
-    settings = settings_for(quality)
-    before = cache.phase_key(phase, settings)
+    before = cache.clip_key(phase, quality, language)
     phase.load_scene()
     for module in cache.PIPELINE_MODULES:
         importlib.import_module(module)
     importlib.import_module("scenes.clip_writer")
-    after = cache.phase_key(phase, settings)
+    after = cache.clip_key(phase, quality, language)
     return {
         "key": after if after == before else None,
         "before_import": before,
@@ -180,23 +185,25 @@ def imported_source(slug: str, quality: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) not in (3, 4) or argv[1] not in QUALITIES:
+    if len(argv) not in (3, 4, 5) or argv[1] not in QUALITIES:
         print(
-            f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY [KEY]", file=sys.stderr
+            f"usage: python -m scenes.worker SLUG {{{'|'.join(QUALITIES)}}} DIRECTORY [KEY [LANGUAGE]]",
+            file=sys.stderr,
         )
         return 2
     die_with_parent()
     slug, quality, directory = argv[0], argv[1], Path(argv[2])
-    source = imported_source(slug, quality)
+    language = argv[4] if len(argv) == 5 else "en"
+    source = imported_source(slug, quality, language)
     (directory / "source.json").write_text(json.dumps(source, indent=2, sort_keys=True) + "\n")
-    if len(argv) == 4 and source["key"] != argv[3]:
+    if len(argv) >= 4 and source["key"] != argv[3]:
         print(
             f"the sources of {slug} imported by this worker do not have the key the build expected "
             f"({argv[3][:12]}); imported {source['after_import'][:12]} from {source['files'].get('scenes')}",
             file=sys.stderr,
         )
         return SOURCE_CHANGED
-    render(slug, quality, directory)
+    render(slug, quality, directory, language)
     return 0
 
 

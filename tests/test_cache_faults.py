@@ -66,7 +66,7 @@ def use_fake_worker(monkeypatch) -> list[str]:
         return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(render, "_run_worker", run)
-    monkeypatch.setattr(render, "require_tools", lambda: None)
+    monkeypatch.setattr(render, "require_tools", lambda language="en": None)
     return rendered
 
 
@@ -495,7 +495,7 @@ def test_a_failed_render_names_the_phase_and_the_command_that_reproduces_it(tmp_
         )
 
     monkeypatch.setattr(render, "_run_worker", fail)
-    monkeypatch.setattr(render, "require_tools", lambda: None)
+    monkeypatch.setattr(render, "require_tools", lambda language="en": None)
     cache = RenderCache(tmp_path)
     with pytest.raises(render.RenderError) as error:
         render.render_phases([get_phase("attention-scores")], "low", cache, jobs=1)
@@ -514,7 +514,7 @@ def test_sources_that_keep_changing_under_the_render_are_an_error_not_a_wrong_cl
         return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(render, "_run_worker", imported_something_else)
-    monkeypatch.setattr(render, "require_tools", lambda: None)
+    monkeypatch.setattr(render, "require_tools", lambda language="en": None)
     log: list[str] = []
     with pytest.raises(
         render.RenderError, match=r"phase 1 \(intro\) kept changing .*python -m scenes render 1"
@@ -529,7 +529,7 @@ def test_a_render_that_runs_out_of_disk_names_the_cache_setting(tmp_path, monkey
         return subprocess.CompletedProcess(command, 1, "", "OSError: [Errno 28] No space left on device\n")
 
     monkeypatch.setattr(render, "_run_worker", disk_full)
-    monkeypatch.setattr(render, "require_tools", lambda: None)
+    monkeypatch.setattr(render, "require_tools", lambda language="en": None)
     with pytest.raises(render.RenderError, match=r"(?s)No space left.*render cache .*ATTENTION_RENDER_CACHE"):
         render.render_phases([INTRO], "low", RenderCache(tmp_path), jobs=1)
 

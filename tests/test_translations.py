@@ -26,7 +26,7 @@ from test_site_browser import PAGES, PageWatch, serious_violations
 from attention_site import clip_words, example_tables, explorer, figures, glossary_table
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
-from scenes import translations
+from scenes import screen_words, translations
 from scenes.captions import captions_webvtt, descriptions_webvtt
 from scenes.glossary import TERMS
 from scenes.registry import get_phase
@@ -197,18 +197,15 @@ GENERATED_CHINESE = {
         slug: (words.title, words.summary, *(text for cue in words.cues for text in cue))
         for slug, words in translations.ZH_TW.items()
     },
-    "features": translations.FEATURE_NAMES["zh_TW"],
+    "screen_words": screen_words.WORDS["zh_TW"],
 }
 
 
-def texts_of(words: dict) -> list[str]:
+def texts_of(words) -> list[str]:
     """Every string in a words table, however its values nest."""
-    found = []
-    for value in words.values():
-        if isinstance(value, str):
-            found.append(value)
-        else:
-            found += texts_of(value) if isinstance(value, dict) else list(value)
+    found: list[str] = []
+    for value in words.values() if isinstance(words, dict) else words:
+        found += [value] if isinstance(value, str) else texts_of(value)
     return found
 
 

@@ -38,10 +38,9 @@ from manim import (
 from attention.head_scores import HeadScores, head_name, head_scores, held_out, shown_sequence
 from attention.induction_task import token_label
 from attention.tiny_model import load, run
-from scenes import builders, layout, palette
+from scenes import builders, layout, palette, screen_words
 from scenes.base import StandaloneScene
 
-TITLE = "A trained model: two heads that find a repeat"
 CELL = 0.29  #: a heatmap cell's side (26 px in the 720p frame)
 AXIS_SIZE = 20  #: the heatmap's row and column letters
 SEQUENCE_SIZE = 26  #: the sequence's letters under the title
@@ -134,7 +133,7 @@ class TrainedHead(StandaloneScene):
 
     @cached_property
     def title(self):
-        return builders.build_title(TITLE).move_to(self.stage.regions.title)
+        return builders.build_title(screen_words.words()["th_title"]).move_to(self.stage.regions.title)
 
     @cached_property
     def sequence(self) -> VGroup:
@@ -170,7 +169,8 @@ class TrainedHead(StandaloneScene):
     def span_legend(self) -> VGroup:
         """What the underlines and the heatmap's edge bars mean: the run (muted) and its repeat (key colour)."""
         items = VGroup()
-        for name, hue in (("run", palette.MUTED), ("repeat", palette.KEY)):
+        said = screen_words.words()
+        for name, hue in ((said["th_run"], palette.MUTED), (said["th_repeat"], palette.KEY)):
             line = Line(ORIGIN, 0.4 * RIGHT, color=builders.color(hue), stroke_width=5)
             items.add(VGroup(line, builders.build_note(name, hue)).arrange(RIGHT, buff=0.1))
         items.arrange(RIGHT, buff=0.4)
@@ -241,16 +241,21 @@ class TrainedHead(StandaloneScene):
 
     @cached_property
     def scale(self) -> builders.ColourScale:
-        scale = builders.ColourScale(0.0, 1.0, "attention weight", width=3.0)
+        scale = builders.ColourScale(0.0, 1.0, screen_words.words()["th_scale"], width=3.0)
         return scale.move_to(RIGHT * PANEL_LEFT, aligned_edge=LEFT).align_to(self.previous_cells, DOWN)
 
-    def _panel(self, head: HeadScores, role: str, score_name: str, score: float, lines: list[str]) -> VGroup:
-        name = builders.build_label(
-            f"{head_name(head.layer, head.head)}: {role}", palette.TEXT, layout.HEADER_SIZE
-        )
-        where = builders.build_note(f"layer {head.layer}, head {head.head}")
+    def _panel(self, head: HeadScores, kind: str, score: float) -> VGroup:
+        """A head's panel: its name and role, where it sits, its score and two lines on what it does.
+
+        ``kind`` is ``previous`` or ``induction``: it picks the panel's words in ``screen_words``.
+        """
+        said = screen_words.words()
+        role = said["th_role"].format(name=head_name(head.layer, head.head), role=said[f"th_{kind}_role"])
+        name = builders.build_label(role, palette.TEXT, layout.HEADER_SIZE)
+        where = builders.build_note(said["th_where"].format(layer=head.layer, head=head.head))
+        lines = said[f"th_{kind}_notes"]
         value = VGroup(
-            builders.build_note(f"{score_name} score (held-out)", palette.TEXT),
+            builders.build_note(said[f"th_{kind}_score"], palette.TEXT),
             builders.build_number(score, layout.SUBJECT_SIZE, palette.HIGHLIGHT),
         ).arrange(RIGHT, buff=layout.TERM_BUFF)
         notes = VGroup(*(builders.build_note(line) for line in lines)).arrange(
@@ -262,24 +267,12 @@ class TrainedHead(StandaloneScene):
     @cached_property
     def previous_panel(self) -> VGroup:
         head = self.facts.previous
-        return self._panel(
-            head,
-            "previous-token head",
-            "previous-token",
-            head.previous_token,
-            ["Almost every row's largest weight sits just", "left of the diagonal: the token before."],
-        )
+        return self._panel(head, "previous", head.previous_token)
 
     @cached_property
     def induction_panel(self) -> VGroup:
         head = self.facts.induction
-        return self._panel(
-            head,
-            "induction head",
-            "induction",
-            head.induction,
-            ["In the repeat, each row looks just after", "the earlier copy of its own token."],
-        )
+        return self._panel(head, "induction", head.induction)
 
     @cached_property
     def worked_row(self) -> VGroup:
@@ -287,12 +280,15 @@ class TrainedHead(StandaloneScene):
         facts = self.facts
         query, key = token_label(facts.tokens[facts.query]), token_label(facts.tokens[facts.key])
         predicted, actual = token_label(facts.prediction), token_label(facts.tokens[facts.query + 1])
-        verdict = "correct" if predicted == actual else f"wrong, it is {actual}"
+        said = screen_words.words()
+        verdict = said["th_correct"] if predicted == actual else said["th_wrong"].format(actual=actual)
         lines = VGroup(
-            builders.build_note(f"At position {facts.query} the token is {query}.", palette.QUERY),
+            builders.build_note(said["th_at"].format(position=facts.query, token=query), palette.QUERY),
             builders.build_note(
-                f"It looks at position {facts.key}: {key}, after the earlier {query}.", palette.KEY
+                said["th_looks"].format(position=facts.key, key=key, token=query), palette.KEY
             ),
-            builders.build_note(f"The model predicts {predicted} next: {verdict}.", palette.VALUE),
+            builders.build_note(
+                said["th_predicts"].format(predicted=predicted, verdict=verdict), palette.VALUE
+            ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         return lines.next_to(self.induction_panel, DOWN, aligned_edge=LEFT, buff=0.35)

@@ -12,7 +12,7 @@ import math
 
 from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
 
-from scenes import builders, layout, palette
+from scenes import builders, layout, palette, screen_words
 from scenes.base import PhaseScene
 
 
@@ -68,16 +68,15 @@ class ScaleSoftmax(PhaseScene):
         """``÷ √d_k`` with d_k's value, and the reason with the assumption it rests on, under the grids."""
         d_k = self.stage.ex.d_k
         divide = builders.build_math(r"\div \sqrt{d_k}", palette.SCALE, layout.HEADER_SIZE)
+        said = screen_words.words()
         value = VGroup(
-            builders.build_note(f"dₖ = {d_k}: every score is divided by", palette.TEXT),
+            builders.build_note(said["scaling_lead"].format(d_k=d_k), palette.TEXT),
             builders.build_number(math.sqrt(d_k), layout.NOTE_SIZE, palette.SCALE, digits=0),
         ).arrange(RIGHT, buff=layout.TERM_BUFF)
         first = VGroup(divide, value).arrange(RIGHT, buff=layout.GROUP_BUFF)
-        reason = VGroup(
-            builders.build_note("Why: if q and k have independent entries of mean 0, variance 1,"),
-            builders.build_note("q · k has variance dₖ; divided, its variance is 1, keeping softmax"),
-            builders.build_note("away from saturation, where its gradients become extremely small."),
-        ).arrange(DOWN, buff=layout.WORD_BUFF * 2, aligned_edge=LEFT)
+        reason = VGroup(*(builders.build_note(line) for line in said["scaling_why"])).arrange(
+            DOWN, buff=layout.WORD_BUFF * 2, aligned_edge=LEFT
+        )
         note = VGroup(first, reason).arrange(DOWN, buff=layout.LABEL_BUFF)
         regions = self.stage.regions
         return note.move_to(VGroup(regions.output, regions.formula))
