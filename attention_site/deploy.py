@@ -4,11 +4,12 @@
 
 The folder then has one sub-folder per version (``dev/``, ``v0.1.0/``, ``v0.2.0/``...),
 ``latest/`` (a copy of the newest release), ``versions.json`` (what the version menu
-lists) and an ``index.html`` that sends readers to ``latest/``. The rules that keep
-cited addresses true:
+lists: each version and the languages it was published in) and an ``index.html`` that
+sends readers to ``latest/``. A version's Chinese site is the build's ``zh-tw/`` folder
+(``nox -s docs`` builds it there), deployed with it. The rules that keep cited addresses true:
 
 - a release's folder, once published, is never changed: deploying the same release
-  again keeps it if its clips are the same bytes, and fails if they differ;
+  again keeps it if its clips (in every language) are the same bytes, and fails if they differ;
 - ``dev/`` is replaced at each deploy;
 - every version the folder's ``versions.json`` lists must still be there: a site
   restored without one of them fails here instead of being published without it;
@@ -26,6 +27,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .languages import LANGUAGES
 from .versions import DEV, LATEST, VERSIONS_JSON, is_release, read_versions, sort_key, versions_document
 
 MANIFEST = "clips.json"
@@ -87,6 +89,27 @@ def _clip_digests(manifest: dict) -> dict[str, str]:
     return digests
 
 
+def languages_in(folder: Path) -> list[str]:
+    """The languages a build (or a published version) holds: English at its root, the others in their folders."""
+    return [language.code for language in LANGUAGES if (folder / language.folder / "index.html").is_file()]
+
+
+def _every_clip_digest(folder: Path) -> dict[str, str]:
+    """Each video of every language in ``folder``, by its path from the version's root, with its SHA-256."""
+    digests = {}
+    for language in LANGUAGES:
+        if (folder / language.folder / "index.html").is_file():
+            manifest = _manifest(folder / language.folder)
+            digests.update({language.folder + path: sha for path, sha in _clip_digests(manifest).items()})
+    return digests
+
+
+def _not_copied(build: Path):
+    """What deploy leaves out of a build: each language's Sphinx cache and its own one-version list."""
+    roots = {build / language.folder for language in LANGUAGES}
+    return lambda folder, _: NOT_COPIED if Path(folder) in roots else ()
+
+
 def _write_text(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(text, encoding="utf-8")
@@ -133,8 +156,18 @@ def published_versions(site: Path) -> list[str]:
 def root_page(title: str, document: dict) -> str:
     """The site root: a redirect to the newest release (or dev) that also lists every version."""
     target = f"{LATEST}/" if document["latest"] else f"{DEV}/"
+    names = {language.code: language.name for language in LANGUAGES}
+
+    def other_languages(version: dict) -> str:
+        return "".join(
+            f' · <a href="{lang["path"]}" hreflang="{lang["hreflang"]}" lang="{lang["hreflang"]}">'
+            f"{html.escape(names[lang['code']])}</a>"
+            for lang in version["languages"][1:]
+        )
+
     items = "".join(
-        f'<li><a href="{v["path"]}">{v["name"]}</a>{" (latest release)" if v["latest"] else ""}</li>'
+        f'<li><a href="{v["path"]}">{v["name"]}</a>{other_languages(v)}'
+        f"{' (latest release)' if v['latest'] else ''}</li>"
         for v in document["versions"]
     )
     return (
@@ -159,6 +192,15 @@ def deploy(build: Path, site: Path, name: str) -> dict:
     if not (build / "index.html").is_file():
         raise DeployError(f"{build} has no index.html: give the folder sphinx-build wrote (docs/_build/html)")
     manifest = _manifest(build)
+    for language in LANGUAGES[1:]:
+        if (build / language.folder / "index.html").is_file():
+            built_as = _manifest(build / language.folder).get("site_version")
+            if built_as != manifest.get("site_version"):
+                raise DeployError(
+                    f"{build / language.folder} was built as {built_as!r} and {build} as "
+                    f"{manifest.get('site_version')!r}: build both languages of one version together "
+                    "(nox -s docs)"
+                )
     if manifest.get("site_version") != name:
         raise DeployError(
             f"{build} was built as {manifest.get('site_version')!r}, not {name!r}: "
@@ -187,16 +229,17 @@ def deploy(build: Path, site: Path, name: str) -> dict:
                 "out of the site and deploy again; nothing was changed"
             )
     if is_release(name) and target.exists():
-        if _clip_digests(_manifest(target)) != _clip_digests(manifest):
+        if _every_clip_digest(target) != _every_clip_digest(build):
             raise DeployError(
                 f"{name} is already published with different clips, and a release's files never change: "
                 "tag a new release"
             )
         print(f"{name} is already published with these clips: left as it is")
     else:
-        _copy_into_place(build, target, ignore=lambda folder, _: NOT_COPIED if Path(folder) == build else ())
+        _copy_into_place(build, target, ignore=_not_copied(build))
 
-    document = versions_document(published_versions(site))
+    names = published_versions(site)
+    document = versions_document(names, {name: languages_in(site / name) for name in names})
     latest = document["latest"]
     if latest:
         alias = site / LATEST

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .citation_file import release_date
+from .languages import ENGLISH, LANGUAGES, language_of, pick
 
 DEV = "dev"  #: the main branch's version: its files change with every commit
 LATEST = "latest"  #: the folder under the site root holding a copy of the newest release
@@ -160,13 +161,16 @@ def hosting(environ: Mapping[str, str], package_version: str, repo: Path | None 
 
 
 # -- versions.json -------------------------------------------------------------------------
-def versions_document(names: Iterable[str]) -> dict:
-    """The contents of ``versions.json``: every version, newest first, paths from the site root.
+def versions_document(names: Iterable[str], languages: Mapping[str, Iterable[str]] | None = None) -> dict:
+    """The contents of ``versions.json``: every version, newest first, paths from the site root, and
+    the languages each version was published in (``languages``: name -> codes; default English only).
 
     >>> versions_document(["v0.1.0", "dev", "v0.2.0"])["latest"]
     'v0.2.0'
     >>> [v["path"] for v in versions_document(["v0.1.0", "dev", "v0.2.0"])["versions"]]
     ['dev/', 'v0.2.0/', 'v0.1.0/']
+    >>> [lang["path"] for lang in versions_document(["v0.2.0"], {"v0.2.0": ["en", "zh_TW"]})["versions"][0]["languages"]]
+    ['v0.2.0/', 'v0.2.0/zh-tw/']
     """
     names = set(names)
     for name in names:
@@ -175,9 +179,21 @@ def versions_document(names: Iterable[str]) -> dict:
     names = sorted(names, key=sort_key)
     releases = [n for n in names if n != DEV]
     latest = releases[0] if releases else None
+    languages = languages or {}
+
+    def published_in(name: str) -> list[dict]:
+        codes = set(languages.get(name, [ENGLISH.code]))
+        return [
+            {"code": language.code, "hreflang": language.hreflang, "path": f"{name}/{language.folder}"}
+            for language in LANGUAGES
+            if language.code in codes
+        ]
+
     return {
         "latest": latest,
-        "versions": [{"name": n, "path": f"{n}/", "latest": n == latest} for n in names],
+        "versions": [
+            {"name": n, "path": f"{n}/", "latest": n == latest, "languages": published_in(n)} for n in names
+        ],
     }
 
 
@@ -185,8 +201,11 @@ def read_versions(path: Path) -> dict:
     """A ``versions.json`` checked for shape: one clear error naming the file and what is wrong."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data["versions"]:  # written before the site had languages: English only
+            entry.setdefault("languages", [{"code": ENGLISH.code, "hreflang": "en", "path": entry["path"]}])
         names = [entry["name"] for entry in data["versions"]]
-        expected = versions_document(names)
+        codes = {entry["name"]: [lang["code"] for lang in entry["languages"]] for entry in data["versions"]}
+        expected = versions_document(names, codes)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ValueError(
             f"{path}: not a versions.json this site writes ({error}); delete it to start afresh"
@@ -197,18 +216,30 @@ def read_versions(path: Path) -> dict:
 
 
 # -- The version menu ------------------------------------------------------------------------
+#: The menu's words, by the build's language (``version-menu.js`` reads the last two from the menu).
+MENU_WORDS = {
+    "en": {"version": "Version", "latest": " (latest release)", "english_only": " (English only)"},
+    "zh_TW": {"version": "版本", "latest": "（最新發行版本）", "english_only": "（僅有英文版）"},
+}
+
+
 def version_menu_html(
-    current: str, versions: list[tuple[str, str]], versions_json: str, language_folder: str = ""
+    current: str,
+    versions: list[tuple[str, str]],
+    versions_json: str,
+    language_folder: str = "",
+    language: str | None = None,
 ) -> str:
     """A ``<details>`` menu listing ``versions`` (``(name, href)``, newest first), marking ``current``.
 
     Without JavaScript the page lists what the build knew; ``version-menu.js`` replaces the list
     with the one in ``versions_json`` (a URL relative to the page; "" for none), each version's
-    address followed by ``language_folder`` (``zh-tw/`` on a Chinese page: it stays in Chinese).
+    address followed by ``language_folder`` (``zh-tw/`` on a Chinese page: it stays in Chinese),
+    unless that version was published in English only (then its English address, said so).
 
     >>> menu = version_menu_html("v0.1.0", [("v0.2.0", "../v0.2.0/"), ("v0.1.0", "./")], "../versions.json")
     >>> print(menu.replace("</summary>", "</summary>\\n").replace("</li>", "</li>\\n"))
-    <details class="version-menu" data-current="v0.1.0" data-versions-json="../versions.json"><summary>Version <strong>v0.1.0</strong></summary>
+    <details class="version-menu" data-current="v0.1.0" data-versions-json="../versions.json" data-latest=" (latest release)" data-english-only=" (English only)"><summary>Version <strong>v0.1.0</strong></summary>
     <ul><li><a href="../v0.2.0/">v0.2.0</a></li>
     <li><a href="./" aria-current="page">v0.1.0</a></li>
     </ul></details>
@@ -219,10 +250,13 @@ def version_menu_html(
         f'<li><a href="{e(href)}"{mark if name == current else ""}>{e(name)}</a></li>'
         for name, href in versions
     )
+    said = pick(MENU_WORDS, language)
     folder = f' data-language-folder="{e(language_folder)}"' if language_folder else ""
+    words = f' data-latest="{e(said["latest"])}" data-english-only="{e(said["english_only"])}"'
     return (
-        f'<details class="version-menu" data-current="{e(current)}" data-versions-json="{e(versions_json)}"{folder}>'
-        f"<summary>Version <strong>{e(current)}</strong></summary><ul>{items}</ul></details>"
+        f'<details class="version-menu" data-current="{e(current)}" data-versions-json="{e(versions_json)}"'
+        f"{folder}{words}><summary>{e(said['version'])} <strong>{e(current)}</strong></summary>"
+        f"<ul>{items}</ul></details>"
     )
 
 
@@ -261,15 +295,15 @@ def add_templates(app, config) -> None:
 def add_version_menu(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     from sphinx.util.osutil import relative_uri
 
-    from .languages import language_of
-
     site = site_of(app)
     to_root = relative_uri(app.builder.get_target_uri(pagename), "") or "./"
     folder = language_of(app.config.language).folder  # "zh-tw/": this build's root is one folder deeper
     # The site root is one folder above this version's root (on a standalone build served at a
     # host's root, "../" from the root stays at the root, where the build's own versions.json is).
     source = to_root + "../" * (1 + folder.count("/")) + VERSIONS_JSON if site.versions_json else ""
-    context["version_menu"] = version_menu_html(site.name, [(site.name, to_root)], source, folder)
+    context["version_menu"] = version_menu_html(
+        site.name, [(site.name, to_root)], source, folder, app.config.language
+    )
     if not site.versions_json:  # Read the Docs: its addons give the list (API version pinned)
         tag = '<meta name="readthedocs-addons-api-version" content="1">\n'
         context["metatags"] = context.get("metatags", "") + tag
@@ -278,8 +312,10 @@ def add_version_menu(app, pagename: str, templatename: str, context: dict, doctr
 def write_own_versions_json(app, exception) -> None:
     """A build on its own is a site of one version: its root lists it (deploy.py replaces this)."""
     if exception is None and app.builder.format == "html" and site_of(app).versions_json:
-        document = versions_document([site_of(app).name])
+        code = language_of(app.config.language).code
+        document = versions_document([site_of(app).name], {site_of(app).name: [code]})
         document["versions"][0]["path"] = "./"
+        document["versions"][0]["languages"][0]["path"] = "./"
         text = json.dumps(document, indent=2) + "\n"
         (Path(app.outdir) / VERSIONS_JSON).write_text(text, encoding="utf-8")
 

@@ -73,7 +73,7 @@ WORDS: dict[str, dict] = {
             "遠離飽和；飽和時，它的梯度會變得極小。",
         ),
         "head": "注意力頭 {number}",
-        "concat_note": "把 {heads} 個注意力頭的輸出混合回每個 token {width} 個數字",
+        "concat_note": "把 {heads} 個注意力頭的輸出混合，變回每個 token {width} 個數字",
         "summary": (
             ("1  投影", "把每個 token 的嵌入向量 X 投影成 Q、K、V"),
             ("2  計分", "每個查詢向量對每個鍵向量：Q Kᵀ"),
@@ -91,7 +91,7 @@ WORDS: dict[str, dict] = {
         "th_previous_notes": ("幾乎每一列最大的權重，都落在", "對角線左邊一格：前一個 token。"),
         "th_induction_role": "歸納頭",
         "th_induction_score": "歸納分數（保留的測試序列）",
-        "th_induction_notes": ("在重複部分中，每一列都看向", "自己的 token 先前那一份的下一格。"),
+        "th_induction_notes": ("在重複部分中，每一列都看向", "自身 token 前次出現處的下一格。"),
         "th_at": "位置 {position} 的 token 是 {token}。",
         "th_looks": "它看向位置 {position}：{key}，就在先前的 {token} 之後。",
         "th_predicts": "模型預測下一個是 {predicted}：{verdict}。",

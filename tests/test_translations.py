@@ -338,7 +338,9 @@ def test_the_chinese_explorers_show_and_announce_chinese(zh_site_url, browser):
         assert root.locator("tbody th").first.inner_text() == said["w_stats"]["std"]
         root.locator('input[type="range"]').focus()
         page.keyboard.press("End")
-        assert root.locator("[role=status]").inner_text().startswith("d_k = 1024：最大權重平均為")
+        assert (
+            root.locator("[role=status]").inner_text().startswith("d_k = 1024：最大權重的平均值在不縮放時為")
+        )
         assert root.locator(".explorer-histogram-text").first.inner_text().startswith("從 ")
     finally:
         context.close()

@@ -133,9 +133,17 @@ def test_versions_json_is_checked_when_read(tmp_path):
 
 
 # -- Deploying versions into one site folder ---------------------------------------------
-def fake_build(tmp_path: Path, name: str, seed: str) -> Path:
-    """A build folder as sphinx-build writes one: pages, clips, clips.json, the build's own versions.json."""
-    build = tmp_path / f"build-{name}-{seed}"
+def fake_build(tmp_path: Path, name: str, seed: str, chinese: str | None = None) -> Path:
+    """A build folder as sphinx-build writes one: pages, clips, clips.json, the build's own versions.json;
+    with ``chinese`` (its seed), the Chinese build in ``zh-tw/`` as ``nox -s docs`` writes it."""
+    build = tmp_path / f"build-{name}-{seed}-{chinese}"
+    fake_language_build(build, name, seed)
+    if chinese is not None:
+        fake_language_build(build / "zh-tw", name, chinese)
+    return build
+
+
+def fake_language_build(build: Path, name: str, seed: str) -> None:
     (build / "_clips").mkdir(parents=True)
     (build / "phases").mkdir()
     (build / ".doctrees").mkdir()
@@ -150,7 +158,6 @@ def fake_build(tmp_path: Path, name: str, seed: str) -> Path:
     manifest = {"title": "Attention", "site_version": name, "clips": clips[:1], "full": clips[1]}
     (build / "clips.json").write_text(json.dumps(manifest))
     (build / "versions.json").write_text(json.dumps(versions.versions_document([name])))
-    return build
 
 
 def test_two_releases_keep_the_first_release_byte_identical(tmp_path):
@@ -163,11 +170,17 @@ def test_two_releases_keep_the_first_release_byte_identical(tmp_path):
     assert "_clips/03-attention-scores.mp4" in first and "clips.json" in first
     assert ".doctrees/index.doctree" not in first and "versions.json" not in first
     listed = json.loads((site / "versions.json").read_text())
+    english = [{"code": "en", "hreflang": "en", "path": "v0.2.0/"}]
     assert listed == {
         "latest": "v0.2.0",
         "versions": [
-            {"name": "v0.2.0", "path": "v0.2.0/", "latest": True},
-            {"name": "v0.1.0", "path": "v0.1.0/", "latest": False},
+            {"name": "v0.2.0", "path": "v0.2.0/", "latest": True, "languages": english},
+            {
+                "name": "v0.1.0",
+                "path": "v0.1.0/",
+                "latest": False,
+                "languages": [{**english[0], "path": "v0.1.0/"}],
+            },
         ],
     }
     assert files(site / "latest") == files(site / "v0.2.0")
@@ -224,6 +237,47 @@ def test_a_build_is_deployed_only_as_the_version_it_was_built_as(tmp_path, capsy
     assert (
         "built as 'dev', not 'v0.1.0': build it with ATTENTION_SITE_VERSION=v0.1.0" in capsys.readouterr().err
     )
+    assert not (tmp_path / "site" / "v0.1.0").exists()
+
+
+def test_a_version_is_deployed_with_its_chinese_site_and_listed_in_both_languages(tmp_path):
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")  # before the site had Chinese
+    document = deploy.deploy(fake_build(tmp_path, "v0.2.0", "b", chinese="b-zh"), site, "v0.2.0")
+    languages = {
+        v["name"]: [(lang["code"], lang["path"]) for lang in v["languages"]] for v in document["versions"]
+    }
+    assert languages == {
+        "v0.2.0": [("en", "v0.2.0/"), ("zh_TW", "v0.2.0/zh-tw/")],
+        "v0.1.0": [("en", "v0.1.0/")],
+    }
+    published = files(site / "v0.2.0")
+    assert "zh-tw/_clips/03-attention-scores.mp4" in published and "zh-tw/clips.json" in published
+    assert "zh-tw/versions.json" not in published and "zh-tw/.doctrees/index.doctree" not in published
+    assert versions.read_versions(site / "versions.json") == document
+    root = (site / "index.html").read_text()
+    assert '<a href="v0.2.0/zh-tw/" hreflang="zh-Hant-TW" lang="zh-Hant-TW">繁體中文</a>' in root
+    assert files(site / "latest") == published
+
+
+def test_a_release_whose_chinese_clips_changed_is_refused(tmp_path):
+    site = tmp_path / "site"
+    release = fake_build(tmp_path, "v0.1.0", "a", chinese="zh")
+    deploy.deploy(release, site, "v0.1.0")
+    before = files(site)
+    deploy.deploy(release, site, "v0.1.0")  # the same bytes again: kept as it is
+    with pytest.raises(deploy.DeployError, match="already published with different clips"):
+        deploy.deploy(fake_build(tmp_path, "v0.1.0", "a", chinese="zh-changed"), site, "v0.1.0")
+    with pytest.raises(deploy.DeployError, match="already published with different clips"):
+        deploy.deploy(fake_build(tmp_path, "v0.1.0", "a"), site, "v0.1.0")  # Chinese dropped
+    assert files(site) == before
+
+
+def test_both_languages_of_a_build_are_one_version(tmp_path):
+    build = fake_build(tmp_path, "v0.1.0", "a")
+    fake_language_build(build / "zh-tw", "dev", "zh")
+    with pytest.raises(deploy.DeployError, match=r"zh-tw was built as 'dev'.*build both languages"):
+        deploy.deploy(build, tmp_path / "site", "v0.1.0")
     assert not (tmp_path / "site" / "v0.1.0").exists()
 
 
@@ -290,7 +344,8 @@ def test_every_page_has_a_version_menu_marking_its_version(release_site):
         depth = len(page.relative_to(release_site).parts) - 1
         assert source == "../" * depth + "../versions.json" or source == "./../versions.json"
     own = json.loads((release_site / "versions.json").read_text())
-    assert own["versions"] == [{"name": RELEASE, "path": "./", "latest": True}]
+    english = [{"code": "en", "hreflang": "en", "path": "./"}]
+    assert own["versions"] == [{"name": RELEASE, "path": "./", "latest": True, "languages": english}]
 
 
 @pytest.mark.site
@@ -335,5 +390,35 @@ def test_version_menu_lists_the_versions_in_the_site_root_versions_json(release_
         assert no_script.eval_on_selector_all(
             "details.version-menu li", "items => items.map(i => i.textContent)"
         ) == [RELEASE]
+    finally:
+        next(server, None)
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_a_chinese_page_menu_stays_in_chinese_and_says_which_versions_are_english_only(
+    zh_site, tmp_path, browser
+):
+    """dev has both languages (the real Chinese build in its zh-tw/); v0.1.0 was published in English only."""
+    from test_site_browser import PageWatch
+
+    site = tmp_path / "site"
+    deploy.deploy(fake_build(tmp_path, "v0.1.0", "old"), site, "v0.1.0")
+    build = fake_build(tmp_path, "dev", "now")
+    shutil.copytree(zh_site, build / "zh-tw")
+    deploy.deploy(build, site, "dev")
+    server = serve(site)
+    url = next(server)
+    try:
+        page = browser.new_page()
+        watch = PageWatch(page, url)
+        page.goto(f"{url}/dev/zh-tw/phases/03-attention-scores.html", wait_until="networkidle")
+        page.wait_for_function("document.querySelectorAll('details.version-menu li').length === 2")
+        items = page.eval_on_selector_all("details.version-menu li", "items => items.map(i => i.textContent)")
+        links = page.eval_on_selector_all("details.version-menu li a", "links => links.map(a => a.href)")
+        assert items == ["dev", "v0.1.0（僅有英文版）（最新發行版本）"]
+        assert links == [f"{url}/dev/zh-tw/", f"{url}/v0.1.0/"]
+        assert page.inner_text("details.version-menu summary").startswith("版本")
+        assert not watch.problems, watch.problems
     finally:
         next(server, None)
