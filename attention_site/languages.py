@@ -106,10 +106,28 @@ def place_the_build(app, config) -> None:
     except ValueError as error:
         raise ConfigError(str(error)) from None
     config.numfig_format = {**config.numfig_format, **dict(language.numfig_format)}
+    config.html_context = {**config.html_context, "theme_catalog": theme_catalog_digest(app, language)}
     if language.folder:
         if config.html_baseurl:
             config.html_baseurl = config.html_baseurl.rstrip("/") + "/" + language.folder
         config.versions_latest_url = config.versions_latest_url.rstrip("/") + "/" + language.folder
+
+
+def theme_catalog_digest(app, language: Language) -> str:
+    """The SHA-256 of the theme's catalog (``sphinx.po``: furo's words) for ``language``, "" if none.
+
+    It goes into ``html_context``, which Sphinx counts in the build info of every page, so an
+    edit to the theme's words rewrites the pages in an incremental build, as a page's own
+    catalog does for its page.
+    """
+    import hashlib
+    from pathlib import Path
+
+    for folder in app.config.locale_dirs:
+        path = Path(app.srcdir) / folder / language.code / "LC_MESSAGES" / "sphinx.po"
+        if path.is_file():
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    return ""
 
 
 def add_language_links(app, pagename: str, templatename: str, context: dict, doctree) -> None:

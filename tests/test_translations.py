@@ -73,13 +73,29 @@ def translated_entries():
                 yield name, entry
 
 
+#: The catalog of the theme's own words (furo's templates), beside one catalog per page.
+THEME_CATALOG = "sphinx"
+
+
 def test_every_source_page_has_a_catalog():
     pages = {
         str(p.relative_to(ROOT / "docs").with_suffix(""))
         for p in (ROOT / "docs").rglob("*.md")
         if "_build" not in p.parts
     }
-    assert pages == set(catalogs())
+    assert pages | {THEME_CATALOG} == set(catalogs())
+
+
+def test_the_theme_catalog_translates_every_word_furo_marks_for_translation():
+    from jinja2.ext import babel_extract
+
+    theme = Path(__import__("furo").__file__).parent / "theme" / "furo"
+    marked = set()
+    for template in theme.rglob("*.html"):
+        with template.open("rb") as handle:
+            marked |= {str(message) for *_, message, _ in babel_extract(handle, ("_", "gettext"), [], {})}
+    catalog = catalogs()[THEME_CATALOG]
+    assert {entry.msgid for entry in catalog if entry.msgstr} >= marked
 
 
 @pytest.mark.parametrize("page", TRANSLATED)
@@ -431,3 +447,13 @@ def test_the_chinese_clips_have_chinese_tracks_transcripts_and_citations(zh_site
     manifest = json.loads((zh_site / "clips.json").read_text(encoding="utf-8"))
     assert manifest["language"] == "zh-Hant-TW"
     assert [clip["title"] for clip in manifest["clips"]][:3] == ["簡介", "Q、K、V 投影", "注意力分數"]
+
+
+@pytest.mark.site
+def test_the_themes_own_words_are_chinese_on_chinese_pages(zh_site):
+    """furo ships no translations: docs/locales/zh_TW/LC_MESSAGES/sphinx.po gives them."""
+    page = (zh_site / "phases/03-attention-scores.html").read_text(encoding="utf-8")
+    for chinese in ("跳到主要內容", "回到頂端", "本頁內容", "下一頁", "上一頁", "版權所有"):
+        assert chinese in page, chinese
+    for english in ("Skip to content", "Back to top", "On this page", "Made with"):
+        assert english not in page, english
