@@ -81,6 +81,8 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("attention_site.versions")
     # -- Languages: English at each version's root, zh-Hant in zh-tw/, each page linked to the other --
     app.setup_extension("attention_site.languages")
+    # -- A copy button on each code block, in the page's language --
+    app.setup_extension("attention_site.copy_code")
 
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
     app.connect("config-inited", clip_citation.note_release_date)

@@ -224,7 +224,7 @@ def _item(*children: nodes.Node | str) -> nodes.list_item:
 
 
 def _code_block(text: str, language: str, label: str) -> nodes.container:
-    """A labelled literal block: Sphinx highlights it (Pygments) and sphinx-copybutton adds its button."""
+    """A labelled literal block: Sphinx highlights it (Pygments) and :mod:`~attention_site.copy_code` adds its button."""
     block = nodes.container(classes=["cite-code"])
     block += nodes.paragraph("", label, classes=["cite-label"])
     block += nodes.literal_block(text, text, language=language)

@@ -9,7 +9,10 @@ touching nothing here. Measures:
 - the render stage sequential (one process) against parallel (one per core), the median of
   ``--repeat`` pairs (default 3);
 - re-rendering with manim's own partial-movie cache instead of ours;
-- clip bytes, and the weight of each phase page and figure page without video (HTML, CSS, JavaScript).
+- clip bytes, and the weight of each phase page and figure page without video (HTML, CSS, JavaScript);
+- the languages: a cold build of both (English, then zh-Hant into ``zh-tw/``, as ``nox -s docs``)
+  against English alone, a warm build of both, and a one-``.po`` edit (the Chinese build alone:
+  it renders nothing); the Chinese pages' weight and clips' bytes.
 
 Prints a table and writes JSON (``--json``, default ``.bench/bench.json``). Timings are
 measurements, not assertions: the tests check behaviour, never speed.
@@ -34,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RENDERED = re.compile(r"phase clips: (\d+) rendered, (\d+) from the cache")
 PROSE_PAGE = "docs/phases/03-attention-scores.md"
 SCENE_MODULE = "scenes/phases/scores.py"
+CATALOG = "docs/locales/zh_TW/LC_MESSAGES/phases/03-attention-scores.po"
+CHINESE = "zh_TW"  #: Sphinx's code for the site's Chinese, built into FOLDER below the English site
+FOLDER = "zh-tw"
 
 
 def copy_tree(destination: Path) -> Path:
@@ -53,9 +59,11 @@ def copy_tree(destination: Path) -> Path:
     return destination
 
 
-def build(tree: Path, env: dict) -> dict:
-    """One ``sphinx-build -b html`` like ``nox -s docs``; seconds and clips rendered."""
+def build(tree: Path, env: dict, out: str = "docs/_build/html", language: str | None = None) -> dict:
+    """One ``sphinx-build -b html`` like ``nox -s docs`` (``language``: ``-D language=...``); seconds and
+    clips rendered."""
     started = time.perf_counter()
+    chosen = ["-D", f"language={language}"] if language else []
     result = subprocess.run(
         [
             sys.executable,
@@ -64,10 +72,11 @@ def build(tree: Path, env: dict) -> dict:
             "-W",
             "-n",
             "--keep-going",
+            *chosen,
             "-b",
             "html",
             "docs",
-            "docs/_build/html",
+            out,
         ],
         cwd=tree,
         env=env,
@@ -79,6 +88,27 @@ def build(tree: Path, env: dict) -> dict:
         raise SystemExit(f"build failed in {tree}:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     match = RENDERED.search(result.stdout + result.stderr)
     return {"seconds": round(seconds, 2), "rendered": int(match.group(1)) if match else None}
+
+
+def build_both(tree: Path, env: dict, out: str) -> dict:
+    """English into ``out`` and zh-Hant into ``out/zh-tw``, as ``nox -s docs`` builds them."""
+    english = build(tree, env, out)
+    chinese = build(tree, env, f"{out}/{FOLDER}", CHINESE)
+    return {
+        "seconds": round(english["seconds"] + chinese["seconds"], 2),
+        "rendered": (english["rendered"] or 0) + (chinese["rendered"] or 0),
+        "english_seconds": english["seconds"],
+        "chinese_seconds": chinese["seconds"],
+    }
+
+
+def edit_one_message(catalog: Path) -> None:
+    """Change one translation in ``catalog``: the first non-empty msgstr gains a full stop's worth of text."""
+    text = catalog.read_text(encoding="utf-8")
+    marker = '\nmsgstr "'
+    start = text.index(marker, text.index("\nmsgid", text.index('msgstr ""') + 1))
+    at = start + len(marker)
+    catalog.write_text(text[:at] + "（基準測試）" + text[at:], encoding="utf-8")
 
 
 def children_cpu_seconds() -> float:
@@ -182,6 +212,28 @@ def main() -> int:
         scene.write("\n# a comment added by the benchmark: changes this scene's cache key only\n")
     results["builds"]["scene_edit"] = build(tree, env)
 
+    # -- Both languages, from cold, in their own caches and output folder ------------------------------
+    both_env = {
+        **env,
+        "ATTENTION_RENDER_CACHE": str(work / "cache-both"),
+        "ATTENTION_MATH_CACHE": str(work / "math-both"),
+    }
+    both_out = "docs/_build/both"
+    languages = {"cold_english": results["builds"]["cold"]}
+    languages["cold_both"] = build_both(tree, both_env, both_out)
+    languages["warm_both"] = build_both(tree, both_env, both_out)
+    edit_one_message(tree / CATALOG)
+    languages["po_edit_chinese"] = build(tree, both_env, f"{both_out}/{FOLDER}", CHINESE)
+    results["languages"] = languages
+    chinese_site = tree / both_out / FOLDER
+    results["chinese_clip_bytes_total"] = sum(
+        clip.stat().st_size for clip in (chinese_site / "_clips").glob("0[1-9]-*.mp4")
+    )
+    results["chinese_page_weight"] = {
+        p.stem: page_weight(chinese_site, f"phases/{p.stem}.html") for p in PHASES
+    } | {page: page_weight(chinese_site, f"{page}.html") for page in FIGURE_PAGES}
+    print(f"languages: {languages}", flush=True)
+
     cache = work / "cache"
     per_phase = {}
     for phase in PHASES:
@@ -234,6 +286,13 @@ def main() -> int:
         "manim_cache_warm_over_ours_warm": round(
             results["manim_cache_warm_seconds"] / max(results["builds"]["warm"]["seconds"], 0.01), 2
         ),
+        "cold_both_over_cold_english": round(languages["cold_both"]["seconds"] / cold, 3),
+        "warm_both_over_cold_both": round(
+            languages["warm_both"]["seconds"] / languages["cold_both"]["seconds"], 3
+        ),
+        "po_edit_over_cold_both": round(
+            languages["po_edit_chinese"]["seconds"] / languages["cold_both"]["seconds"], 3
+        ),
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
@@ -272,6 +331,18 @@ def print_table(r: dict) -> None:
     print(
         f"heaviest page without video: {heaviest[0]} {heaviest[1]['total'] / 1e3:.0f} KB "
         f"(HTML {heaviest[1]['html'] / 1e3:.0f}, CSS {heaviest[1]['css'] / 1e3:.0f}, JS {heaviest[1]['js'] / 1e3:.0f})"
+    )
+    languages = r["languages"]
+    print(
+        f"languages: cold English {languages['cold_english']['seconds']:.1f} s, cold both "
+        f"{languages['cold_both']['seconds']:.1f} s ({languages['cold_both']['rendered']} clips rendered), warm both "
+        f"{languages['warm_both']['seconds']:.1f} s, one .po edit (Chinese build) "
+        f"{languages['po_edit_chinese']['seconds']:.1f} s ({languages['po_edit_chinese']['rendered']} rendered)"
+    )
+    heaviest_zh = max(r["chinese_page_weight"].items(), key=lambda item: item[1]["total"])
+    print(
+        f"Chinese: phase clips {r['chinese_clip_bytes_total'] / 1e6:.2f} MB in all; heaviest page without video "
+        f"{heaviest_zh[0]} {heaviest_zh[1]['total'] / 1e3:.0f} KB"
     )
     print("ratios: " + ", ".join(f"{k} {v}" for k, v in r["ratios"].items()))
 

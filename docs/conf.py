@@ -22,7 +22,6 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.imgmath",
-    "sphinx_copybutton",
     "sphinx_sitemap",
     "attention_site",  # the clip, citation and table directives (the package beside docs/)
 ]
@@ -73,7 +72,6 @@ versions_name, versions_root_url, versions_latest_url = site.name, site.root_url
 versions_json = site.versions_json
 del site
 sitemap_url_scheme = "{link}"
-copybutton_selector = "div.highlight pre"
 
 # -- Options for HTML output -----------------------------------------------------------
 html_theme = "furo"

@@ -160,3 +160,43 @@ def serious_violations(page, path: str) -> list[str]:
         for violation in Axe().run(page).response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def copied_by_the_button(browser, url: str) -> tuple[str, str, str]:
+    """Click the first copy button of ``url``'s cite block: its label before, after, and what it copied."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        button = page.locator("section.cite-clip button.copy-code").first
+        before = button.inner_text()
+        button.click()
+        page.wait_for_function(
+            f"() => document.querySelector('section.cite-clip button.copy-code').textContent !== {before!r}"
+        )
+        return before, button.inner_text(), page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_the_copy_button_copies_the_bibtex_and_says_so(site_url, browser):
+    before, after, copied = copied_by_the_button(browser, f"{site_url}/phases/03-attention-scores.html")
+    assert (before, after) == ("Copy", "Copied")
+    assert copied.startswith("@misc{attention-explained-attention-scores,") and copied.endswith("}")
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_the_copy_button_speaks_chinese_on_chinese_pages(zh_site_url, browser):
+    before, after, copied = copied_by_the_button(browser, f"{zh_site_url}/phases/03-attention-scores.html")
+    assert (before, after) == ("複製", "已複製")
+    assert "第 3 階段：注意力分數" in copied
+
+
+@pytest.mark.site
+def test_only_pages_with_code_load_the_copy_button(site):
+    loads = lambda page: "copy-code.js" in (site / page).read_text(encoding="utf-8")  # noqa: E731
+    assert loads("phases/03-attention-scores.html") and not loads("glossary.html")
+    assert "clipboard.min.js" not in (site / "phases/03-attention-scores.html").read_text(encoding="utf-8")
