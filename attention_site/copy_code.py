@@ -28,8 +28,8 @@ def add_to_pages_with_code(app: Sphinx, pagename: str, templatename: str, contex
     if doctree is None or next(iter(doctree.findall(nodes.literal_block)), None) is None:
         return
     said = pick(WORDS, app.config.language)
-    attributes = {f"data-{name}": text for name, text in said.items()}
-    app.add_js_file(JS_FILE, loading_method="defer", **attributes)
+    attributes: dict[str, str] = {f"data-{name}": text for name, text in said.items()}
+    app.add_js_file(JS_FILE, 500, "defer", **attributes)  # priority 500: Sphinx's default
     app.add_css_file(CSS_FILE)
 
 
