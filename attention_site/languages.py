@@ -32,11 +32,19 @@ class Language:
     name: str  #: its name, written in the language itself
     hreflang: str  #: BCP 47 tag for ``hreflang`` and ``<html lang>``
     numfig_format: tuple[tuple[str, str], ...]  #: how numbered clips and tables are captioned
+    html_title: str = ""  #: the site's name in the sidebar and tab, when not ``conf.py``'s (English)
 
 
 LANGUAGES = (
     Language("en", "", "English", "en", (("figure", "Clip %s:"), ("table", "Table %s:"))),
-    Language("zh_TW", "zh-tw/", "繁體中文", "zh-Hant-TW", (("figure", "影片 %s："), ("table", "表 %s："))),
+    Language(
+        "zh_TW",
+        "zh-tw/",
+        "繁體中文",
+        "zh-Hant-TW",
+        (("figure", "影片 %s："), ("table", "表 %s：")),
+        "自注意力詳解",
+    ),
 )
 ENGLISH = LANGUAGES[0]
 
@@ -106,6 +114,8 @@ def place_the_build(app, config) -> None:
     except ValueError as error:
         raise ConfigError(str(error)) from None
     config.numfig_format = {**config.numfig_format, **dict(language.numfig_format)}
+    if language.html_title:
+        config.html_title = language.html_title
     config.html_context = {**config.html_context, "theme_catalog": theme_catalog_digest(app, language)}
     if language.folder:
         if config.html_baseurl:

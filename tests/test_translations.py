@@ -259,6 +259,7 @@ def test_the_chinese_site_says_it_is_chinese_and_links_each_page_to_its_english_
     index = (zh / "index.html").read_text(encoding="utf-8")
     assert '<html class="no-js" lang="zh-TW"' in index
     assert "Transformer 自注意力詳解" in index
+    assert 'class="sidebar-brand-text">自注意力詳解</span>' in index  # the site's name
     scores = (zh / "phases/03-attention-scores.html").read_text(encoding="utf-8")
     assert "影片 3：" in scores and "表 9：" in scores  # numbered in Chinese
     for page in ("index.html", "phases/03-attention-scores.html", "glossary.html"):
