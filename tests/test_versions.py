@@ -359,39 +359,51 @@ def test_a_real_release_deploys_beside_a_later_one(release_site, tmp_path):
     assert all(sha256(site / RELEASE / clip["video"]) == clip["sha256"] for clip in manifest["clips"])
 
 
+def version_menu(browser, site: Path, path: str, versions: int | None) -> dict:
+    """Serve ``site`` and read the version menu of page ``path``: with JavaScript, once it lists
+    ``versions`` entries; without (``versions`` None), as the page was written."""
+    from test_site_browser import PageWatch
+
+    server = serve(site)
+    url = next(server)
+    try:
+        context = browser.new_context(java_script_enabled=versions is not None)
+        page = context.new_page()
+        watch = PageWatch(page, url)
+        page.goto(f"{url}/{path}", wait_until="networkidle")
+        if versions is not None:
+            page.wait_for_function(
+                f"document.querySelectorAll('details.version-menu li').length === {versions}"
+            )
+        read = lambda selector, script: page.eval_on_selector_all(selector, script)  # noqa: E731
+        seen = {
+            "url": url,
+            "items": read("details.version-menu li", "items => items.map(i => i.textContent)"),
+            "links": read("details.version-menu li a", "links => links.map(a => a.href)"),
+            "current": read("details.version-menu a[aria-current=page]", "a => a.map(x => x.textContent)"),
+            "summary": page.inner_text("details.version-menu summary"),
+            "problems": list(watch.problems),
+        }
+        context.close()
+    finally:
+        next(server, None)
+    return seen
+
+
 @pytest.mark.site
 @pytest.mark.browser
 def test_version_menu_lists_the_versions_in_the_site_root_versions_json(release_site, tmp_path, browser):
-    from test_site_browser import PageWatch
-
     site = tmp_path / "site"
     deploy.deploy(release_site, site, RELEASE)
     deploy.deploy(fake_build(tmp_path, "v99.0.0", "later"), site, "v99.0.0")
     deploy.deploy(fake_build(tmp_path, "dev", "now"), site, "dev")
-    server = serve(site)
-    url = next(server)
-    try:
-        page = browser.new_page()
-        watch = PageWatch(page, url)
-        page.goto(f"{url}/{RELEASE}/phases/03-attention-scores.html", wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('details.version-menu li').length === 3")
-        items = page.eval_on_selector_all("details.version-menu li", "items => items.map(i => i.textContent)")
-        current = page.eval_on_selector_all(
-            "details.version-menu a[aria-current=page]", "a => a.map(x => x.textContent)"
-        )
-        href = page.get_attribute("details.version-menu li:nth-child(2) a", "href")
-        assert items == ["dev", "v99.0.0 (latest release)", RELEASE]
-        assert current == [RELEASE]
-        assert href == f"{url}/v99.0.0/"
-        assert not watch.problems, watch.problems
-
-        no_script = browser.new_context(java_script_enabled=False).new_page()
-        no_script.goto(f"{url}/{RELEASE}/phases/03-attention-scores.html")
-        assert no_script.eval_on_selector_all(
-            "details.version-menu li", "items => items.map(i => i.textContent)"
-        ) == [RELEASE]
-    finally:
-        next(server, None)
+    page = f"{RELEASE}/phases/03-attention-scores.html"
+    menu = version_menu(browser, site, page, versions=3)
+    assert menu["items"] == ["dev", "v99.0.0 (latest release)", RELEASE]
+    assert menu["current"] == [RELEASE]
+    assert menu["links"][1] == f"{menu['url']}/v99.0.0/"
+    assert not menu["problems"], menu["problems"]
+    assert version_menu(browser, site, page, versions=None)["items"] == [RELEASE]  # without JavaScript
 
 
 @pytest.mark.site
@@ -400,25 +412,13 @@ def test_a_chinese_page_menu_stays_in_chinese_and_says_which_versions_are_englis
     zh_site, tmp_path, browser
 ):
     """dev has both languages (the real Chinese build in its zh-tw/); v0.1.0 was published in English only."""
-    from test_site_browser import PageWatch
-
     site = tmp_path / "site"
     deploy.deploy(fake_build(tmp_path, "v0.1.0", "old"), site, "v0.1.0")
     build = fake_build(tmp_path, "dev", "now")
     shutil.copytree(zh_site, build / "zh-tw")
     deploy.deploy(build, site, "dev")
-    server = serve(site)
-    url = next(server)
-    try:
-        page = browser.new_page()
-        watch = PageWatch(page, url)
-        page.goto(f"{url}/dev/zh-tw/phases/03-attention-scores.html", wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('details.version-menu li').length === 2")
-        items = page.eval_on_selector_all("details.version-menu li", "items => items.map(i => i.textContent)")
-        links = page.eval_on_selector_all("details.version-menu li a", "links => links.map(a => a.href)")
-        assert items == ["dev", "v0.1.0（僅有英文版）（最新發行版本）"]
-        assert links == [f"{url}/dev/zh-tw/", f"{url}/v0.1.0/"]
-        assert page.inner_text("details.version-menu summary").startswith("版本")
-        assert not watch.problems, watch.problems
-    finally:
-        next(server, None)
+    menu = version_menu(browser, site, "dev/zh-tw/phases/03-attention-scores.html", versions=2)
+    assert menu["items"] == ["dev", "v0.1.0（僅有英文版）（最新發行版本）"]
+    assert menu["links"] == [f"{menu['url']}/dev/zh-tw/", f"{menu['url']}/v0.1.0/"]
+    assert menu["summary"].startswith("版本")
+    assert not menu["problems"], menu["problems"]
