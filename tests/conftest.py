@@ -182,6 +182,15 @@ def zh_site_url(zh_site) -> Iterator[str]:
     yield from serve(zh_site)
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page in a laptop-sized window (1280 x 900), closed after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium through Playwright, one for the whole session (Playwright's sync API allows one)."""

@@ -60,14 +60,6 @@ class PageWatch:
         self.problems.append(f"request failed: {request.url} ({request.failure})")
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_loads_cleanly(path, site_url, page):
     watch = PageWatch(page, site_url)

@@ -297,29 +297,21 @@ def test_the_chinese_trained_head_page_labels_its_heatmaps_and_table_in_chinese(
     assert "在所示序列上的注意力權重" in text  # the heatmaps' text alternative
 
 
-@pytest.fixture
-def zh_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
-def test_every_chinese_page_loads_cleanly(path, zh_site_url, zh_page):
-    watch = PageWatch(zh_page, zh_site_url)
-    zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
+def test_every_chinese_page_loads_cleanly(path, zh_site_url, page):
+    watch = PageWatch(page, zh_site_url)
+    page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
     assert not watch.problems, "\n".join(watch.problems)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone-390px"])
-def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_site_url, zh_page):
-    zh_page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-    zh_page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
-    found = serious_violations(zh_page, path)
+def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_site_url, page):
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
+    found = serious_violations(page, path)
     assert not found, "\n".join(found)
 
 
