@@ -49,9 +49,10 @@ from .registry import FULL_POSTER_PHASE, Phase
 TRACKED_PACKAGES = ("scenes", "attention")
 #: Modules of the render pipeline itself: they shape every clip's bytes.
 PIPELINE_MODULES = ("scenes.worker", "scenes.video")
-#: The registry counts through the phase's own entry, not its whole file; the cache's own
-#: code decides where bytes are kept, never what they are.
-UNKEYED_MODULES = ("scenes.registry", "scenes.cache")
+#: The registry and its translations count through the phase's own entry (a Chinese clip's is
+#: the translated one), not their whole files, so a new Chinese caption re-renders no English
+#: clip; the cache's own code decides where bytes are kept, never what they are.
+UNKEYED_MODULES = ("scenes.registry", "scenes.translations", "scenes.cache")
 ENVIRONMENT_VARIABLE = "ATTENTION_RENDER_CACHE"
 #: Names inside the cache folder that are not finished entries.
 STAGING_PREFIX = ".tmp-"

@@ -28,6 +28,45 @@ MAX_CAPTION_CPS = 17
 
 
 @dataclass(frozen=True)
+class CaptionLimits:
+    """How much a caption may hold: characters per second of its cue, and characters per line."""
+
+    per_second: float
+    per_line: int | None = None
+
+
+#: Each language's caption limits: English 17 a second; Chinese (zh-Hant) 9 a second and 16 a line,
+#: the common Traditional Chinese subtitle limits.
+CAPTION_LIMITS = {"en": CaptionLimits(MAX_CAPTION_CPS), "zh_TW": CaptionLimits(9, 16)}
+
+
+def check_caption(caption: str, seconds: float, language: str) -> None:
+    """Refuse a caption that a reader of ``language`` could not finish while its cue plays.
+
+    >>> check_caption("每個分數都除以 √d_k", 2.0, "zh_TW")
+    >>> check_caption("每個查詢向量都與每個鍵向量相比", 1.0, "zh_TW")
+    Traceback (most recent call last):
+    ...
+    ValueError: zh_TW caption '每個查詢向量都與每個鍵向量相比' has 15 characters for a 1.0 s cue (15 per second); at most 9 per second: shorten it to 9 characters or fewer.
+    """
+    limits = CAPTION_LIMITS[language]
+    allowed = int(seconds * limits.per_second)
+    length = len(caption.replace("\n", ""))
+    if length > allowed:
+        raise ValueError(
+            f"{'' if language == 'en' else language + ' '}caption {caption!r} has {length} characters for a "
+            f"{seconds} s cue ({length / seconds:.0f} per second); at most {limits.per_second:g} per second: "
+            f"shorten it to {allowed} characters or fewer."
+        )
+    long_lines = [line for line in caption.split("\n") if limits.per_line and len(line) > limits.per_line]
+    if long_lines:
+        raise ValueError(
+            f"{language} caption {caption!r} has a line of {len(long_lines[0])} characters; at most "
+            f"{limits.per_line} per line: shorten it or break it with a newline."
+        )
+
+
+@dataclass(frozen=True)
 class Cue:
     """One storyboard step: how long it lasts, a short caption and a long description of what is on screen.
 
@@ -47,13 +86,7 @@ class Cue:
     description: str
 
     def __post_init__(self) -> None:
-        limit = int(self.seconds * MAX_CAPTION_CPS)
-        if len(self.caption) > limit:
-            raise ValueError(
-                f"caption {self.caption!r} has {len(self.caption)} characters for a {self.seconds} s cue "
-                f"({len(self.caption) / self.seconds:.0f} per second); at most {MAX_CAPTION_CPS} per second: "
-                f"shorten it to {limit} characters or fewer."
-            )
+        check_caption(self.caption, self.seconds, "en")
 
     @property
     def characters_per_second(self) -> float:

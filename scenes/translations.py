@@ -2,12 +2,14 @@
 
 Each clip keeps its timings, scene and stem; only its words change. The words use the
 glossary's terms (``scenes/glossary.py``). A Chinese caption is read more slowly than an
-English one, so it holds at most :data:`CAPTION_LIMITS` ``["zh_TW"]``: 9 characters per second
+English one, so it holds at most :data:`~scenes.registry.CAPTION_LIMITS` ``["zh_TW"]``: 9 characters per second
 of its cue and 16 characters per line (the common Traditional Chinese subtitle limits),
-checked when this module is imported, as the registry checks the English ones.
+checked when this module is imported by the registry's :func:`~scenes.registry.check_caption`,
+the one rule the English captions are checked by too.
 
-The scenes do not import this module: an English clip's cache key (which includes the
-phase it renders) cannot change when a translation does.
+The file is not part of any clip's key (``scenes.cache.UNKEYED_MODULES``): a Chinese clip is keyed
+by its translated phase, its own words, so an edited caption re-renders that clip alone and an
+English clip's key never changes with a translation.
 
 >>> from scenes.registry import get_phase
 >>> in_language(get_phase(4), "zh_TW").title, in_language(get_phase(4), "en").title
@@ -21,42 +23,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .registry import ALL_CLIPS, MAX_CAPTION_CPS, Cue, Phase
-
-
-@dataclass(frozen=True)
-class CaptionLimits:
-    """How much a caption may hold: characters per second of its cue, and characters per line."""
-
-    per_second: float
-    per_line: int | None = None
-
-
-CAPTION_LIMITS = {"en": CaptionLimits(MAX_CAPTION_CPS), "zh_TW": CaptionLimits(9, 16)}
-
-
-def check_caption(caption: str, seconds: float, language: str) -> None:
-    """Refuse a caption that a reader of ``language`` could not finish while its cue plays.
-
-    >>> check_caption("每個分數都除以 √d_k", 2.0, "zh_TW")
-    >>> check_caption("每個查詢向量都與每個鍵向量相比", 1.0, "zh_TW")
-    Traceback (most recent call last):
-    ...
-    ValueError: zh_TW caption '每個查詢向量都與每個鍵向量相比' has 15 characters for a 1.0 s cue; at most 9 per second: shorten it to 9 characters or fewer.
-    """
-    limits = CAPTION_LIMITS[language]
-    allowed = int(seconds * limits.per_second)
-    if len(caption.replace("\n", "")) > allowed:
-        raise ValueError(
-            f"{language} caption {caption!r} has {len(caption)} characters for a {seconds} s cue; at most "
-            f"{limits.per_second:g} per second: shorten it to {allowed} characters or fewer."
-        )
-    long_lines = [line for line in caption.split("\n") if limits.per_line and len(line) > limits.per_line]
-    if long_lines:
-        raise ValueError(
-            f"{language} caption {caption!r} has a line of {len(long_lines[0])} characters; at most "
-            f"{limits.per_line} per line: shorten it or break it with a newline."
-        )
+from .registry import ALL_CLIPS, Cue, Phase, check_caption
 
 
 @dataclass(frozen=True)

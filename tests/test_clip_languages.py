@@ -39,6 +39,13 @@ def test_an_english_key_is_the_one_it_always_was_and_ignores_the_translation(mon
     assert clip_key(phase, "low", "zh_TW") != chinese  # but it does re-render the Chinese one
 
 
+def test_no_clip_is_keyed_by_the_translations_file_only_by_its_own_words():
+    """Editing one Chinese caption must not re-render every clip (English ones included)."""
+    from scenes.cache import source_files
+
+    assert all("scenes.translations" not in source_files(phase) for phase in PHASES)
+
+
 def test_chinese_captions_are_held_to_9_a_second_and_16_a_line():
     check_caption("每個分數都除以 √d_k", 2.0, "zh_TW")
     with pytest.raises(ValueError, match="at most 9 per second"):
