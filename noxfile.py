@@ -94,7 +94,7 @@ SYSTEM_NEEDS = {
         "macos": ["brew install --cask chromium"],
     },
     "cjk": {
-        "why": "Noto Sans CJK TC, the Traditional Chinese font of the zh-Hant pages in the test browser",
+        "why": "Noto Sans CJK TC, the font of the zh-Hant clips and of the Chinese pages in the test browser",
         "present": lambda: _has_font("Noto Sans CJK TC"),
         "debian": ["fonts-noto-cjk"],
         "fedora": ["google-noto-sans-cjk-ttc-fonts"],
@@ -260,7 +260,7 @@ def docs(session: nox.Session) -> None:
     when deployed); `-- dirhtml` builds dirhtml the same way. `-- html --language en` (or zh_TW)
     builds one language only.
     """
-    ensure_system_packages(session, "cairo", "latex", "fonts")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
     install(session, "docs")
     arguments = list(session.posargs)
     languages = list(LANGUAGES)
@@ -295,7 +295,7 @@ def translations(session: nox.Session) -> None:
 @nox.session(name="docs-live", python=PYTHON)
 def docs_live(session: nox.Session) -> None:
     """Serve the site with sphinx-autobuild, rebuilding on changes to docs, its extension, scenes or attention."""
-    ensure_system_packages(session, "cairo", "latex", "fonts")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
     install(session, "docs-live")
     session.run(
         "sphinx-autobuild",
@@ -338,7 +338,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Build timings (cold, warm, prose edit, scene edit), render speed, clip bytes, page weight."""
-    ensure_system_packages(session, "cairo", "latex", "fonts")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
     install(session, "docs")
     session.run("python", "benchmarks/build_bench.py", *session.posargs)
 
