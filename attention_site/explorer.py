@@ -16,11 +16,16 @@ Directives (MyST fenced blocks or reStructuredText):
     saturated queries and median softmax-Jacobian norm, unscaled against
     scaled. ``:d-k: N`` picks the width shown first (default 64).
 
-The build writes what the browser needs as JSON inside each explorer: the
-example's raw scores, V, tokens and d_k (``temperature_data``), and the
-histogram bins and statistics that ``attention`` computes, numpy and seeded
-(``width_data``). The browser computes only softmax(scores / T) and its product
-with V; everything else is drawn from the shipped numbers.
+The explorers are views of Python's numbers: the build computes everything the
+browser shows, and ``explorer.js`` only puts it on the page. For each of the
+temperature slider's stops, ``attention`` gives the weights and outputs, and
+``scenes`` formats them and picks each cell's viridis fill, its ink and each
+row's marked maximum (the one tie rule): ``temperature_stop``. Those stops
+(about 120 KB, 17 KB compressed) are one file, ``explorer-temperature.js``,
+that the browser fetches when the explorer comes near the screen or a link asks
+for a state, so a page that holds the explorer stays within its weight budget.
+The width explorer's histograms, statistics and sentences for each d_k are
+small and travel inside the page (``width_data``).
 
 Without JavaScript each explorer is a static figure of its first state (the
 weights at T = √d_k, the statistics at the first d_k) with its controls
@@ -32,11 +37,13 @@ an explorer. State lives in the URL fragment: ``#explore-t=1&row=sat``,
 from __future__ import annotations
 
 import functools
-import html
+import hashlib
 import json
 import math
 from pathlib import Path
 
+import jinja2
+import markupsafe
 import numpy as np
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -54,7 +61,9 @@ from .node_helpers import html_only
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
+TEMPLATES = Path(__file__).with_name("templates") / "explorer"
 JS_FILE, CSS_FILE = "explorer.js", "explorer.css"
+STOPS_FILE = "explorer-temperature.js"  #: the temperature stops, written into the build's _static
 
 # -- Temperature ----------------------------------------------------------------
 T_MIN, T_MAX = 0.25, 16.0  #: the slider's ends
@@ -100,6 +109,8 @@ WORDS = {
         "t_not_number": "The link's T = “{asked}” is not a number; showing T = √d_k.",
         "t_outside": "The link's T = {asked} is outside {low} to {high}; showing the nearest end.",
         "t_not_token": "The link's row “{asked}” is not a token ({tokens}).",
+        "t_nearest": "The link's T = {asked} falls between the slider's stops; showing the nearest, T = {t}.",
+        "t_unavailable": "The explorer's numbers did not load; reload the page to try again.",
         "w_title": "Explore the width d_k: {queries} random queries, each scoring {keys} random keys, "
         "components drawn from N(0, 1)",
         "w_label": "Width",
@@ -134,6 +145,8 @@ WORDS = {
         "t_not_number": "連結中的 T =「{asked}」不是數字；改為顯示 T = √d_k。",
         "t_outside": "連結中的 T = {asked} 超出 {low} 到 {high} 的範圍；改為顯示最接近的端點。",
         "t_not_token": "連結中的列「{asked}」不是範例的 token（{tokens}）。",
+        "t_nearest": "連結中的 T = {asked} 落在滑桿的刻度之間；改為顯示最接近的 T = {t}。",
+        "t_unavailable": "探索工具的數值沒有載入；請重新載入頁面再試一次。",
         "w_title": "探索寬度 d_k：{queries} 個隨機查詢向量，各自與 {keys} 個隨機鍵向量計算分數，分量取自 N(0, 1)",
         "w_label": "寬度",
         "w_raw": "{d_k} 時的原始分數 q·k（超出 ±100 的計入兩端的長條）",
@@ -164,8 +177,8 @@ BROWSER_WORDS = (
     "t_not_number",
     "t_outside",
     "t_not_token",
-    "w_histogram",
-    "w_status",
+    "t_nearest",
+    "t_unavailable",
     "w_not_width",
     "list",
 )
@@ -186,26 +199,91 @@ def browser_words(said: dict) -> dict:
 
 
 # -- Data the build writes ---------------------------------------------------------
-def temperature_data() -> dict:
-    """What the temperature explorer needs from the worked example, at full precision.
+def number(value: float, digits: int = DIGITS) -> str:
+    """A value as the clips and tables print it (:func:`scenes.formats.format_number`)."""
+    return format_number(float(value), digits)
 
-    >>> data = temperature_data()
-    >>> data["tokens"], data["d_k"], len(data["scores"]), len(data["v"][0])
-    (['The', 'cat', 'sat', 'on', 'mat'], 4, 5, 4)
+
+def _slider_value(t: float) -> int:
+    return round(math.log2(t) * STEPS_PER_DOUBLING)
+
+
+#: The temperature slider's stops: T = 2^(stop / STEPS_PER_DOUBLING), from T_MIN to T_MAX.
+STOPS = range(_slider_value(T_MIN), _slider_value(T_MAX) + 1)
+INKS = (palette.INK_DARK, palette.INK_LIGHT)  #: a cell's ink, by its index in ``inks``
+
+
+def sqrt_d_k_stop() -> int:
+    """The slider stop at T = √d_k, where the explorer starts (the example's d_k is a power of 4).
+
+    >>> sqrt_d_k_stop(), 2 ** (sqrt_d_k_stop() / STEPS_PER_DOUBLING)
+    (24, 2.0)
+    """
+    stop = _slider_value(math.sqrt(attention.example().d_k))
+    assert 2 ** (stop / STEPS_PER_DOUBLING) == math.sqrt(attention.example().d_k), "√d_k is a slider stop"
+    return stop
+
+
+def temperature_stop(stop: int) -> dict:
+    """Everything the temperature explorer shows at one slider stop, as the page shows it.
+
+    Per query row i and key column j: ``weights[i][j]`` (text), ``fills[i][j]`` (viridis from
+    0 to the largest weight, ``rrggbb``), ``inks[i][j]`` (an index into ``INKS``), each row's
+    ``maxima`` (the marked column, or None for a tied row), ``largest`` (the first largest
+    column), ``sums``; ``outputs[i]`` is query i's weights @ V; ``link`` is T in a URL.
+
+    >>> at_2 = temperature_stop(24)
+    >>> at_2["t"], at_2["text"], at_2["link"], at_2["weights"][2], at_2["maxima"]
+    (2.0, '2.00', '2', ['0.13', '0.36', '0.13', '0.13', '0.24'], [1, 2, 1, 4, 3])
     """
     ex = attention.example()
+    t = 2 ** (stop / STEPS_PER_DOUBLING)
+    weights = attention.softmax(ex.scores / t)  # (n, n), each row sums to 1
+    high = float(weights.max())
+    fills = [[palette.viridis_hex(w / high) for w in row] for row in weights]
+    return {
+        "t": t,
+        "text": number(t),
+        "link": f"{t:.4g}",
+        "high": number(high),
+        "weights": [[number(w) for w in row] for row in weights],
+        "fills": [[fill.lstrip("#") for fill in row] for row in fills],
+        "inks": ["".join(str(INKS.index(palette.ink_on(fill))) for fill in row) for row in fills],
+        "maxima": [row_maximum(row) for row in weights],
+        "largest": [int(row.argmax()) for row in weights],
+        "sums": [number(row.sum()) for row in weights],
+        "outputs": [[number(o) for o in row @ ex.v] for row in weights],  # (n, d_v)
+    }
+
+
+@functools.cache
+def temperature_stops_script() -> str:
+    """``explorer-temperature.js``: every stop's ``temperature_stop``, for ``explorer.js`` to show."""
+    data = {"first": STOPS[0], "inks": list(INKS), "stops": [temperature_stop(stop) for stop in STOPS]}
+    return (
+        "// Written by attention_site/explorer.py: what the temperature explorer shows at each slider stop.\n"
+        f"(window.attentionExplorerData ||= {{}}).temperature = {data_json(data)};\n"
+    )
+
+
+def temperature_data() -> dict:
+    """What the temperature explorer needs in the page: the slider's stops and where its stops file is.
+
+    >>> data = temperature_data()
+    >>> data["tokens"], data["start"], data["first"], data["last"]
+    (['The', 'cat', 'sat', 'on', 'mat'], 24, -48, 96)
+    """
+    ex = attention.example()
+    version = hashlib.sha256(temperature_stops_script().encode()).hexdigest()[:12]
     return {
         "tokens": list(ex.tokens),
-        "features": list(ex.features),
-        "d_k": ex.d_k,
-        "scores": ex.scores.tolist(),  # (n, n), raw: q @ k.T
-        "v": ex.v.tolist(),  # (n, d_v)
-        "digits": DIGITS,
         "tMin": T_MIN,
         "tMax": T_MAX,
         "steps": STEPS_PER_DOUBLING,
-        "viridis": list(palette.VIRIDIS),
-        "ink": [palette.INK_DARK, palette.INK_LIGHT],
+        "first": STOPS[0],
+        "last": STOPS[-1],
+        "start": sqrt_d_k_stop(),
+        "stopsFile": f"{STOPS_FILE}?v={version}",  # a new address when the numbers change: never stale
     }
 
 
@@ -221,15 +299,25 @@ def histogram(values: np.ndarray, half_width: float) -> list[int]:
     return counts.tolist()
 
 
+def bar_heights(counts: list[int]) -> list[str]:
+    """Each bar's height in a 100-high box, the tallest full height (SVG attribute text).
+
+    >>> bar_heights([0, 1, 4])
+    ['0.00', '25.00', '100.00']
+    """
+    tallest = max(counts) or 1
+    return [f"{100 * c / tallest:.2f}" for c in counts]
+
+
 @functools.cache
-def width_data() -> dict:
+def width_samples() -> dict:
     """Histograms and statistics of random raw and scaled scores for each d_k in ``D_KS``.
 
     The scores are :func:`attention.sample_scores` with its defaults (seeded per
     d_k) and the statistics are :func:`attention.scaling_demo`'s for the same
     defaults, so the explorer and the page's table agree.
 
-    >>> data = width_data()
+    >>> data = width_samples()
     >>> [w["d_k"] for w in data["widths"]][:4], sum(data["widths"][0]["raw"]) == data["samples"]
     ([1, 2, 4, 8], True)
     """
@@ -250,16 +338,34 @@ def width_data() -> dict:
         )
         widths.append(entry)
     n_queries, n_keys = attention.sample_scores(1).shape
+    return {"widths": widths, "samples": n_queries * n_keys, "queries": n_queries, "keys": n_keys}
+
+
+def width_view(entry: dict, said: dict) -> dict:
+    """What the width explorer shows at one d_k, in the build's language: bars, sentences, statistics.
+
+    >>> view = width_view(width_samples()["widths"][6], words("en"))
+    >>> view["d_k"], view["stats"]["std_unscaled"], view["texts"]["scaled"]
+    (64, '7.92', 'From -3.2 to 3.5, standard deviation 0.99.')
+    """
+    averages = {side: number(entry[f"max_weight_{side}"]) for side in ("unscaled", "scaled")}
     return {
-        "widths": widths,
-        "samples": n_queries * n_keys,
-        "queries": n_queries,
-        "keys": n_keys,
-        "bins": BINS,
-        "rawRange": RAW_RANGE,
-        "scaledRange": SCALED_RANGE,
-        "threshold": attention.scaling.SATURATION_THRESHOLD,
+        "d_k": entry["d_k"],
+        "bars": {kind: bar_heights(entry[kind]) for kind in ("raw", "scaled")},
+        "texts": {kind: _histogram_text(kind, entry, said) for kind in ("raw", "scaled")},
+        "stats": {
+            f"{stem}_{side}": number(entry[f"{stem}_{side}"], digits)
+            for stem, digits in STAT_ROWS
+            for side in ("unscaled", "scaled")
+        },
+        "status": said["w_status"].format(d_k=entry["d_k"], **averages),
     }
+
+
+def width_data(language: str | None = None) -> dict:
+    """What the width explorer shows at every d_k, in the build's language (it travels in the page)."""
+    said = words(language)
+    return {"widths": [width_view(entry, said) for entry in width_samples()["widths"]]}
 
 
 def data_json(data: dict) -> str:
@@ -278,12 +384,14 @@ def visit_explorer_html(translator, node: explorer_node) -> None:
     raise nodes.SkipNode
 
 
-def _attributes(**values) -> str:
-    return " ".join(f'{name.replace("_", "-")}="{html.escape(str(v))}"' for name, v in values.items())
-
-
-def _slider_value(t: float) -> int:
-    return round(math.log2(t) * STEPS_PER_DOUBLING)
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The explorers' markup (``templates/explorer``), escaped; ``fill`` puts values into a word template."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters["fill"] = lambda template, **values: markupsafe.escape(template).format(**values)
+    return env
 
 
 def temperature_html(row_token: str, serial: int, language: str | None = None) -> str:
@@ -291,92 +399,21 @@ def temperature_html(row_token: str, serial: int, language: str | None = None) -
     said = words(language)
     data = {**temperature_data(), "words": browser_words(said)}
     ex = attention.example()
-    t = math.sqrt(ex.d_k)
-    weights = attention.softmax(ex.scores / t)  # (n, n), each row sums to 1
-    output = weights[ex.tokens.index(row_token)] @ ex.v  # (d_v,)
-    uid = f"explore-t-{serial}"
-    number = lambda v: format_number(float(v), DIGITS)  # noqa: E731
-
-    head = "".join(f'<th scope="col">{html.escape(token)}</th>' for token in ex.tokens)
-    body = []
-    for i, token in enumerate(ex.tokens):
-        j_max = int(weights[i].argmax())
-        marked = row_maximum(weights[i])
-        cells = "".join(
-            f'<td class="explorer-cell{" is-row-max" if j == marked else ""}" '
-            f"{_attributes(data_row=i, data_col=j, data_value=repr(float(w)))}>{number(w)}</td>"
-            for j, w in enumerate(weights[i])
-        )
-        total = float(weights[i].sum())
-        largest = float(weights[i, j_max])
-        body.append(
-            "<tr>"
-            f'<th scope="row" class="explorer-query">{html.escape(token)}</th>{cells}'
-            f'<td class="explorer-sum" data-value="{total!r}">{number(total)}</td>'
-            f'<td class="explorer-largest" data-value="{largest!r}" data-key="{j_max}">'
-            f'{number(largest)} <span class="explorer-key">{html.escape(ex.tokens[j_max])}</span></td></tr>'
-        )
-    features = "".join(f'<th scope="col">{html.escape(f)}</th>' for f in ex.features)
-    outputs = "".join(
-        f'<td class="explorer-out" {_attributes(data_feature=c, data_value=repr(float(o)))}>{number(o)}</td>'
-        for c, o in enumerate(output)
+    template = _templates().get_template("temperature.html")
+    return template.render(
+        uid=f"explore-t-{serial}",
+        said=said,
+        data=data,
+        data_json=markupsafe.Markup(data_json(data)),
+        stop=temperature_stop(data["start"]),
+        mark=f"{100 * (data['start'] - STOPS[0]) / (STOPS[-1] - STOPS[0]):.3f}",
+        t_ends=(f"{T_MIN:g}", f"{T_MAX:g}"),
+        inks=INKS,
+        ramp=f"linear-gradient(to right, {', '.join(palette.VIRIDIS)})",
+        tokens=list(ex.tokens),
+        features=list(ex.features),
+        query=row_token,
     )
-    sqrt_label = format_number(t, DIGITS)
-    query_header, sum_header, largest_header = (html.escape(h) for h in said["t_headers"])
-    t_caption = f'<span class="explorer-t-caption">{said["t_value"].format(t=sqrt_label)}</span>'
-    query_name = f'<q class="explorer-query-name">{html.escape(row_token)}</q>'
-    mark = (_slider_value(t) - _slider_value(T_MIN)) / (_slider_value(T_MAX) - _slider_value(T_MIN))
-    return f"""<div class="explorer explorer-temperature" id="{uid}" data-explorer="temperature" \
-data-t="{t!r}" data-query="{html.escape(row_token)}" role="region" aria-labelledby="{uid}-title">
-<p class="explorer-title" id="{uid}-title">{html.escape(said["t_title"])}</p>
-<script type="application/json" class="explorer-data">{data_json(data)}</script>
-<div class="explorer-controls" hidden>
-<label for="{uid}-slider">{html.escape(said["t_label"])}</label>
-<span class="explorer-t-value" aria-hidden="true">{said["t_value_sqrt"].format(t=sqrt_label)}</span>
-<input type="range" id="{uid}-slider" min="{_slider_value(T_MIN)}" max="{_slider_value(T_MAX)}" step="1" \
-value="{_slider_value(t)}" aria-valuetext="{said["t_spoken_sqrt"].format(t=sqrt_label)}" aria-describedby="{uid}-ends">
-<div class="explorer-ticks" id="{uid}-ends"><span>0.25</span>\
-<span class="explorer-mark" style="left:{100 * mark:.3f}%">√d_k = {sqrt_label}</span><span>16</span></div>
-<button type="button" class="explorer-reset">{html.escape(said["t_reset"])}</button>
-</div>
-<div class="explorer-panels">
-<table class="explorer-weights">
-<caption>{said["t_caption"].format(t=t_caption)}<span class="explorer-js-only" hidden>\
-{said["t_caption_js"]}</span></caption>
-<thead><tr><th scope="col">{query_header}</th>{head}<th scope="col">{sum_header}</th>\
-<th scope="col">{largest_header}</th></tr></thead>
-<tbody>{"".join(body)}</tbody>
-</table>
-<div class="explorer-legend explorer-js-only" hidden aria-hidden="true"><span>0</span>\
-<span class="explorer-ramp"></span><span class="explorer-legend-max">{number(weights.max())}</span></div>
-<table class="explorer-output">
-<caption>{said["t_output"].format(query=query_name)}</caption>
-<thead><tr>{features}</tr></thead>
-<tbody><tr>{outputs}</tr></tbody>
-</table>
-</div>
-<p class="explorer-status" role="status"></p>
-</div>"""
-
-
-def _bars(counts: list[int]) -> str:
-    """SVG bars of a histogram in a 0..BINS × 0..100 box, tallest bar full height."""
-    tallest = max(counts) or 1
-    return "".join(
-        f'<rect x="{b + 0.1:g}" y="{100 - 100 * c / tallest:.2f}" width="0.8" height="{100 * c / tallest:.2f}"/>'
-        for b, c in enumerate(counts)
-    )
-
-
-def _histogram_figure(kind: str, title: str, entry: dict, half_width: float, uid: str, said: dict) -> str:
-    ticks = f"<span>{-half_width:g}</span><span>0</span><span>{half_width:g}</span>"
-    return f"""<figure class="explorer-histogram" data-histogram="{kind}">
-<figcaption id="{uid}-{kind}">{title}</figcaption>
-<svg viewBox="0 0 {BINS} 100" preserveAspectRatio="none" role="img" aria-labelledby="{uid}-{kind}" \
-aria-describedby="{uid}-{kind}-text">{_bars(entry[kind])}</svg>
-<div class="explorer-axis" aria-hidden="true">{ticks}</div>
-<p class="explorer-histogram-text" id="{uid}-{kind}-text">{_histogram_text(kind, entry, said)}</p>
-</figure>"""
 
 
 def _histogram_text(kind: str, entry: dict, said: dict) -> str:
@@ -390,44 +427,23 @@ def _histogram_text(kind: str, entry: dict, said: dict) -> str:
 def width_html(d_k: int, serial: int, language: str | None = None) -> str:
     """The width explorer at ``d_k``: histograms and statistics, a static figure until ``explorer.js`` runs."""
     said = words(language)
-    data = {**width_data(), "words": browser_words(said)}
-    entry = next(w for w in data["widths"] if w["d_k"] == d_k)
-    uid = f"explore-dk-{serial}"
-    rows = "".join(
-        f'<tr><th scope="row">{html.escape(said["w_stats"][stem])}</th>'
-        + "".join(
-            f"<td {_attributes(data_stat=f'{stem}_{side}', data_value=repr(entry[f'{stem}_{side}']), data_digits=digits)}>"
-            f"{format_number(entry[f'{stem}_{side}'], digits)}</td>"
-            for side in ("unscaled", "scaled")
-        )
-        + "</tr>"
-        for stem, digits in STAT_ROWS
+    data = {**width_data(language), "words": browser_words(said)}
+    samples = width_samples()
+    template = _templates().get_template("width.html")
+    return template.render(
+        uid=f"explore-dk-{serial}",
+        said=said,
+        data_json=markupsafe.Markup(data_json(data)),
+        view=next(view for view in data["widths"] if view["d_k"] == d_k),
+        d_ks=list(D_KS),
+        bins=BINS,
+        raw_range=f"{RAW_RANGE:g}",
+        scaled_range=f"{SCALED_RANGE:g}",
+        threshold=f"{attention.scaling.SATURATION_THRESHOLD:g}",
+        queries=samples["queries"],
+        keys=samples["keys"],
+        stems=[stem for stem, _ in STAT_ROWS],
     )
-    title = said["w_title"].format(queries=data["queries"], keys=data["keys"])
-    d_k_caption = f'<span class="explorer-dk-caption">d_k = {d_k}</span>'
-    raw_title = said["w_raw"].format(d_k=d_k_caption)
-    return f"""<div class="explorer explorer-width" id="{uid}" data-explorer="width" data-d-k="{d_k}" \
-role="region" aria-labelledby="{uid}-title">
-<p class="explorer-title" id="{uid}-title">{html.escape(title)}</p>
-<script type="application/json" class="explorer-data">{data_json(data)}</script>
-<div class="explorer-controls" hidden>
-<label for="{uid}-slider">{html.escape(said["w_label"])}</label>
-<span class="explorer-dk-value" aria-hidden="true">d_k = {d_k}</span>
-<input type="range" id="{uid}-slider" min="0" max="{len(D_KS) - 1}" step="1" value="{D_KS.index(d_k)}" \
-aria-valuetext="d_k = {d_k}">
-<div class="explorer-ticks" aria-hidden="true"><span>1</span><span>32</span><span>1024</span></div>
-</div>
-<div class="explorer-panels">
-{_histogram_figure("raw", raw_title, entry, RAW_RANGE, uid, said)}
-{_histogram_figure("scaled", said["w_scaled"], entry, SCALED_RANGE, uid, said)}
-</div>
-<table class="explorer-stats">
-<caption>{said["w_caption"].format(d_k=d_k_caption, threshold=f"{data['threshold']:g}")}</caption>
-<thead><tr><th scope="col">{html.escape(said["w_statistic"])}</th><th scope="col">q·k</th><th scope="col">q·k / √d_k</th></tr></thead>
-<tbody>{rows}</tbody>
-</table>
-<p class="explorer-status" role="status"></p>
-</div>"""
 
 
 # -- Directives ------------------------------------------------------------------------
@@ -484,6 +500,14 @@ def add_files_to_explorer_pages(
     app.add_css_file(CSS_FILE)
 
 
+def write_temperature_stops(app: Sphinx, exception: Exception | None) -> None:
+    """Every HTML build ships the temperature stops beside ``explorer.js`` (as it ships the script)."""
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        (static / STOPS_FILE).write_text(temperature_stops_script(), encoding="utf-8")
+
+
 def add_static_path(app: Sphinx) -> None:
     if str(STATIC) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC))
@@ -495,4 +519,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("width-explorer", WidthExplorer)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", add_files_to_explorer_pages)
-    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("build-finished", write_temperature_stops)
+    return {
+        "version": attention.__version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 2,  # 2: the explorers show the build's stops (an older build's pages are rewritten)
+    }

@@ -21,6 +21,7 @@ measurements, not assertions: the tests check behaviour, never speed.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -275,6 +276,9 @@ def main() -> int:
     results["page_weight"] = {p.stem: page_weight(site, f"phases/{p.stem}.html") for p in PHASES}
     # The pages that draw figures from the package at build time are held to the same budget.
     results["page_weight"] |= {page: page_weight(site, f"{page}.html") for page in FIGURE_PAGES}
+    # The temperature explorer's stops: fetched when the explorer nears the screen, not with the page.
+    stops = (site / "_static" / "explorer-temperature.js").read_bytes()
+    results["explorer_stops_bytes"] = {"raw": len(stops), "gzip": len(gzip.compress(stops))}
 
     cold = results["builds"]["cold"]["seconds"]
     results["ratios"] = {
@@ -331,6 +335,11 @@ def print_table(r: dict) -> None:
     print(
         f"heaviest page without video: {heaviest[0]} {heaviest[1]['total'] / 1e3:.0f} KB "
         f"(HTML {heaviest[1]['html'] / 1e3:.0f}, CSS {heaviest[1]['css'] / 1e3:.0f}, JS {heaviest[1]['js'] / 1e3:.0f})"
+    )
+    stops = r["explorer_stops_bytes"]
+    print(
+        f"temperature explorer's stops (fetched when it nears the screen): {stops['raw'] / 1e3:.0f} KB, "
+        f"{stops['gzip'] / 1e3:.0f} KB compressed"
     )
     languages = r["languages"]
     print(

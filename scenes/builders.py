@@ -76,12 +76,8 @@ def contrast_ratio(a: ManimColor | str, b: ManimColor | str) -> float:
 
 
 def ink_for(fill: ManimColor) -> ManimColor:
-    """The ink, dark or light, with the higher contrast against ``fill``.
-
-    With black and white inks every colour gets at least 4.58:1, so every viridis cell meets WCAG AA.
-    """
-    inks = (color(palette.INK_DARK), color(palette.INK_LIGHT))
-    return max(inks, key=lambda ink: contrast_ratio(ink, fill))
+    """The ink, dark or light, with the higher contrast against ``fill`` (:func:`scenes.palette.ink_on`)."""
+    return color(palette.ink_on(fill.to_hex()))
 
 
 # -- Text -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ viewport and the page with JavaScript off.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import re
@@ -22,12 +23,15 @@ import pytest
 from conftest import ROOT
 
 import attention
-from attention_site.explorer import STATS
-from scenes.formats import format_number
+from attention_site.explorer import STAT_ROWS, STATS
+from scenes import palette
+from scenes.formats import format_number, row_maximum
+from scenes.layout import MIN_INK_CONTRAST
 
 PAGE = "phases/04-scale-softmax.html"  #: the temperature explorer, beside the example's scaling
 WIDTH_PAGE = "saturation.html"  #: the width explorer, beside the saturation evidence
-BUDGET = 30_000  #: bytes of JavaScript and data, both explorers together
+BUDGET = 30_000  #: bytes of JavaScript and data in the pages, both explorers together
+STOPS_BUDGET = 20_000  #: compressed bytes of the temperature stops, fetched when the explorer is used
 D_KS = [2**i for i in range(11)]
 STEPS = 24  #: slider stops per doubling of T
 EX = attention.example()
@@ -77,13 +81,41 @@ def test_every_language_fills_the_same_values_in_each_explorer_template():
     assert all(shape(words) == english for words in WORDS.values())
 
 
+def temperature_stops(site: Path) -> dict:
+    """The stops file the build writes beside explorer.js, read as the JSON it assigns."""
+    text = (site / "_static" / "explorer-temperature.js").read_text(encoding="utf-8")
+    return json.loads(text.split(".temperature = ", 1)[1].rstrip().removesuffix(";"))
+
+
+def expect_weights_at(t: float, weights_text, fills, inks, maxima) -> None:
+    """A heatmap as the clips draw it: attention's weights, viridis from 0 to the largest, a legible ink, the tie rule."""
+    weights = attention.softmax(EX.scores / t)  # (n, n)
+    assert weights_text == [[format_number(w) for w in row] for row in weights], t
+    for i, row in enumerate(weights):
+        for j, w in enumerate(row):
+            fill = fills[i][j]
+            assert fill.upper() == palette.viridis_hex(w / weights.max()), (t, i, j)
+            assert palette.contrast_ratio(inks[i][j], fill) >= MIN_INK_CONTRAST, (t, i, j)
+        assert maxima[i] == row_maximum(row), (t, i)  # the clips' one tie rule
+
+
 @pytest.mark.site
-def test_the_build_writes_the_examples_scores_and_values(site):
-    data = explorer_data(site)["temperature"]
-    assert data["tokens"] == list(EX.tokens) and data["d_k"] == EX.d_k
-    assert np.array_equal(data["scores"], EX.scores)  # raw Q Kᵀ, exactly
-    assert np.array_equal(data["v"], EX.v)
-    assert (data["tMin"], data["tMax"]) == (0.25, 16)
+def test_the_build_writes_every_slider_stop_as_attention_computes_it(site):
+    """Each stop's weights, fills, inks, maxima, sums and outputs, checked against attention itself."""
+    shipped = temperature_stops(site)
+    stops = shipped["stops"]
+    assert shipped["first"] == -2 * STEPS and len(stops) == 6 * STEPS + 1  # T from 1/4 to 16
+    for index, stop in enumerate(stops):
+        t = 2 ** ((shipped["first"] + index) / STEPS)
+        assert stop["t"] == pytest.approx(t, rel=1e-15) and stop["text"] == format_number(t)
+        assert float(stop["link"]) == pytest.approx(t, rel=5e-4)
+        inks = [[shipped["inks"][int(k)] for k in row] for row in stop["inks"]]
+        fills = [["#" + fill for fill in row] for row in stop["fills"]]
+        expect_weights_at(t, stop["weights"], fills, inks, stop["maxima"])
+        weights = attention.softmax(EX.scores / t)
+        assert stop["sums"] == [format_number(row.sum()) for row in weights]
+        assert stop["largest"] == [int(row.argmax()) for row in weights]
+        assert stop["outputs"] == [[format_number(v) for v in row @ EX.v] for row in weights]
 
 
 @pytest.mark.site
@@ -92,35 +124,36 @@ def test_the_build_writes_scaling_demos_statistics_for_every_width(site):
     rows = attention.scaling_demo(d_ks=tuple(D_KS))
     assert [w["d_k"] for w in data["widths"]] == D_KS
     for shipped, row in zip(data["widths"], rows, strict=True):
-        for name in STATS:  # every statistic the explorer ships, as scaling_demo computed it
-            assert shipped[name] == getattr(row, name), (row.d_k, name)
+        assert len(shipped["stats"]) == len(STATS)
+        for stem, digits in STAT_ROWS:  # every statistic the explorer shows, as scaling_demo computed it
+            for name in (f"{stem}_unscaled", f"{stem}_scaled"):
+                assert shipped["stats"][name] == format_number(getattr(row, name), digits), (row.d_k, name)
+        assert shipped["texts"]["raw"].endswith(f"standard deviation {format_number(row.std_unscaled)}.")
+        assert shipped["texts"]["scaled"].endswith(f"standard deviation {format_number(row.std_scaled)}.")
 
 
 @pytest.mark.site
 def test_histograms_describe_the_same_samples_as_the_statistics(site):
-    """Bins, not samples: every score is counted once, and the bins' spread is the statistics' spread."""
+    """The bars, read as a distribution, have the spread the statistics state (less the bins' own, Sheppard)."""
     data = explorer_data(site)["width"]
-    queries, keys = attention.sample_scores(1).shape
-    assert data["samples"] == queries * keys
-    for w in data["widths"]:
-        for kind, half, std in (
-            ("raw", data["rawRange"], w["std_unscaled"]),
-            ("scaled", data["scaledRange"], w["std_scaled"]),
-        ):
-            counts = np.array(w[kind])
-            assert counts.sum() == data["samples"] and len(counts) == data["bins"]
-            bin_width = 2 * half / len(counts)
-            centres = np.linspace(-half, half, len(counts) + 1)[:-1] + bin_width / 2
-            if std >= bin_width / 2:  # bins resolve the spread: it matches, less the bins' own (Sheppard)
-                variance = (counts * centres**2).sum() / counts.sum() - bin_width**2 / 12
+    rows = attention.scaling_demo(d_ks=tuple(D_KS))
+    for w, row in zip(data["widths"], rows, strict=True):
+        for kind, half, std in (("raw", 100, row.std_unscaled), ("scaled", 4, row.std_scaled)):
+            heights = np.array([float(h) for h in w["bars"][kind]])
+            assert heights.max() == 100 and len(heights) == 40
+            bin_width = 2 * half / len(heights)
+            centres = np.linspace(-half, half, len(heights) + 1)[:-1] + bin_width / 2
+            if std >= bin_width / 2:  # bins resolve the spread: it matches
+                variance = (heights * centres**2).sum() / heights.sum() - bin_width**2 / 12
                 assert math.sqrt(variance) == pytest.approx(std, rel=0.05), (w["d_k"], kind)
             else:  # narrower than a bin: nearly every score sits in the middle bins
                 middle = np.abs(centres) <= 2 * std + bin_width
-                assert counts[middle].sum() > 0.9 * counts.sum(), (w["d_k"], kind)
+                assert heights[middle].sum() > 0.9 * heights.sum(), (w["d_k"], kind)
 
 
 @pytest.mark.site
 def test_script_and_data_fit_the_budget_and_load_on_one_page_only(site):
+    """What every load of the page carries stays small; the stops travel only to a reader who uses them."""
     data = explorer_data(site)
     page = "".join((site / path).read_text(encoding="utf-8") for path in (PAGE, WIDTH_PAGE))
     shipped = re.findall(r'<script type="application/json" class="explorer-data">(.*?)</script>', page, re.S)
@@ -128,20 +161,27 @@ def test_script_and_data_fit_the_budget_and_load_on_one_page_only(site):
     size = len(script) + sum(len(s.encode()) for s in shipped)
     assert len(shipped) == len(data) == 2
     assert size <= BUDGET, f"{size} bytes of JavaScript and data (budget {BUDGET})"
+    stops = (site / "_static" / "explorer-temperature.js").read_bytes()
+    assert len(gzip.compress(stops)) <= STOPS_BUDGET, "the stops, as a server sends them"
     for path in site.rglob("*.html"):
-        loads = "_static/explorer.js" in path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        loads = "_static/explorer.js" in text
         assert loads == (path.relative_to(site).as_posix() in (PAGE, WIDTH_PAGE)), path
+        assert not re.search(r'<script[^>]+src="[^"]*explorer-temperature', text), f"{path} loads the stops"
 
 
 @pytest.mark.site
 def test_without_javascript_the_explorer_is_the_weights_at_sqrt_d_k(site):
-    """The static markup: every weight cell with its full-precision value and its rounded text."""
+    """The static markup: the heatmap at T = √d_k, each cell's text, fill and ink, the row maxima marked."""
     page = (site / PAGE).read_text(encoding="utf-8")
-    cells = re.findall(r'data-row="(\d)" data-col="(\d)" data-value="([^"]+)">([^<]+)</td>', page)
+    cell = r'<td class="explorer-cell( is-row-max)?" data-row="(\d)" data-col="(\d)" '
+    cell += r'style="background-color:(#\w+);color:(#\w+)">([^<]+)</td>'
+    cells = re.findall(cell, page)
     assert len(cells) == EX.n**2
-    for i, j, value, text in cells:
-        assert float(value) == pytest.approx(EX.weights[int(i), int(j)], abs=1e-12)
-        assert text == format_number(EX.weights[int(i), int(j)])
+    rows = [cells[i * EX.n : (i + 1) * EX.n] for i in range(EX.n)]  # (marked, i, j, fill, ink, text) each
+    marked = [next((j for j, cell in enumerate(row) if cell[0]), None) for row in rows]
+    fills, inks, texts = ([[cell[k] for cell in row] for row in rows] for k in (3, 4, 5))
+    expect_weights_at(SQRT_D_K, texts, fills, inks, marked)
     assert 'data-t="2.0"' in page and 'class="explorer-controls" hidden' in page
 
 
@@ -205,21 +245,27 @@ WIDTH = '[data-explorer="width"]'
 
 
 def shown(page) -> dict:
-    """What the temperature explorer shows, read from the page."""
+    """What the temperature explorer shows, read from the page once its stops have arrived."""
+    page.locator(TEMPERATURE).scroll_into_view_if_needed()  # near the screen: the explorer fetches its stops
+    page.wait_for_function("() => window.attentionExplorerData && window.attentionExplorerData.temperature")
     return page.evaluate(
         """(selector) => {
             const root = document.querySelector(selector);
             const cells = [...root.querySelectorAll("td[data-row][data-col]")];
-            const read = (cell) => [Number(cell.dataset.value), cell.textContent.trim()];
+            const text = (cell) => cell.textContent.trim();
+            const hex = (rgb) => "#" + rgb.match(/\\d+/g).slice(0, 3).map((c) => Number(c).toString(16).padStart(2, "0")).join("");
+            const grid = (read) => [0, 1, 2, 3, 4].map((i) => cells.filter((c) => Number(c.dataset.row) === i).map(read));
             return {
                 t: root.dataset.t,
                 sliders: root.querySelectorAll('input[type="range"]').length,
                 valuetext: root.querySelector('input[type="range"]').getAttribute("aria-valuetext"),
-                cells: cells.map((c) => [Number(c.dataset.row), Number(c.dataset.col), ...read(c)]),
-                sums: [...root.querySelectorAll(".explorer-sum")].map(read),
-                largest: [...root.querySelectorAll(".explorer-largest")].map((c) => [Number(c.dataset.value), c.textContent.trim()]),
-                outlined: [...root.querySelectorAll("td.is-row-max")].map((c) => [Number(c.dataset.row), Number(c.dataset.col)]),
-                output: [...root.querySelectorAll(".explorer-out")].map(read),
+                weights: grid(text),
+                fills: grid((c) => hex(getComputedStyle(c).backgroundColor)),
+                inks: grid((c) => hex(getComputedStyle(c).color)),
+                maxima: grid((c) => c.classList.contains("is-row-max")).map((row) => (row.includes(true) ? row.indexOf(true) : null)),
+                sums: [...root.querySelectorAll(".explorer-sum")].map(text),
+                largest: [...root.querySelectorAll(".explorer-largest")].map(text),
+                output: [...root.querySelectorAll(".explorer-out")].map(text),
                 pressed: [...root.querySelectorAll("button[aria-pressed=true]")].map((b) => b.textContent),
             };
         }""",
@@ -228,25 +274,18 @@ def shown(page) -> dict:
 
 
 def expect_matches_attention(state: dict, query: str) -> None:
-    """Every number the explorer shows equals attention's, at full precision and as rounded text."""
+    """Every number, colour and mark the explorer shows is attention's, as the clips would draw it."""
     t = float(state["t"])
     weights = attention.softmax(EX.scores / t)  # (n, n)
     assert state["sliders"] == 1
-    assert len(state["cells"]) == EX.n**2
-    for i, j, value, text in state["cells"]:
-        assert value == pytest.approx(weights[i, j], abs=1e-9), (t, i, j)
-        assert text == format_number(weights[i, j]), (t, i, j)
-    for i, (value, text) in enumerate(state["sums"]):
-        assert value == pytest.approx(1, abs=1e-9) and text == format_number(weights[i].sum())
-    for i, (value, text) in enumerate(state["largest"]):
-        top = int(weights[i].argmax())
-        assert value == pytest.approx(weights[i, top], abs=1e-9)
-        assert text == f"{format_number(weights[i, top])} {EX.tokens[top]}"
-    for i, j in state["outlined"]:
-        assert j == int(weights[i].argmax())
+    expect_weights_at(t, state["weights"], state["fills"], state["inks"], state["maxima"])
+    assert state["sums"] == [format_number(row.sum()) for row in weights]
+    tops = [int(row.argmax()) for row in weights]
+    assert state["largest"] == [
+        f"{format_number(row[j])} {EX.tokens[j]}" for row, j in zip(weights, tops, strict=True)
+    ]
     output = weights[EX.tokens.index(query)] @ EX.v  # (d_v,)
-    assert [v for v, _ in state["output"]] == pytest.approx(output.tolist(), abs=1e-9)
-    assert [text for _, text in state["output"]] == [format_number(v) for v in output]
+    assert state["output"] == [format_number(v) for v in output]
     assert state["pressed"] == [query]
 
 
@@ -260,6 +299,22 @@ def test_weights_and_outputs_equal_attention_for_every_query(step, page):
     for query in EX.tokens:
         page.locator(f"{TEMPERATURE} button.explorer-pick", has_text=re.compile(f"^{query}$")).click()
         expect_matches_attention(shown(page), query)
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_the_stops_travel_only_when_the_explorer_nears_the_screen(browser, site_url):
+    """A reader who never scrolls to the explorer never downloads its numbers."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: "explorer-temperature" in request.url and asked.append(request.url))
+    page.goto(f"{site_url}/{PAGE}", wait_until="networkidle")
+    assert asked == [], "the stops load with the page"
+    page.locator(TEMPERATURE).scroll_into_view_if_needed()
+    page.wait_for_function("() => window.attentionExplorerData && window.attentionExplorerData.temperature")
+    assert len(asked) == 1 and "?v=" in asked[0], asked  # once, at an address that changes with the numbers
+    context.close()
 
 
 @pytest.mark.site
@@ -321,8 +376,10 @@ def test_a_link_restores_t_and_the_query_and_moving_t_writes_the_link(browser, s
 
     page.goto(f"{site_url}/{PAGE}#explore-t=1.3&row=MAT")  # hashchange on the same page
     state = shown(page)
-    assert state["t"] == "1.3"
+    assert float(state["t"]) == 2 ** (9 / STEPS)  # the nearest stop, 1.297, and the reader is told so
     expect_matches_attention(state, "mat")
+    note = page.locator(f"{TEMPERATURE} [role=status]").inner_text()
+    assert note == "The link's T = 1.3 falls between the slider's stops; showing the nearest, T = 1.297."
 
     page.locator(f'{TEMPERATURE} input[type="range"]').fill("-24")  # T = 0.5
     page.locator(f"{TEMPERATURE} button.explorer-pick", has_text=re.compile("^cat$")).click()
@@ -359,8 +416,7 @@ def width_shown(page) -> dict:
             return {
                 d_k: Number(root.dataset.dK),
                 valuetext: root.querySelector('input[type="range"]').getAttribute("aria-valuetext"),
-                stats: Object.fromEntries([...root.querySelectorAll("[data-stat]")].map(
-                    (c) => [c.dataset.stat, [Number(c.dataset.value), c.textContent.trim(), Number(c.dataset.digits)]])),
+                stats: Object.fromEntries([...root.querySelectorAll("[data-stat]")].map((c) => [c.dataset.stat, c.textContent.trim()])),
                 texts: [...root.querySelectorAll(".explorer-histogram-text")].map((p) => p.textContent),
                 bars: [...root.querySelectorAll("[data-histogram=raw] rect")].map((r) => Number(r.getAttribute("height"))),
             };
@@ -380,10 +436,10 @@ def test_width_statistics_equal_scaling_demo_for_every_d_k(width_page):
         slider.fill(str(index))
         state = width_shown(page)
         assert (state["d_k"], state["valuetext"]) == (row.d_k, f"d_k = {row.d_k}")
-        assert len(state["stats"]) == 8
-        for name, (value, text, digits) in state["stats"].items():
-            assert value == getattr(row, name), (row.d_k, name)
-            assert text == format_number(getattr(row, name), digits), (row.d_k, name)
+        assert len(state["stats"]) == len(STATS)
+        for stem, digits in STAT_ROWS:
+            for name in (f"{stem}_unscaled", f"{stem}_scaled"):
+                assert state["stats"][name] == format_number(getattr(row, name), digits), (row.d_k, name)
         assert f"standard deviation {format_number(row.std_unscaled)}." in state["texts"][0]
         assert f"standard deviation {format_number(row.std_scaled)}." in state["texts"][1]
         spreads.append(sum(height > 0 for height in state["bars"]))
