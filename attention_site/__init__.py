@@ -2,8 +2,9 @@
 
 - :mod:`~attention_site.phase_clips`: the ``phase-clip``, ``full-video`` and ``phase-table``
   directives; renders the clips (or takes them from the cache) and publishes them;
-- :mod:`~attention_site.clip_citation`: the "Cite this clip" blocks, ``clips.json`` and
-  OpenGraph tags;
+- :mod:`~attention_site.clip_citation`: the "Cite this clip" blocks, ``clips.json`` and each
+  clip's OpenGraph metadata (sphinxext-opengraph writes the tags);
+- :mod:`~attention_site.page_description`: each page's meta description, from its lead or its clip;
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
 - :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
@@ -46,7 +47,16 @@ def setup(app: Sphinx) -> dict:
     import attention
     from scenes.clips import QUALITIES
 
-    from . import a11y, clip_citation, example_tables, figures, glossary_table, phase_clips, trained_head
+    from . import (
+        a11y,
+        clip_citation,
+        example_tables,
+        figures,
+        glossary_table,
+        page_description,
+        phase_clips,
+        trained_head,
+    )
     from .node_helpers import (
         depart_download_link_html,
         depart_labelled_section_html,
@@ -89,7 +99,10 @@ def setup(app: Sphinx) -> dict:
     app.add_node(clip_citation.cite_node)  # replaced before any writer sees it
     app.connect("doctree-read", clip_citation.move_cite_blocks_to_the_end)
     app.connect("doctree-resolved", partial(clip_citation.write_cite_blocks, build=build))
-    app.connect("html-page-context", clip_citation.add_open_graph)
+    app.setup_extension("sphinxext.opengraph")  # every page's OpenGraph tags and meta description
+    app.connect("config-inited", clip_citation.point_open_graph_at_this_version, priority=800)
+    app.connect("html-page-context", clip_citation.add_clip_to_open_graph, priority=400)  # before it writes
+    app.connect("html-page-context", page_description.add_description, priority=400)
     app.connect("build-finished", partial(clip_citation.write_manifest, build=build))
 
     # -- Tables of the worked example --
@@ -135,5 +148,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 4,  # 4: every directive writes in the page's language
+        "env_version": 5,  # 5: each page's description and OpenGraph tags (4: pages in their language)
     }

@@ -3,7 +3,8 @@
 - ``clips.json`` at the site root: the machine-readable index of every clip;
 - a "Cite this clip" block after each phase clip: permanent links, a media
   fragment, BibTeX and plain text, with copy buttons and a download link;
-- OpenGraph tags on each phase page (``og:video``, ``og:image``) for link previews.
+- each phase page's clip, poster and summary as OpenGraph metadata (``og:video``, ``og:image``),
+  which sphinxext-opengraph writes with the rest of every page's tags.
 
 The cite block is made of docutils nodes (references, literal blocks with a
 ``language``), so Sphinx highlights the BibTeX, the copy button finds it and the
@@ -19,7 +20,6 @@ set, else the date of the last commit.
 from __future__ import annotations
 
 import datetime
-import html
 import json
 import os
 import subprocess
@@ -283,35 +283,41 @@ def move_cite_blocks_to_the_end(app: Sphinx, doctree: nodes.document) -> None:
             section += node
 
 
-def add_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """OpenGraph tags for link previews; phase pages also name their video and poster."""
+def point_open_graph_at_this_version(app: Sphinx, config) -> None:
+    """sphinxext-opengraph's addresses start where this version and language are served; the site's
+    name is the one its pages show (``html_title``, in the build's language)."""
+    if not config.ogp_site_url and config.html_baseurl:
+        config.ogp_site_url = config.html_baseurl.rstrip("/") + "/"
+    if config.ogp_site_name is None and config.html_title:
+        config.ogp_site_name = config.html_title
+
+
+def add_clip_to_open_graph(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A clip's page names its clip and poster for link previews.
+
+    sphinxext-opengraph writes every page's OpenGraph tags (title, address, site name); a
+    page's ``og:`` metadata is added to them. This runs before it and gives each phase page,
+    and the home page with the full video, its clip as that metadata (the description comes
+    from :mod:`~attention_site.page_description`).
+    """
     if doctree is None:
         return
-    title = context.get("title", "")
-    url = absolute(app, page_path(app, pagename))
-    tags = {
-        "og:type": "website",
-        "og:site_name": app.config.project,
-        "og:title": html.unescape(nodes.Text(title).astext()) if title else app.config.project,
-        "og:url": url,
-    }
     slugs = [slug for slug, (docname, _) in phase_pages(app).items() if docname == pagename]
-    stem = (
-        registry.get_phase(slugs[0]).stem
-        if slugs
-        else (FULL_STEM if pagename == app.config.root_doc else None)
-    )
-    if stem:
-        phase = clip_in(registry.get_phase(slugs[0]), app.config.language) if slugs else None
-        tags["og:description"] = phase.summary if phase else words_for(app.config.language)["full_summary"]
-        tags["og:image"] = absolute(app, clip_path(stem, ".png"))
-        tags["og:video"] = absolute(app, clip_path(stem, ".mp4"))
-        tags["og:video:type"] = "video/mp4"
-        width, height = frame_size(app.config.phase_clips_quality)
-        tags["og:video:width"] = str(width)
-        tags["og:video:height"] = str(height)
-    meta = "".join(f'<meta property="{k}" content="{html.escape(v)}">\n' for k, v in tags.items())
-    context["metatags"] = context.get("metatags", "") + meta
+    if not slugs and pagename != app.config.root_doc:
+        return
+    phase = clip_in(registry.get_phase(slugs[0]), app.config.language) if slugs else None
+    stem = registry.get_phase(slugs[0]).stem if slugs else FULL_STEM
+    width, height = frame_size(app.config.phase_clips_quality)
+    said = words_for(app.config.language)
+    context["meta"] = {
+        **(context.get("meta") or {}),
+        "og:image": absolute(app, clip_path(stem, ".png")),
+        "og:image:alt": phase.title if phase else said["full_summary"],
+        "og:video": absolute(app, clip_path(stem, ".mp4")),
+        "og:video:type": "video/mp4",
+        "og:video:width": str(width),
+        "og:video:height": str(height),
+    }
 
 
 def manifest(app: Sphinx, published: ClipManifest) -> dict:

@@ -72,6 +72,8 @@ versions_name, versions_root_url, versions_latest_url = site.name, site.root_url
 versions_json = site.versions_json
 del site
 sitemap_url_scheme = "{link}"
+# sphinxext-opengraph (attention_site loads it): no generated cards; a clip's page shows its poster.
+ogp_social_cards = {"enable": False}
 
 # -- Options for HTML output -----------------------------------------------------------
 html_theme = "furo"
