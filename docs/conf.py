@@ -55,6 +55,8 @@ autodoc_default_options = {"members": True}
 imgmath_image_format = "svg"
 imgmath_embed = False  # SVG files beside the page: embedded, they tripled a page's HTML
 imgmath_font_size = 14
+# preview.sty measures each formula's depth: inline maths is lowered by it onto the text's baseline.
+imgmath_use_preview = True
 imgmath_latex_preamble = r"\usepackage{amsmath}"
 
 # -- Options for the clips -------------------------------------------------------------
