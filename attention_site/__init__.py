@@ -9,6 +9,7 @@
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
 - :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
 - :mod:`~attention_site.math_cache`: each formula is typeset once per machine, not once per build;
+  :mod:`~attention_site.math_images` writes each formula's size on the page;
 - :mod:`~attention_site.versions`: the version being built, its addresses and the version menu;
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
   :mod:`~attention_site.citation_file` reads and writes ``CITATION.cff``;
@@ -86,6 +87,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("full-video", phase_clips.FullVideo)
     app.add_directive("phase-table", phase_clips.PhaseTable)
     app.connect("env-updated", partial(phase_clips.render_and_publish, build=build))
+    app.connect("html-page-context", phase_clips.preload_first_poster)
 
     # -- Versions: the site's version, its addresses, the version menu, versions.json --
     app.setup_extension("attention_site.versions")
@@ -128,6 +130,7 @@ def setup(app: Sphinx) -> dict:
     # -- A build leaves nothing running and nothing in the system's temporary folder --
     app.setup_extension("attention_site.build_hygiene")
     app.setup_extension("attention_site.math_cache")
+    app.setup_extension("attention_site.math_images")  # imgmath's maths with each image's size
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)

@@ -132,6 +132,20 @@ def visit_video_html(translator, node: video_node) -> None:
     raise nodes.SkipNode
 
 
+def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The first clip's poster, usually the largest thing a reader sees first, is fetched first.
+
+    A ``poster`` attribute is found only once the page's body is parsed, and at a low priority;
+    a preload in the page's head at ``fetchpriority="high"`` starts it with the stylesheets.
+    """
+    first = next(iter(doctree.findall(video_node)), None) if doctree is not None else None
+    if first is None or first["fast"]:
+        return
+    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], ".png"))
+    tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
+    context["metatags"] = context.get("metatags", "") + tag
+
+
 def visit_seek_list_html(translator, node: seek_list_node) -> None:
     video = html.escape(_site_uri(translator, clip_path(FULL_STEM, ".mp4")))
     items = "".join(

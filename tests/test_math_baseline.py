@@ -1,4 +1,5 @@
-"""Inline maths sits on the text's baseline at the text's size, in light and dark, on a laptop and a phone.
+"""Inline maths sits on the text's baseline at the text's size, in light and dark, on a laptop and a phone,
+and the page gives each formula's size, so nothing moves when the images arrive.
 
 Each formula is an SVG image that imgmath typesets with preview.sty, which measures how far the
 formula reaches below its baseline (its depth); the image is lowered by that much. Read in
@@ -42,6 +43,8 @@ MEASURE = """async () => {
       depth: depth ? Number(depth[1]) : null,
       textCapital: capital(img.closest("p")),
       filter: getComputedStyle(img).filter,
+      sized: [img.getAttribute("width"), img.getAttribute("height")].map(Number),
+      natural: [img.naturalWidth, img.naturalHeight],
     });
     together.replaceWith(img);
   }
@@ -70,6 +73,8 @@ def test_inline_maths_sits_on_the_baseline_at_the_texts_size(theme, width, brows
             f"{path}: {m['alt']} sits {m['below'] - m['depth']:+.1f} px off"
         )
         assert ("invert" in m["filter"]) == (theme == "dark"), f"{path}: {m['alt']} in {theme}: {m['filter']}"
+        # The page says each image's size, so the line is laid out once, before the image arrives.
+        assert all(abs(said - real) <= 1 for said, real in zip(m["sized"], m["natural"], strict=True)), m
     parentheses = [m for _, m in measured if m["alt"] == "(n, n)"]
     assert parentheses, "the spot check's formula is on the pages"
     for m in parentheses:  # TeX's own metrics: a parenthesis reaches 0.25 em below the baseline

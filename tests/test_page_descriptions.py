@@ -16,7 +16,6 @@ from attention_site.clip_words import clip_in
 from attention_site.page_description import LIMIT, width
 from scenes.registry import PHASES
 
-
 GENERATED = {"search.html", "genindex.html"}  #: pages Sphinx writes with no source of their own
 
 

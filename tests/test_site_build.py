@@ -136,6 +136,10 @@ def test_every_clip_page_embeds_its_clip(site):
         metas = {m.get("property"): m.get("content") for m in tags(page, "meta")}
         assert metas["og:video"].endswith(f"/_clips/{phase.stem}.mp4")
         assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")
+        # The poster is the first large thing a reader sees: it is fetched with the stylesheets.
+        [preload] = [link for link in tags(page, "link") if link.get("rel") == "preload"]
+        assert (preload["as"], preload["fetchpriority"]) == ("image", "high")
+        assert (page.parent / preload["href"]).resolve() == (page.parent / video["poster"]).resolve()
 
 
 def code_blocks(page: str, language: str) -> list[str]:
