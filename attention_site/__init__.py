@@ -151,5 +151,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 5,  # 5: each page's description and OpenGraph tags (4: pages in their language)
+        "env_version": 6,  # 6: extended descriptions; 5: page descriptions and OpenGraph tags
     }

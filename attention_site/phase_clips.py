@@ -32,7 +32,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from scenes import registry
-from scenes.captions import transcript
+from scenes.captions import description_pauses, transcript
 from scenes.clips import (
     CLIP_ERRORS,
     JOBS_VARIABLE,
@@ -113,7 +113,8 @@ def visit_video_html(translator, node: video_node) -> None:
     translator.body.append(
         f'<video id="{node["video_id"]}" class="phase-video" controls muted playsinline preload="metadata" '
         f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".png")}" '
-        f'aria-label="{html.escape(node["label"])}">'
+        f'aria-label="{html.escape(node["label"])}" '
+        f'data-description-pauses="{",".join(f"{p:g}" for p in node["pauses"])}">'
         f'<source src="{uri(".mp4")}" type="video/mp4">'
     )
     # Short captions are off by default: the picture carries its own text, and a caption drawn by the
@@ -128,6 +129,13 @@ def visit_video_html(translator, node: video_node) -> None:
         f'<track kind="descriptions" src="{uri(".descriptions.vtt")}" srclang="{lang}" '
         f'label="{said["descriptions_track"]}">'
         f'<a href="{uri(".mp4")}">{said["download_clip"]}</a></video>'
+    )
+    # Extended descriptions (phase-clips.js): shown and announced as each step starts; the clip waits.
+    translator.body.append(
+        f'<div class="clip-describe" hidden><button type="button" class="describe-toggle" aria-pressed="false" '
+        f'aria-controls="{node["video_id"]}-description">{said["describe"]}</button>'
+        f'<p class="clip-description" id="{node["video_id"]}-description" aria-live="polite" '
+        f'data-hint="{html.escape(said["describe_hint"])}"></p></div>'
     )
     raise nodes.SkipNode
 
@@ -215,6 +223,7 @@ class PhaseClip(SphinxDirective):
             label=label,
             chapters=False,
             fast=_fast(self.env),
+            pauses=description_pauses([shown], language_of(language).code),
         )
         if _fast(self.env):
             english = clip_name(phase, "en", title=False)
@@ -261,6 +270,7 @@ class FullVideo(SphinxDirective):
             label=said["full_label"].format(count=len(PHASES), seconds=f"{total:g}"),
             chapters=True,
             fast=_fast(self.env),
+            pauses=description_pauses([clip_in(p, language) for p in PHASES], language_of(language).code),
         )
         if _fast(self.env):
             figure += _fast_notice("The full-length video")

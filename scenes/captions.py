@@ -11,9 +11,10 @@ its long ``description``, for a reader who cannot see the clip.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from .registry import Phase, phase_starts
+from .registry import SPEAKING_RATE, Phase, phase_starts
 
 
 def timestamp(seconds: float) -> str:
@@ -93,6 +94,23 @@ def full_captions_webvtt(phases: Iterable[Phase], text: str = "caption") -> str:
 def full_descriptions_webvtt(phases: Iterable[Phase]) -> str:
     """Every phase's descriptions, shifted to their place in the full-length video."""
     return full_captions_webvtt(phases, text="description")
+
+
+def description_pauses(phases: Iterable[Phase], language: str) -> list[float]:
+    """Seconds a player waits at the end of each description cue of ``phases`` (in order), so a screen
+    reader at its default rate (:data:`~scenes.registry.SPEAKING_RATE`) finishes the description
+    before the picture moves on: an extended description. 0 where the cue itself is long enough.
+
+    >>> from scenes.registry import get_phase
+    >>> description_pauses([get_phase(4)], "en")  # its first description: 340 characters in a 2 s cue
+    [20.7, 5.4, 3.6]
+    """
+    rate = SPEAKING_RATE[language]
+    return [
+        max(0.0, math.ceil((len(text) / rate - (end - start)) * 10) / 10)
+        for phase in phases
+        for start, end, text in phase.cue_times("description")
+    ]
 
 
 def transcript(phase: Phase) -> list[tuple[float, str]]:
