@@ -32,6 +32,8 @@ PYTHON = "3.11"
 LANGUAGES = {"en": "", "zh_TW": "zh-tw"}
 #: The W3C Nu HTML checker the tests run over the built site (npm's vnu-jar, pinned).
 VNU_VERSION = "26.9.27"
+#: Lighthouse, which the tests run on the built site in Debian's Chromium (npm's lighthouse, pinned).
+LIGHTHOUSE_VERSION = "13.5.0"
 #: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
 #: (no manim, no Sphinx), so editing ``attention/`` needs neither Cairo nor LaTeX nor a site build.
 FAST_TESTS = (
@@ -80,7 +82,7 @@ SYSTEM_NEEDS = {
         "macos": ["brew install openjdk"],
     },
     "npm": {
-        "why": "Node.js and npm, to install the W3C Nu HTML checker (npm's vnu-jar)",
+        "why": "Node.js and npm, to install the W3C Nu HTML checker (npm's vnu-jar) and Lighthouse",
         "present": lambda: _runs("npm", "--version"),
         "debian": ["nodejs", "npm"],
         "fedora": ["nodejs", "npm"],
@@ -208,29 +210,35 @@ def tests(session: nox.Session) -> None:
     # A worker per core (at most 4); the workers share each built site (tests/conftest.py), so every
     # site is built once while the other workers run other tests. `-- -n 0` runs in one process.
     parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal")
-    session.run("pytest", *parallel, *session.posargs, env={"ATTENTION_VNU_JAR": str(install_vnu(session))})
+    tools = {
+        "ATTENTION_VNU_JAR": str(install_npm(session, "vnu-jar", VNU_VERSION) / "build" / "dist" / "vnu.jar"),
+        "ATTENTION_LIGHTHOUSE": str(
+            install_npm(session, "lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
+        ),
+    }
+    session.run("pytest", *parallel, *session.posargs, env=tools)
 
 
-def install_vnu(session: nox.Session) -> Path:
-    """The Nu HTML checker's jar, installed from npm into the session's environment once per version."""
+def install_npm(session: nox.Session, name: str, version: str) -> Path:
+    """An npm package, installed into the session's environment once per version; its folder."""
     prefix = Path(session.virtualenv.location) / "node"
-    package = prefix / "node_modules" / "vnu-jar"
+    package = prefix / "node_modules" / name
     installed = package / "package.json"
-    if not installed.is_file() or json.loads(installed.read_text()).get("version") != VNU_VERSION:
-        # --ignore-scripts: its postinstall would download a Java runtime; the system's is used.
+    if not installed.is_file() or json.loads(installed.read_text()).get("version") != version:
+        # --ignore-scripts: vnu-jar's postinstall would download a Java runtime (the system's is used),
+        # and Lighthouse drives the system's Chromium; nothing is downloaded when the tests run.
         session.run(
             "npm",
             "install",
-            "--no-save",
             "--no-audit",
             "--no-fund",
             "--ignore-scripts",
             "--prefix",
             str(prefix),
-            f"vnu-jar@{VNU_VERSION}",
+            f"{name}@{version}",
             external=True,
         )
-    return package / "build" / "dist" / "vnu.jar"
+    return package
 
 
 @nox.session(python=PYTHON)

@@ -74,7 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
         "chapters_track": "中文章節",
         "descriptions_track": "中文口述影像",
         "describe": "口述影像",
-        "describe_hint": "每個步驟的說明會顯示在這裡，影片也會等螢幕閱讀器唸完",
+        "describe_hint": "每個步驟的說明會顯示在這裡，影片會等螢幕閱讀器唸完再繼續",
         "download_clip": "下載影片（MP4）",
         "full_label": "Transformer 自注意力，全部 {count} 個階段（{seconds} 秒）",
         "full_caption": "完整的機制：依序播放全部 {count} 個階段（{seconds} 秒）。",

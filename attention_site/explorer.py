@@ -146,7 +146,7 @@ WORDS = {
         "t_outside": "連結中的 T = {asked} 超出 {low} 到 {high} 的範圍；改為顯示最接近的端點。",
         "t_not_token": "連結中的列「{asked}」不是範例的 token（{tokens}）。",
         "t_nearest": "連結中的 T = {asked} 落在滑桿的刻度之間；改為顯示最接近的 T = {t}。",
-        "t_unavailable": "探索工具的數值沒有載入；請重新載入頁面再試一次。",
+        "t_unavailable": "探索工具的數值未能載入，請重新整理頁面再試一次。",
         "w_title": "探索寬度 d_k：{queries} 個隨機查詢向量，各自與 {keys} 個隨機鍵向量計算分數，分量取自 N(0, 1)",
         "w_label": "寬度",
         "w_raw": "{d_k} 時的原始分數 q·k（超出 ±100 的計入兩端的長條）",
