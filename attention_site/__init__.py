@@ -151,5 +151,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 6,  # 6: extended descriptions; 5: page descriptions and OpenGraph tags
+        "env_version": 7,  # 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

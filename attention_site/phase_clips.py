@@ -112,7 +112,7 @@ def visit_video_html(translator, node: video_node) -> None:
     said, lang = words_for(language), language_of(language).hreflang
     translator.body.append(
         f'<video id="{node["video_id"]}" class="phase-video" controls muted playsinline preload="metadata" '
-        f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".png")}" '
+        f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".webp")}" '
         f'aria-label="{html.escape(node["label"])}" '
         f'data-description-pauses="{",".join(f"{p:g}" for p in node["pauses"])}">'
         f'<source src="{uri(".mp4")}" type="video/mp4">'
@@ -149,7 +149,7 @@ def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context:
     first = next(iter(doctree.findall(video_node)), None) if doctree is not None else None
     if first is None or first["fast"]:
         return
-    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], ".png"))
+    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], ".webp"))
     tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
     context["metatags"] = context.get("metatags", "") + tag
 

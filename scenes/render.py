@@ -376,16 +376,34 @@ def render_full(
     return Clip(FULL_STEM, key, entry, rendered=True, seconds=seconds)
 
 
-def _copy_if_changed(source: Path, destination: Path) -> None:
-    """Copy atomically, and only when the bytes (or a private mode) differ: mtimes stay stable for servers."""
+def _copy_if_changed(source: Path, destination: Path) -> bool:
+    """Copy atomically, and only when the bytes (or a private mode) differ: mtimes stay stable for servers.
+
+    Returns whether it copied.
+    """
     if (
         destination.is_file()
         and has_ordinary_mode(destination)
         and filecmp.cmp(source, destination, shallow=False)
     ):
-        return
+        return False
     with temporary_beside(destination) as temporary:
         shutil.copyfile(source, temporary)
+    return True
+
+
+def _page_poster(poster: Path, destination: Path, poster_changed: bool) -> None:
+    """The poster the page shows: the PNG's pixels as lossless WebP, about half its bytes.
+
+    The PNG stays the clip's citable poster (``clips.json``); the page's ``<video>`` loads this one.
+    It is made again whenever the PNG was published anew (or it is missing or private).
+    """
+    if not poster_changed and destination.is_file() and has_ordinary_mode(destination):
+        return
+    from PIL import Image
+
+    with temporary_beside(destination) as temporary, Image.open(poster) as image:
+        image.save(temporary, format="WEBP", lossless=True, method=6)
 
 
 def _write_if_changed(text: str, destination: Path) -> None:
@@ -407,8 +425,9 @@ def publish(
     The caption, description and chapter tracks are written in ``language`` (Sphinx's code:
     ``en`` or ``zh_TW``), from the registry's words or their translation.
 
-    Returns, per stem, the paths written: ``video``, ``poster``, ``captions``, ``descriptions``
-    (and ``chapters`` for the full video). Several processes may publish into one folder at
+    Returns, per stem, the paths written: ``video``, ``poster`` (PNG, cited), ``page_poster``
+    (the same pixels as WebP, for the page), ``captions``, ``descriptions`` (and ``chapters``
+    for the full video). Several processes may publish into one folder at
     once. An OS error (a full disk, no permission) is a :class:`PublishError` naming the
     folder, and leaves no temporary file behind.
     """
@@ -442,11 +461,12 @@ def _publish(
         paths = {
             "video": directory / f"{clip.stem}.mp4",
             "poster": directory / f"{clip.stem}.png",
+            "page_poster": directory / f"{clip.stem}.webp",
             "captions": directory / f"{clip.stem}.vtt",
             "descriptions": directory / f"{clip.stem}.descriptions.vtt",
         }
         _copy_if_changed(clip.video, paths["video"])
-        _copy_if_changed(clip.poster, paths["poster"])
+        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
         _write_if_changed(captions_webvtt(phase), paths["captions"])
         _write_if_changed(descriptions_webvtt(phase), paths["descriptions"])
         written[clip.stem] = paths
@@ -454,12 +474,13 @@ def _publish(
         paths = {
             "video": directory / f"{full.stem}.mp4",
             "poster": directory / f"{full.stem}.png",
+            "page_poster": directory / f"{full.stem}.webp",
             "captions": directory / f"{full.stem}.vtt",
             "descriptions": directory / f"{full.stem}.descriptions.vtt",
             "chapters": directory / f"{full.stem}.chapters.vtt",
         }
         _copy_if_changed(full.video, paths["video"])
-        _copy_if_changed(full.poster, paths["poster"])
+        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(full.poster, paths["poster"]))
         _write_if_changed(full_captions_webvtt(parts), paths["captions"])
         _write_if_changed(full_descriptions_webvtt(parts), paths["descriptions"])
         _write_if_changed(chapters_webvtt(parts), paths["chapters"])

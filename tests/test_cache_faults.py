@@ -220,7 +220,7 @@ def test_two_publishers_into_one_folder_both_succeed_with_identical_files(tmp_pa
         assert sorted(p.name for p in folder.iterdir()) == sorted(
             f"{clip.stem}{suffix}"
             for clip in clips
-            for suffix in (".mp4", ".png", ".vtt", ".descriptions.vtt")
+            for suffix in (".mp4", ".png", ".webp", ".vtt", ".descriptions.vtt")
         ), "a temporary file was left in the site"
         for clip in clips:
             assert (folder / f"{clip.stem}.mp4").read_bytes() == clip.video.read_bytes()

@@ -222,7 +222,7 @@ def test_published_clips_posters_and_captions_have_the_umask_mode(tmp_path, fake
         out = tmp_path / "site" / "_clips"
         render.publish(clips, full, out)
     published = modes(out)
-    assert len(published) == 4 * len(clips) + 5
+    assert len(published) == 5 * len(clips) + 6  # video, PNG and WebP posters, two tracks; and chapters
     assert set(published.values()) == {file_mode}, published
 
 

@@ -192,7 +192,7 @@ def test_clips_are_byte_identical_from_scratch(tmp_path):
         digests.append(
             {
                 name: hashlib.sha256((tmp_path / f"out-{run}" / name).read_bytes()).hexdigest()
-                for name in ("01-intro.mp4", "01-intro.png", "01-intro.vtt")
+                for name in ("01-intro.mp4", "01-intro.png", "01-intro.webp", "01-intro.vtt")
             }
         )
     assert digests[0] == digests[1]

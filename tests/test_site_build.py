@@ -17,9 +17,11 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 import webvtt
 from conftest import ROOT, build_site
+from PIL import Image
 
 from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
 
@@ -114,7 +116,13 @@ def test_every_clip_page_embeds_its_clip(site):
         assert video["id"] == f"video-{phase.stem}"
         assert video["preload"] == "metadata" and "controls" in video and "playsinline" in video
         assert int(video["width"]) > 0 and int(video["height"]) > 0
-        assert (page.parent / video["poster"]).resolve() == (site / "_clips" / f"{phase.stem}.png").resolve()
+        # The page shows the poster as lossless WebP, the same pixels as the cited PNG, about half the bytes.
+        assert (page.parent / video["poster"]).resolve() == (site / "_clips" / f"{phase.stem}.webp").resolve()
+        png, webp = (Image.open(site / "_clips" / f"{phase.stem}{suffix}") for suffix in (".png", ".webp"))
+        assert np.array_equal(np.asarray(png.convert("RGB")), np.asarray(webp.convert("RGB")))
+        assert (site / "_clips" / f"{phase.stem}.webp").stat().st_size < (
+            site / "_clips" / f"{phase.stem}.png"
+        ).stat().st_size
         [source] = tags(page, "source")
         assert (page.parent / source["src"]).resolve() == (site / "_clips" / f"{phase.stem}.mp4").resolve()
         tracks = {track["kind"]: track for track in tags(page, "track")}
