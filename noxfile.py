@@ -33,7 +33,7 @@ LANGUAGES = {"en": "", "zh_TW": "zh-tw"}
 #: The W3C Nu HTML checker the tests run over the built site (npm's vnu-jar, pinned).
 VNU_VERSION = "26.9.27"
 #: Lighthouse, which the tests run on the built site in Debian's Chromium (npm's lighthouse, pinned).
-LIGHTHOUSE_VERSION = "13.5.0"
+LIGHTHOUSE_VERSION = "12.8.2"  #: the last line that supports Debian 12's Node.js 20
 #: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
 #: (no manim, no Sphinx), so editing ``attention/`` needs neither Cairo nor LaTeX nor a site build.
 FAST_TESTS = (
@@ -210,35 +210,42 @@ def tests(session: nox.Session) -> None:
     # A worker per core (at most 4); the workers share each built site (tests/conftest.py), so every
     # site is built once while the other workers run other tests. `-- -n 0` runs in one process.
     parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal")
+    packages = install_npm(session, {"vnu-jar": VNU_VERSION, "lighthouse": LIGHTHOUSE_VERSION})
     tools = {
-        "ATTENTION_VNU_JAR": str(install_npm(session, "vnu-jar", VNU_VERSION) / "build" / "dist" / "vnu.jar"),
-        "ATTENTION_LIGHTHOUSE": str(
-            install_npm(session, "lighthouse", LIGHTHOUSE_VERSION) / "cli" / "index.js"
-        ),
+        "ATTENTION_VNU_JAR": str(packages["vnu-jar"] / "build" / "dist" / "vnu.jar"),
+        "ATTENTION_LIGHTHOUSE": str(packages["lighthouse"] / "cli" / "index.js"),
     }
     session.run("pytest", *parallel, *session.posargs, env=tools)
 
 
-def install_npm(session: nox.Session, name: str, version: str) -> Path:
-    """An npm package, installed into the session's environment once per version; its folder."""
+def install_npm(session: nox.Session, wanted: dict[str, str]) -> dict[str, Path]:
+    """npm packages (name: version) in the session's environment, installed together once per version.
+
+    One ``npm install`` names them all: npm removes what a later install does not name.
+    """
     prefix = Path(session.virtualenv.location) / "node"
-    package = prefix / "node_modules" / name
-    installed = package / "package.json"
-    if not installed.is_file() or json.loads(installed.read_text()).get("version") != version:
+    folders = {name: prefix / "node_modules" / name for name in wanted}
+
+    def installed(name: str) -> str | None:
+        manifest = folders[name] / "package.json"
+        return json.loads(manifest.read_text()).get("version") if manifest.is_file() else None
+
+    if any(installed(name) != version for name, version in wanted.items()):
         # --ignore-scripts: vnu-jar's postinstall would download a Java runtime (the system's is used),
         # and Lighthouse drives the system's Chromium; nothing is downloaded when the tests run.
         session.run(
             "npm",
             "install",
+            "--no-save",
             "--no-audit",
             "--no-fund",
             "--ignore-scripts",
             "--prefix",
             str(prefix),
-            f"{name}@{version}",
+            *(f"{name}@{version}" for name, version in wanted.items()),
             external=True,
         )
-    return package
+    return folders
 
 
 @nox.session(python=PYTHON)
