@@ -132,8 +132,8 @@ def visit_video_html(translator, node: video_node) -> None:
     )
     # Extended descriptions (phase-clips.js): shown and announced as each step starts; the clip waits.
     translator.body.append(
-        f'<div class="clip-describe" hidden><button type="button" class="describe-toggle" aria-pressed="false" '
-        f'aria-controls="{node["video_id"]}-description">{said["describe"]}</button>'
+        f'<div class="clip-describe" hidden><button type="button" class="describe-toggle site-button" '
+        f'aria-pressed="false" aria-controls="{node["video_id"]}-description">{said["describe"]}</button>'
         f'<p class="clip-description" id="{node["video_id"]}-description" aria-live="polite" '
         f'data-hint="{html.escape(said["describe_hint"])}"></p></div>'
     )
