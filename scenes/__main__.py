@@ -20,17 +20,18 @@ import stat
 import sys
 from pathlib import Path
 
-from .cache import NotACache, RenderCache, clip_key, full_video_key, remove_folder
+from .cache import NotACache, RenderCache, remove_folder
+from .cache_key import clip_key, full_video_key
+from .clips import CLIP_ERRORS
+from .publish import publish
 from .registry import ALL_CLIPS, FULL_STEM, PHASES, STANDALONE_CLIPS, get_phase
 from .render import (
     DEFAULT_QUALITY,
     JOBS_VARIABLE,
     MAX_JOBS,
-    REPORTED_ERRORS,
     SettingError,
     default_jobs,
     parse_jobs,
-    publish,
     render_full,
     render_phases,
 )
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             with cache.os_errors(f"{args.action} the entries"):
                 return verify(cache) if args.action == "verify" else prune(cache)
         return render(args)
-    except REPORTED_ERRORS as error:
+    except CLIP_ERRORS as error:
         print(f"error: {error}", file=sys.stderr)
         return 2 if isinstance(error, (SettingError, NotACache)) else 1
 

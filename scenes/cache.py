@@ -1,13 +1,6 @@
-"""A content-addressed cache of rendered clips, keyed on everything that can change them.
+"""The render cache: finished renders kept under their keys, in a folder the cache owns and proves it owns.
 
-A phase's key hashes: the source of its scene module and of every module it
-imports from ``scenes`` and ``attention`` (followed transitively), its own entry
-in the registry (title, timings, captions), the render pipeline's code, the
-versions of every tool that draws or encodes pixels (manim, PyAV, Cairo, Pango,
-TeX, dvisvgm, the fonts) and the render settings. Editing one scene therefore
-changes one key; editing prose changes none. The render worker computes the key
-again from the files it actually imported, so a clip is only ever stored under
-the key of the source that produced it.
+What a key hashes is :mod:`scenes.cache_key`'s job; this module only keeps bytes.
 
 The cache owns its folder and proves it: creating a cache writes ``CACHEDIR.TAG``
 (the Cache Directory Tagging standard, which backup tools honour too), and nothing
@@ -24,35 +17,20 @@ than published.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from functools import cache
-from importlib import metadata
-from importlib.util import find_spec
 from pathlib import Path
 
-from .files import temporary_beside, unique_folder
+from .files import sha256_file, temporary_beside, unique_folder
 from .lifetime import lock_file
-from .registry import FULL_POSTER_PHASE, Phase
 
-#: Packages whose source counts towards a clip's key.
-TRACKED_PACKAGES = ("scenes", "attention")
-#: Modules of the render pipeline itself: they shape every clip's bytes.
-PIPELINE_MODULES = ("scenes.worker", "scenes.video")
-#: The registry and its translations count through the phase's own entry (a Chinese clip's is
-#: the translated one), not their whole files, so a new Chinese caption re-renders no English
-#: clip; the cache's own code decides where bytes are kept, never what they are.
-UNKEYED_MODULES = ("scenes.registry", "scenes.translations", "scenes.cache")
 ENVIRONMENT_VARIABLE = "ATTENTION_RENDER_CACHE"
 #: Names inside the cache folder that are not finished entries.
 STAGING_PREFIX = ".tmp-"
@@ -125,240 +103,14 @@ def default_cache_dir() -> Path:
     return base / "attention-explained" / "renders"
 
 
-def module_path(name: str) -> Path | None:
-    """The source file of module ``name``, or None when it is not one of ours."""
-    if name.partition(".")[0] not in TRACKED_PACKAGES:
-        return None
-    parent = name.rpartition(".")[0]
-    if parent and not _is_package(
-        parent
-    ):  # `from .stage import Stage`: an attribute; finding it would import stage
-        return None
-    try:
-        spec = find_spec(name)
-    except (ImportError, ValueError):  # `from module import name`: name is not a module
-        return None
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin)
-
-
-def _is_package(name: str) -> bool:
-    """Whether ``name`` is a package (finding a package's spec imports only its parents' ``__init__``)."""
-    try:
-        spec = find_spec(name)
-    except (ImportError, ValueError):
-        return False
-    return spec is not None and spec.submodule_search_locations is not None
-
-
-def _imported_names(path: Path, module: str) -> set[str]:
-    """Absolute names of the modules that ``path`` imports (relative imports resolved)."""
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                parent = ".".join(parts[: len(parts) - node.level + 1])
-                base = f"{parent}.{base}" if base else parent
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)  # `from pkg import module`
-    return names
-
-
-def module_closure(root: str) -> dict[str, Path]:
-    """``root`` and every module of ours it imports, directly or not, with their files.
-
-    Parent packages count too (importing ``scenes.base`` runs ``scenes/__init__.py``).
-
-    >>> sorted(module_closure("scenes.registry"))
-    ['scenes', 'scenes.registry']
-    """
-    found: dict[str, Path] = {}
-    todo = [root]
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        path = module_path(name)
-        if path is None:
-            continue
-        found[name] = path
-        parts = name.split(".")
-        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
-        todo.extend(_imported_names(path, name))
-    return found
-
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _file_record(path: Path) -> dict:
     """Size and SHA-256 of one file, as ``complete.json`` keeps them."""
-    return {"size": path.stat().st_size, "sha256": _sha256_file(path)}
+    return {"size": path.stat().st_size, "sha256": sha256_file(path)}
 
 
 def recorded_sha256(entry: Path, name: str) -> str:
     """The SHA-256 of file ``name`` as the entry's ``complete.json`` records it (checked by lookup)."""
     return str(json.loads((entry / MANIFEST).read_text(encoding="utf-8"))["files"][name]["sha256"])
-
-
-def _first_line(*command: str) -> str:
-    """The first line a tool prints (its version), or ``"missing"``; never raises."""
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return "missing"
-    lines = (result.stdout or result.stderr).strip().splitlines()
-    return lines[0].strip() if lines else "missing"
-
-
-#: The names in ``scenes/layout.py`` that hold a font family the clips are set in.
-FONT_NAMES = ("FONT", "MONO", "CJK_FONT")
-
-
-def clip_fonts() -> dict[str, str]:
-    """``name -> family`` of the fonts the clips are set in, read from ``scenes/layout.py`` without importing manim.
-
-    >>> clip_fonts()["CJK_FONT"]
-    'Noto Sans CJK TC'
-    """
-    path = module_path("scenes.layout")
-    if path is None:
-        return {}
-    families = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id in FONT_NAMES
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
-            families[node.targets[0].id] = node.value.value
-    return families
-
-
-def _font_version(family: str) -> str:
-    """The file fontconfig picks for ``family``, its version and size: what Pango will draw with."""
-    found = _first_line("fc-match", "--format=%{file}|%{fontversion}", family)
-    path = Path(found.partition("|")[0])
-    return f"{found}|{path.stat().st_size}" if path.is_file() else found
-
-
-@cache
-def tool_versions() -> dict[str, str]:
-    """Versions of every tool that turns scenes into pixels and bytes, read once per process.
-
-    Python packages by their metadata; Cairo and Pango by the libraries actually
-    loaded; TeX, dvisvgm (maths) and the fonts (fontconfig's choice for each
-    family the clips name) by asking them. A tool that is missing counts as
-    ``"missing"``, so installing it changes the key.
-    """
-    versions = {
-        name: metadata.version(name) for name in ("manim", "av", "numpy", "manimpango", "pycairo", "pillow")
-    }
-    try:
-        import cairo
-
-        versions["cairo"] = cairo.cairo_version_string()
-    except ImportError:
-        versions["cairo"] = "missing"
-    try:
-        import manimpango
-
-        versions["pango"] = manimpango.pango_version()
-    except ImportError:
-        versions["pango"] = "missing"
-    versions["latex"] = _first_line("latex", "--version")
-    versions["dvisvgm"] = _first_line("dvisvgm", "--version")
-    for family in clip_fonts().values():
-        versions[f"font {family}"] = _font_version(family)
-    return versions
-
-
-def phase_key(phase: Phase, settings: dict) -> str:
-    """The cache key of one phase's clip under ``settings`` (e.g. ``{"quality": "medium"}``).
-
-    Sources are found as this process would import them (modules already imported
-    count by the file they came from), so the render worker, calling this after
-    importing the scene, hashes exactly what it renders.
-    """
-    sources = {}
-    for name in (phase.module, *PIPELINE_MODULES):
-        for module, path in module_closure(name).items():
-            if module not in UNKEYED_MODULES:
-                sources[module] = _sha256_file(path)
-    payload = {
-        "phase": repr(phase),
-        "sources": dict(sorted(sources.items())),
-        "tools": tool_versions(),
-        "settings": settings,
-    }
-    data = data_files(phase)
-    if data:  # a standalone clip's data (trained weights): new bytes, a new clip
-        payload["data"] = {name: _sha256_file(path) for name, path in data.items()}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def clip_key(phase: Phase, quality: str, language: str = "en") -> str:
-    """The cache key of ``phase``'s clip at ``quality`` drawn in ``language``: the one way every caller keys a clip.
-
-    The clip's words in that language enter through the translated phase and the language through the
-    settings, so an English clip's key is the one it always had.
-    """
-    from .translations import in_language
-    from .worker import settings_for
-
-    return phase_key(in_language(phase, language), settings_for(quality, language))
-
-
-def data_files(phase: Phase) -> dict[str, Path]:
-    """``name -> file`` of the data a clip's scene draws from (``StandaloneClip.data``), checked to exist.
-
-    Names are relative to the folder that holds the ``scenes`` and ``attention`` packages.
-    """
-    root = Path(__file__).resolve().parent.parent
-    files = {name: root / name for name in getattr(phase, "data", ())}
-    missing = [str(path) for path in files.values() if not path.is_file()]
-    if missing:
-        raise FileNotFoundError(
-            f"{phase.name} draws from {', '.join(missing)}, which is missing: reinstall the package, "
-            "or retrain the weights with `nox -s train -- --output attention/data/tiny_model.npz`."
-        )
-    return files
-
-
-def source_files(phase: Phase) -> dict[str, str]:
-    """``module -> file`` of every module the phase's key hashes (for messages about what was imported)."""
-    modules = {
-        module: str(path)
-        for name in (phase.module, *PIPELINE_MODULES)
-        for module, path in module_closure(name).items()
-        if module not in UNKEYED_MODULES
-    }
-    return modules | {name: str(path) for name, path in data_files(phase).items()}
-
-
-def full_video_key(keys: list[str], settings: dict) -> str:
-    """The key of the full-length video joined from phase clips with ``keys`` under ``settings``.
-
-    The one place this key is computed: the render looks the video up under it and
-    ``cache prune`` keeps the entry it names. The poster's phase enters the key, so
-    changing it never serves a full video with a stale poster.
-    """
-    payload = {
-        "parts": keys,
-        "settings": {**settings, "poster": FULL_POSTER_PHASE},
-        "pipeline": _sha256_file(Path(__file__).with_name("video.py")),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 class RenderCache:
@@ -521,7 +273,7 @@ class RenderCache:
             actual = path.stat().st_size
             if actual != size:
                 return f"{name} has {actual} bytes, {size} were stored"
-            if _sha256_file(path) != digest:
+            if sha256_file(path) != digest:
                 return f"{name} has the stored size but different bytes (SHA-256 mismatch)"
         return None
 

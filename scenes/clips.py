@@ -17,15 +17,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import RenderCache, recorded_sha256
+from .cache import CacheError, RenderCache, recorded_sha256
+from .publish import PublishError, publish
 from .registry import ALL_CLIPS, FULL_STEM, PHASES, Phase
 from .render import (
     JOBS_VARIABLE,
-    REPORTED_ERRORS,
     Clip,
+    RenderError,
     SettingError,
     parse_jobs,
-    publish,
     render_full,
     render_phases,
 )
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: The errors a build reports as one clear message (each names the cause and what to run).
-CLIP_ERRORS = REPORTED_ERRORS
+CLIP_ERRORS = (RenderError, CacheError, PublishError, SettingError)
 
 
 def frame_size(quality: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import stat
@@ -28,6 +29,18 @@ from pathlib import Path
 
 #: How many unique names to try before giving up (a clash needs 2^64 bad luck).
 ATTEMPTS = 100
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex: what the render cache records and a clip's key hashes.
+
+    >>> import pathlib, tempfile
+    >>> empty = pathlib.Path(tempfile.mkdtemp()) / "empty"
+    >>> _ = empty.write_bytes(b"")
+    >>> sha256_file(empty)[:16]
+    'e3b0c44298fc1c14'
+    """
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def ordinary_file_mode() -> int:

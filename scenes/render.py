@@ -1,21 +1,19 @@
-"""Render phases through the cache, in parallel, and publish them under stable names.
+"""Render phases through the cache, in parallel, and join them into the full-length video.
 
 ``render_phases`` renders what the cache lacks, one process per clip in a pool
 of ``jobs`` processes; ``render_full`` joins the phase clips into the
-full-length video; ``publish`` copies clips, posters and captions into a folder
-under names made of number and slug (``03-attention-scores.mp4``), never counters.
+full-length video. Copying them into a site is :mod:`scenes.publish`'s job.
 
 Workers import the project from the same folders as this process, whatever
 ``PYTHONPATH`` or the working directory say, and report the key of what they
 imported; a render whose key is not the one asked for is thrown away and the
 phase is looked up and rendered again. Every failure a maintainer can cause
-raises one of :data:`REPORTED_ERRORS`, whose message says what to run.
+raises :class:`RenderError` or :class:`~scenes.cache.CacheError`, whose message says what to run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import importlib
 import json
 import os
@@ -28,26 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import (
-    ENVIRONMENT_VARIABLE,
-    TRACKED_PACKAGES,
-    CacheError,
-    RenderCache,
-    clip_fonts,
-    clip_key,
-    full_video_key,
-)
-from .captions import (
-    captions_webvtt,
-    chapters_webvtt,
-    descriptions_webvtt,
-    full_captions_webvtt,
-    full_descriptions_webvtt,
-)
-from .files import has_ordinary_mode, temporary_beside
+from .cache import ENVIRONMENT_VARIABLE, CacheError, RenderCache
+from .cache_key import TRACKED_PACKAGES, clip_fonts, clip_key, full_video_key
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
-from .translations import in_language
 from .worker import SOURCE_CHANGED, settings_for
 
 DEFAULT_QUALITY = "medium"
@@ -69,16 +51,8 @@ class RenderError(RuntimeError):
     """A clip could not be rendered; the message names the phase, the cause and the command to reproduce it."""
 
 
-class PublishError(RuntimeError):
-    """A clip could not be copied into the site; the message names the folder."""
-
-
 class SettingError(ValueError):
     """A setting (environment variable, option) has a value outside its range; the message gives the range."""
-
-
-#: What the command line and the site report as one clear error (never a traceback).
-REPORTED_ERRORS = (RenderError, CacheError, PublishError, SettingError)
 
 
 @dataclass(frozen=True)
@@ -374,115 +348,3 @@ def render_full(
         if not committed:
             cache.discard(staging)
     return Clip(FULL_STEM, key, entry, rendered=True, seconds=seconds)
-
-
-def _copy_if_changed(source: Path, destination: Path) -> bool:
-    """Copy atomically, and only when the bytes (or a private mode) differ: mtimes stay stable for servers.
-
-    Returns whether it copied.
-    """
-    if (
-        destination.is_file()
-        and has_ordinary_mode(destination)
-        and filecmp.cmp(source, destination, shallow=False)
-    ):
-        return False
-    with temporary_beside(destination) as temporary:
-        shutil.copyfile(source, temporary)
-    return True
-
-
-def _page_poster(poster: Path, destination: Path, poster_changed: bool) -> None:
-    """The poster the page shows: the PNG's pixels as lossless WebP, about half its bytes.
-
-    The PNG stays the clip's citable poster (``clips.json``); the page's ``<video>`` loads this one.
-    It is made again whenever the PNG was published anew (or it is missing or private).
-    """
-    if not poster_changed and destination.is_file() and has_ordinary_mode(destination):
-        return
-    from PIL import Image
-
-    with temporary_beside(destination) as temporary, Image.open(poster) as image:
-        image.save(temporary, format="WEBP", lossless=True, method=6)
-
-
-def _write_if_changed(text: str, destination: Path) -> None:
-    if (
-        destination.is_file()
-        and has_ordinary_mode(destination)
-        and destination.read_text(encoding="utf-8") == text
-    ):
-        return
-    with temporary_beside(destination) as temporary:
-        temporary.write_text(text, encoding="utf-8")
-
-
-def publish(
-    clips: list[Clip], full: Clip | None, directory: Path, language: str = "en"
-) -> dict[str, dict[str, Path]]:
-    """Copy each clip with its poster and captions into ``directory`` under its stable stem.
-
-    The caption, description and chapter tracks are written in ``language`` (Sphinx's code:
-    ``en`` or ``zh_TW``), from the registry's words or their translation.
-
-    Returns, per stem, the paths written: ``video``, ``poster`` (PNG, cited), ``page_poster``
-    (the same pixels as WebP, for the page), ``captions``, ``descriptions`` (and ``chapters``
-    for the full video). Several processes may publish into one folder at
-    once. An OS error (a full disk, no permission) is a :class:`PublishError` naming the
-    folder, and leaves no temporary file behind.
-    """
-    try:
-        return _publish(clips, full, directory, language)
-    except OSError as error:
-        raise PublishError(
-            f"could not publish the clips into {directory}: {error.strerror or error}"
-            f"{f' ({error.filename})' if error.filename else ''}. Free some space or fix the folder's "
-            "permissions, then build again."
-        ) from error
-
-
-def _phase_of(clip: Clip) -> Phase:
-    if clip.phase is None:
-        raise ValueError(f"{clip.stem} is not a phase's clip: publish takes the full video as `full`")
-    return clip.phase
-
-
-def _publish(
-    clips: list[Clip], full: Clip | None, directory: Path, language: str
-) -> dict[str, dict[str, Path]]:
-    phases = [in_language(_phase_of(clip), language) for clip in clips]
-    slugs = {phase.slug for phase in PHASES}
-    parts = [
-        phase for phase in phases if phase.slug in slugs
-    ]  # the full video's tracks: phases, no standalone clip
-    directory.mkdir(parents=True, exist_ok=True)
-    written: dict[str, dict[str, Path]] = {}
-    for clip, phase in zip(clips, phases, strict=True):
-        paths = {
-            "video": directory / f"{clip.stem}.mp4",
-            "poster": directory / f"{clip.stem}.png",
-            "page_poster": directory / f"{clip.stem}.webp",
-            "captions": directory / f"{clip.stem}.vtt",
-            "descriptions": directory / f"{clip.stem}.descriptions.vtt",
-        }
-        _copy_if_changed(clip.video, paths["video"])
-        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
-        _write_if_changed(captions_webvtt(phase), paths["captions"])
-        _write_if_changed(descriptions_webvtt(phase), paths["descriptions"])
-        written[clip.stem] = paths
-    if full is not None:
-        paths = {
-            "video": directory / f"{full.stem}.mp4",
-            "poster": directory / f"{full.stem}.png",
-            "page_poster": directory / f"{full.stem}.webp",
-            "captions": directory / f"{full.stem}.vtt",
-            "descriptions": directory / f"{full.stem}.descriptions.vtt",
-            "chapters": directory / f"{full.stem}.chapters.vtt",
-        }
-        _copy_if_changed(full.video, paths["video"])
-        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(full.poster, paths["poster"]))
-        _write_if_changed(full_captions_webvtt(parts), paths["captions"])
-        _write_if_changed(full_descriptions_webvtt(parts), paths["descriptions"])
-        _write_if_changed(chapters_webvtt(parts), paths["chapters"])
-        written[full.stem] = paths
-    return written

@@ -7,7 +7,7 @@ of its cue and 16 characters per line (the common Traditional Chinese subtitle l
 checked when this module is imported by the registry's :func:`~scenes.registry.check_caption`,
 the one rule the English captions are checked by too.
 
-The file is not part of any clip's key (``scenes.cache.UNKEYED_MODULES``): a Chinese clip is keyed
+The file is not part of any clip's key (``scenes.cache_key.UNKEYED_MODULES``): a Chinese clip is keyed
 by its translated phase, its own words, so an edited caption re-renders that clip alone and an
 English clip's key never changes with a translation.
 

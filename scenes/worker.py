@@ -167,20 +167,20 @@ def imported_source(slug: str, quality: str, language: str = "en") -> dict:
 
     from .registry import get_phase
 
-    # Not a static import: the cache's code is no part of any clip's key (see UNKEYED_MODULES).
-    cache = importlib.import_module("scenes.cache")
+    # Not a static import: the key's own code is no part of any clip's key (see UNKEYED_MODULES).
+    keys = importlib.import_module("scenes.cache_key")
     phase = get_phase(slug)
-    before = cache.clip_key(phase, quality, language)
+    before = keys.clip_key(phase, quality, language)
     phase.load_scene()
-    for module in cache.PIPELINE_MODULES:
+    for module in keys.PIPELINE_MODULES:
         importlib.import_module(module)
     importlib.import_module("scenes.clip_writer")
-    after = cache.clip_key(phase, quality, language)
+    after = keys.clip_key(phase, quality, language)
     return {
         "key": after if after == before else None,
         "before_import": before,
         "after_import": after,
-        "files": cache.source_files(phase),
+        "files": keys.source_files(phase),
     }
 
 

@@ -27,8 +27,10 @@ import pytest
 from PIL import Image
 
 from scenes import cache as render_cache
-from scenes import render
+from scenes import cache_key, render
+from scenes import publish as publish_module
 from scenes.cache import CacheError, RenderCache
+from scenes.publish import PublishError, publish
 from scenes.registry import PHASES, get_phase
 from scenes.video import H264Writer
 
@@ -103,7 +105,7 @@ def test_a_damaged_cached_clip_is_rendered_again_and_published_whole(tmp_path, f
     cache = RenderCache(tmp_path / "cache")
     first = render_intro(cache, [])
     out = tmp_path / "site" / "_clips"
-    render.publish([first], None, out)
+    publish([first], None, out)
 
     damage(first.video)
     log: list[str] = []
@@ -111,7 +113,7 @@ def test_a_damaged_cached_clip_is_rendered_again_and_published_whole(tmp_path, f
 
     assert again.rendered and fake_worker == ["intro", "intro"]
     assert any("01-intro is damaged" in line and "rendering it again" in line for line in log), log
-    render.publish([again], None, out)
+    publish([again], None, out)
     assert decoded_frames(out / "01-intro.mp4") == FAKE_FRAMES
     assert render_cache.RenderCache(cache.root).problem(again.entry) is None
     assert [p.name for p in cache.root.iterdir() if p.name.startswith(".damaged-")], "not moved aside"
@@ -135,7 +137,7 @@ def test_a_damaged_poster_or_info_is_a_miss_too(tmp_path, fake_worker):
 def test_an_entry_without_complete_json_is_replaced(tmp_path, fake_worker):
     cache = RenderCache(tmp_path)
     cache.prepare()  # a cache the build made, into which a stale folder came
-    key = render_cache.phase_key(INTRO, render.settings_for("low"))
+    key = cache_key.phase_key(INTRO, render.settings_for("low"))
     stale = cache.entry(INTRO.stem, key)
     stale.mkdir(parents=True)
     (stale / "clip.mp4").write_bytes(b"stale bytes from some other render")
@@ -147,7 +149,7 @@ def test_an_entry_without_complete_json_is_replaced(tmp_path, fake_worker):
     assert decoded_frames(clip.video) == FAKE_FRAMES
     assert any("no complete.json" in line for line in log), log
     out = tmp_path / "out"
-    render.publish([clip], None, out)
+    publish([clip], None, out)
     assert (out / "01-intro.mp4").read_bytes() == clip.video.read_bytes()
 
 
@@ -201,7 +203,7 @@ def test_an_unusable_cache_folder_is_one_error_naming_the_setting(tmp_path, fake
 def _publish_rounds(clips, folders, barrier) -> None:
     for folder in folders:
         barrier.wait()
-        render.publish(clips, None, folder)
+        publish(clips, None, folder)
 
 
 def test_two_publishers_into_one_folder_both_succeed_with_identical_files(tmp_path, fake_worker):
@@ -236,30 +238,28 @@ def test_a_full_disk_while_publishing_is_one_error_and_leaves_no_temporary_file(
         Path(destination).write_bytes(Path(source).read_bytes()[:100])
         raise OSError(errno.ENOSPC, "No space left on device", str(destination))
 
-    monkeypatch.setattr(render.shutil, "copyfile", fill_the_disk)
+    monkeypatch.setattr(publish_module.shutil, "copyfile", fill_the_disk)
     out = tmp_path / "site" / "_clips"
-    with pytest.raises(
-        render.PublishError, match=r"(?s)could not publish the clips into .*_clips.*No space left"
-    ):
-        render.publish(clips, None, out)
+    with pytest.raises(PublishError, match=r"(?s)could not publish the clips into .*_clips.*No space left"):
+        publish(clips, None, out)
     assert not list(out.iterdir()), "a temporary file was left in the site"
-    monkeypatch.setattr(render.shutil, "copyfile", copy)
-    render.publish(clips, None, out)
+    monkeypatch.setattr(publish_module.shutil, "copyfile", copy)
+    publish(clips, None, out)
     assert decoded_frames(out / "01-intro.mp4") == FAKE_FRAMES
 
 
 # -- Fault 8: the key covers the tools that draw pixels; prune and verify ---------------
 def test_the_key_covers_tex_dvisvgm_fonts_cairo_and_pango(monkeypatch):
-    versions = render_cache.tool_versions()
+    versions = cache_key.tool_versions()
     assert {"latex", "dvisvgm", "cairo", "pango", "font DejaVu Sans", "font DejaVu Sans Mono"} <= set(
         versions
     )
     assert versions["latex"] != "missing" and versions["cairo"].count(".") == 2
-    before = render_cache.phase_key(INTRO, render.settings_for("low"))
+    before = cache_key.phase_key(INTRO, render.settings_for("low"))
     monkeypatch.setattr(
-        render_cache, "tool_versions", lambda: {**versions, "latex": "pdfTeX 3.2 (TeX Live 2030)"}
+        cache_key, "tool_versions", lambda: {**versions, "latex": "pdfTeX 3.2 (TeX Live 2030)"}
     )
-    assert render_cache.phase_key(INTRO, render.settings_for("low")) != before
+    assert cache_key.phase_key(INTRO, render.settings_for("low")) != before
 
 
 def run_cache_command(cache: Path, action: str) -> subprocess.CompletedProcess:

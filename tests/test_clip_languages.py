@@ -17,8 +17,10 @@ from test_scenes import options
 
 from scenes import __main__ as command
 from scenes import builders, render, screen_words, translations
-from scenes.cache import RenderCache, clip_key, phase_key
+from scenes.cache import RenderCache
+from scenes.cache_key import clip_key, phase_key
 from scenes.captions import captions_webvtt, chapters_webvtt
+from scenes.publish import publish
 from scenes.registry import PHASES, get_phase
 from scenes.translations import check_caption, in_language
 from scenes.worker import settings_for
@@ -41,7 +43,7 @@ def test_an_english_key_is_the_one_it_always_was_and_ignores_the_translation(mon
 
 def test_no_clip_is_keyed_by_the_translations_file_only_by_its_own_words():
     """Editing one Chinese caption must not re-render every clip (English ones included)."""
-    from scenes.cache import source_files
+    from scenes.cache_key import source_files
 
     assert all("scenes.translations" not in source_files(phase) for phase in PHASES)
 
@@ -96,7 +98,7 @@ def test_chinese_tracks_are_published_beside_the_chinese_clips(tmp_path, fake_wo
     cache = RenderCache(tmp_path / "cache")
     clips = render.render_phases(PHASES, "low", cache, jobs=1, language="zh_TW")
     full = render.render_full(clips, "low", cache, language="zh_TW")
-    written = render.publish(clips, full, tmp_path / "out", "zh_TW")
+    written = publish(clips, full, tmp_path / "out", "zh_TW")
     chinese = [in_language(phase, "zh_TW") for phase in PHASES]
     assert written["03-attention-scores"]["captions"].read_text() == captions_webvtt(chinese[2])
     assert written["00-full"]["chapters"].read_text() == chapters_webvtt(chinese)

@@ -25,6 +25,7 @@ from attention_site import deploy
 from scenes import __main__ as command
 from scenes import render
 from scenes.cache import CACHEDIR_TAG, TAG_SIGNATURE, RenderCache
+from scenes.publish import publish
 from scenes.registry import FULL_STEM, PHASES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -220,7 +221,7 @@ def test_published_clips_posters_and_captions_have_the_umask_mode(tmp_path, fake
     with umask(mask):
         clips, full = render_everything(RenderCache(tmp_path / "cache"))
         out = tmp_path / "site" / "_clips"
-        render.publish(clips, full, out)
+        publish(clips, full, out)
     published = modes(out)
     assert len(published) == 5 * len(clips) + 6  # video, PNG and WebP posters, two tracks; and chapters
     assert set(published.values()) == {file_mode}, published
@@ -318,11 +319,11 @@ def test_a_cachedir_tag_that_is_not_the_standards_is_the_users(tmp_path, fake_wo
 def test_republishing_over_a_private_copy_makes_it_readable(tmp_path, fake_worker):
     clips = render.render_phases(PHASES[:1], "low", RenderCache(tmp_path / "cache"), jobs=1)
     out = tmp_path / "_clips"
-    render.publish(clips, None, out)
+    publish(clips, None, out)
     for path in out.iterdir():
         path.chmod(0o600)  # as the publisher before this fix left them
     with umask(0o022):
-        render.publish(clips, None, out)
+        publish(clips, None, out)
     assert set(modes(out).values()) == {0o644}
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from scenes import cache as render_cache
+from scenes import cache_key
 from scenes.registry import PHASES, get_phase
 from scenes.render import RenderError, settings_for
 
@@ -31,52 +32,50 @@ LOW = settings_for("low")
 def test_each_phase_depends_on_no_other_phase_module():
     phase_modules = {phase.module for phase in PHASES}
     for phase in PHASES:
-        closure = render_cache.module_closure(phase.module)
+        closure = cache_key.module_closure(phase.module)
         assert phase.module in closure
         assert not (set(closure) & phase_modules) - {phase.module}, f"{phase.slug} imports another phase"
         assert "attention.example" in closure, f"{phase.slug} should read its numbers from attention"
 
 
 def test_keys_are_stable_distinct_and_follow_the_quality():
-    keys = [render_cache.phase_key(phase, LOW) for phase in PHASES]
-    assert keys == [render_cache.phase_key(phase, LOW) for phase in PHASES]
+    keys = [cache_key.phase_key(phase, LOW) for phase in PHASES]
+    assert keys == [cache_key.phase_key(phase, LOW) for phase in PHASES]
     assert len(set(keys)) == len(PHASES)
-    assert render_cache.phase_key(PHASES[0], settings_for("medium")) != keys[0]
+    assert cache_key.phase_key(PHASES[0], settings_for("medium")) != keys[0]
 
 
 def pretend_edited(monkeypatch, module: str) -> None:
     """Make the cache see ``module``'s source as changed, without touching the file."""
-    edited = render_cache.module_path(module)
-    original = render_cache._sha256_file
-    monkeypatch.setattr(
-        render_cache, "_sha256_file", lambda path: "edited" if path == edited else original(path)
-    )
+    edited = cache_key.module_path(module)
+    original = cache_key.sha256_file
+    monkeypatch.setattr(cache_key, "sha256_file", lambda path: "edited" if path == edited else original(path))
 
 
 def test_editing_one_scene_changes_only_its_key(monkeypatch):
-    before = {phase.slug: render_cache.phase_key(phase, LOW) for phase in PHASES}
+    before = {phase.slug: cache_key.phase_key(phase, LOW) for phase in PHASES}
     pretend_edited(monkeypatch, get_phase("attention-scores").module)
-    after = {phase.slug: render_cache.phase_key(phase, LOW) for phase in PHASES}
+    after = {phase.slug: cache_key.phase_key(phase, LOW) for phase in PHASES}
     changed = {slug for slug in before if before[slug] != after[slug]}
     assert changed == {"attention-scores"}
 
 
 def test_editing_shared_code_changes_every_key(monkeypatch):
-    before = [render_cache.phase_key(phase, LOW) for phase in PHASES]
+    before = [cache_key.phase_key(phase, LOW) for phase in PHASES]
     pretend_edited(monkeypatch, "attention.core")
-    after = [render_cache.phase_key(phase, LOW) for phase in PHASES]
+    after = [cache_key.phase_key(phase, LOW) for phase in PHASES]
     assert all(b != a for b, a in zip(before, after, strict=True))
 
 
 def test_the_registry_counts_only_through_each_phase_entry(monkeypatch):
     import dataclasses
 
-    before = [render_cache.phase_key(phase, LOW) for phase in PHASES]
+    before = [cache_key.phase_key(phase, LOW) for phase in PHASES]
     pretend_edited(monkeypatch, "scenes.registry")
-    assert [render_cache.phase_key(phase, LOW) for phase in PHASES] == before  # e.g. another phase's captions
+    assert [cache_key.phase_key(phase, LOW) for phase in PHASES] == before  # e.g. another phase's captions
     intro = get_phase("intro")
     edited = dataclasses.replace(intro, summary=intro.summary + " (edited)")
-    assert render_cache.phase_key(edited, LOW) != before[0]
+    assert cache_key.phase_key(edited, LOW) != before[0]
 
 
 def test_staging_is_renamed_into_place_only_when_complete(tmp_path):

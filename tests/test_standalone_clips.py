@@ -15,10 +15,12 @@ from test_cache_faults import use_fake_worker
 
 from attention.induction_task import token_label
 from scenes import __main__ as command
-from scenes import cache as cache_module
+from scenes import cache_key as cache_module
 from scenes import render
-from scenes.cache import RenderCache, phase_key
+from scenes.cache import RenderCache
+from scenes.cache_key import phase_key
 from scenes.captions import captions_webvtt
+from scenes.publish import publish
 from scenes.registry import ALL_CLIPS, PHASES, STANDALONE_CLIPS, StandaloneClip, get_phase
 from scenes.worker import settings_for
 
@@ -45,7 +47,7 @@ def test_its_cache_key_follows_the_weights_it_draws(tmp_path, monkeypatch):
     weights = root / "attention" / "data" / "tiny_model.npz"
     weights.parent.mkdir(parents=True)
     shutil.copyfile(cache_module.data_files(TRAINED)["attention/data/tiny_model.npz"], weights)
-    monkeypatch.setattr(cache_module, "__file__", str(root / "scenes" / "cache.py"))
+    monkeypatch.setattr(cache_module, "__file__", str(root / "scenes" / "cache_key.py"))
     assert phase_key(TRAINED, settings) == before  # same bytes, same key
     weights.write_bytes(weights.read_bytes() + b"\0")
     assert phase_key(TRAINED, settings) != before  # retrained weights: a new clip
@@ -68,7 +70,7 @@ def test_the_full_video_joins_the_phases_and_never_the_standalone_clip(tmp_path,
     with pytest.raises(ValueError, match="joins every phase's clip in order and nothing else"):
         render.render_full(clips, "low", cache)
     full = render.render_full(clips[: len(PHASES)], "low", cache)
-    written = render.publish(clips, full, tmp_path / "out")
+    written = publish(clips, full, tmp_path / "out")
     assert written["trained-head"]["video"].name == "trained-head.mp4"
     assert written["trained-head"]["captions"].read_text() == captions_webvtt(TRAINED)
     full_captions = written["00-full"]["captions"].read_text()

@@ -1,0 +1,142 @@
+"""Publish rendered clips into a site folder under stable names, with their posters and tracks.
+
+``publish`` copies each clip's video and poster out of the render cache and writes its
+caption, description and chapter tracks, under names made of number and slug
+(``03-attention-scores.mp4``), never counters. A file is replaced only when its bytes
+differ, atomically and with an ordinary mode, so servers see stable mtimes and never a
+half-written or unreadable file.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+from .captions import (
+    captions_webvtt,
+    chapters_webvtt,
+    descriptions_webvtt,
+    full_captions_webvtt,
+    full_descriptions_webvtt,
+)
+from .files import has_ordinary_mode, temporary_beside
+from .registry import PHASES, Phase
+from .render import Clip
+from .translations import in_language
+
+
+class PublishError(RuntimeError):
+    """A clip could not be copied into the site; the message names the folder."""
+
+
+def _copy_if_changed(source: Path, destination: Path) -> bool:
+    """Copy atomically, and only when the bytes (or a private mode) differ: mtimes stay stable for servers.
+
+    Returns whether it copied.
+    """
+    if (
+        destination.is_file()
+        and has_ordinary_mode(destination)
+        and filecmp.cmp(source, destination, shallow=False)
+    ):
+        return False
+    with temporary_beside(destination) as temporary:
+        shutil.copyfile(source, temporary)
+    return True
+
+
+def _page_poster(poster: Path, destination: Path, poster_changed: bool) -> None:
+    """The poster the page shows: the PNG's pixels as lossless WebP, about half its bytes.
+
+    The PNG stays the clip's citable poster (``clips.json``); the page's ``<video>`` loads this one.
+    It is made again whenever the PNG was published anew (or it is missing or private).
+    """
+    if not poster_changed and destination.is_file() and has_ordinary_mode(destination):
+        return
+    from PIL import Image
+
+    with temporary_beside(destination) as temporary, Image.open(poster) as image:
+        image.save(temporary, format="WEBP", lossless=True, method=6)
+
+
+def _write_if_changed(text: str, destination: Path) -> None:
+    if (
+        destination.is_file()
+        and has_ordinary_mode(destination)
+        and destination.read_text(encoding="utf-8") == text
+    ):
+        return
+    with temporary_beside(destination) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def publish(
+    clips: list[Clip], full: Clip | None, directory: Path, language: str = "en"
+) -> dict[str, dict[str, Path]]:
+    """Copy each clip with its poster and captions into ``directory`` under its stable stem.
+
+    The caption, description and chapter tracks are written in ``language`` (Sphinx's code:
+    ``en`` or ``zh_TW``), from the registry's words or their translation.
+
+    Returns, per stem, the paths written: ``video``, ``poster`` (PNG, cited), ``page_poster``
+    (the same pixels as WebP, for the page), ``captions``, ``descriptions`` (and ``chapters``
+    for the full video). Several processes may publish into one folder at
+    once. An OS error (a full disk, no permission) is a :class:`PublishError` naming the
+    folder, and leaves no temporary file behind.
+    """
+    try:
+        return _publish(clips, full, directory, language)
+    except OSError as error:
+        raise PublishError(
+            f"could not publish the clips into {directory}: {error.strerror or error}"
+            f"{f' ({error.filename})' if error.filename else ''}. Free some space or fix the folder's "
+            "permissions, then build again."
+        ) from error
+
+
+def _phase_of(clip: Clip) -> Phase:
+    if clip.phase is None:
+        raise ValueError(f"{clip.stem} is not a phase's clip: publish takes the full video as `full`")
+    return clip.phase
+
+
+def _publish(
+    clips: list[Clip], full: Clip | None, directory: Path, language: str
+) -> dict[str, dict[str, Path]]:
+    phases = [in_language(_phase_of(clip), language) for clip in clips]
+    slugs = {phase.slug for phase in PHASES}
+    parts = [
+        phase for phase in phases if phase.slug in slugs
+    ]  # the full video's tracks: phases, no standalone clip
+    directory.mkdir(parents=True, exist_ok=True)
+    written: dict[str, dict[str, Path]] = {}
+    for clip, phase in zip(clips, phases, strict=True):
+        paths = {
+            "video": directory / f"{clip.stem}.mp4",
+            "poster": directory / f"{clip.stem}.png",
+            "page_poster": directory / f"{clip.stem}.webp",
+            "captions": directory / f"{clip.stem}.vtt",
+            "descriptions": directory / f"{clip.stem}.descriptions.vtt",
+        }
+        _copy_if_changed(clip.video, paths["video"])
+        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
+        _write_if_changed(captions_webvtt(phase), paths["captions"])
+        _write_if_changed(descriptions_webvtt(phase), paths["descriptions"])
+        written[clip.stem] = paths
+    if full is not None:
+        paths = {
+            "video": directory / f"{full.stem}.mp4",
+            "poster": directory / f"{full.stem}.png",
+            "page_poster": directory / f"{full.stem}.webp",
+            "captions": directory / f"{full.stem}.vtt",
+            "descriptions": directory / f"{full.stem}.descriptions.vtt",
+            "chapters": directory / f"{full.stem}.chapters.vtt",
+        }
+        _copy_if_changed(full.video, paths["video"])
+        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(full.poster, paths["poster"]))
+        _write_if_changed(full_captions_webvtt(parts), paths["captions"])
+        _write_if_changed(full_descriptions_webvtt(parts), paths["descriptions"])
+        _write_if_changed(chapters_webvtt(parts), paths["chapters"])
+        written[full.stem] = paths
+    return written
