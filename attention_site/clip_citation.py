@@ -42,6 +42,7 @@ from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .clip_words import clip_in, words_for
 from .languages import language_of
 from .node_helpers import download_link, labelled_section
+from .setting_errors import stop_on_setting
 from .state import ClipPage, SiteBuild, clip_pages
 from .versions import cited_version, site_of
 
@@ -82,8 +83,7 @@ def note_release_date(app: Sphinx, config) -> None:
             Path(app.srcdir).parent / "CITATION.cff", site_of(app).is_release, config.release
         )
     except ValueError as error:  # one clear error, not Sphinx's crash report
-        logger.error(f"citation: {error}", type="phase_clips", subtype="config")
-        raise SystemExit(2) from None
+        stop_on_setting(f"citation: {error}", "citation")
     config.clip_citation_date = cited or release_date(Path(app.srcdir))
 
 

@@ -107,12 +107,12 @@ def switcher_html(current: Language, page: str) -> str:
 # -- Sphinx ----------------------------------------------------------------------------------------
 def place_the_build(app, config) -> None:
     """A Chinese build's addresses are the English ones with ``zh-tw/`` after the version's root."""
-    from sphinx.errors import ConfigError
+    from .setting_errors import stop_on_setting
 
     try:
         language = language_of(config.language)
     except ValueError as error:
-        raise ConfigError(str(error)) from None
+        stop_on_setting(str(error), "language")
     config.numfig_format = {**config.numfig_format, **dict(language.numfig_format)}
     if language.html_title:
         config.html_title = language.html_title

@@ -33,6 +33,8 @@ from sphinx.util import logging
 
 import attention
 
+from .setting_errors import stop_on_setting
+
 logger = logging.getLogger(__name__)
 
 ENVIRONMENT_VARIABLE = "ATTENTION_MATH_CACHE"
@@ -199,8 +201,7 @@ def use_cache(app: Sphinx) -> None:
     try:
         open_folder(root)
     except MathCacheError as error:
-        logger.error(str(error), type="math_cache")
-        raise SystemExit(2) from None
+        stop_on_setting(str(error), "math_cache")
     toolchain = fingerprint(app.config)
     if toolchain is not None:
         imgmath.render_math = _cached(uncached, MathCache(root / toolchain))

@@ -50,6 +50,7 @@ from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .clip_words import clip_in, clip_name, words_for
 from .languages import language_of
 from .node_helpers import table
+from .setting_errors import stop_on_setting
 from .state import ClipPage, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
@@ -362,8 +363,7 @@ def _jobs(config) -> int | None:
 def check_settings(app: Sphinx, config) -> None:
     """Refuse a bad clip quality or job count before anything is read, naming the setting and the range.
 
-    Sphinx prints any exception with a request to report a bug, so the error is
-    logged and the build stopped with exit status 2 instead.
+    One message for every problem found, and exit status 2 (see :mod:`.setting_errors`).
     """
     problems = []
     if config.phase_clips_quality not in QUALITIES:
@@ -375,7 +375,5 @@ def check_settings(app: Sphinx, config) -> None:
         _jobs(config)
     except SettingError as error:
         problems.append(str(error))
-    for problem in problems:
-        logger.error(f"phase clips: {problem}", type="phase_clips", subtype="config")
     if problems:
-        raise SystemExit(2)
+        stop_on_setting("\n".join(f"phase clips: {problem}" for problem in problems), "clips")

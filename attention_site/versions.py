@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .citation_file import release_date
 from .languages import ENGLISH, LANGUAGES, language_of, pick
+from .setting_errors import stop_on_setting
 
 DEV = "dev"  #: the main branch's version: its files change with every commit
 LATEST = "latest"  #: the folder under the site root holding a copy of the newest release
@@ -279,12 +280,10 @@ def cited_version(app) -> str:
 
 def check_release_date(app) -> None:
     """A release build stops at once, with the fix, if ``CITATION.cff`` does not describe it."""
-    from sphinx.errors import ConfigError
-
     try:
         release_date(Path(app.srcdir).parent / "CITATION.cff", site_of(app).is_release, app.config.release)
     except ValueError as error:
-        raise ConfigError(str(error)) from None
+        stop_on_setting(str(error), "citation")
 
 
 def add_templates(app, config) -> None:

@@ -15,6 +15,7 @@ that needs it builds it while holding a lock, and a worker that needs it meanwhi
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -31,6 +32,11 @@ import attention
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+#: Sphinx test roots (``test-<name>``): small projects the extension tests build in-process.
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+if importlib.util.find_spec("sphinx"):  # `nox -s fast` tests the numbers alone, without Sphinx
+    pytest_plugins = ["sphinx.testing.fixtures"]
 #: The address the dirhtml and release sites are built for (never contacted: tests read the files).
 SITE_URL = "https://example.org/ae/"
 RELEASE = f"v{attention.__version__}"
@@ -84,6 +90,40 @@ def shared_site(tmp_path_factory, name: str, builder: str, *extra: str, **enviro
             build_site(builder, out, *extra, **environ)
             built.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where sphinx.testing finds the test roots (``@pytest.mark.sphinx(testroot=...)``)."""
+    return ROOTS
+
+
+@pytest.fixture
+def build_root(make_app, tmp_path):
+    """Build test root ``name`` in this process with ``index.md`` set to ``body``; return the app.
+
+    ``overrides`` are settings as ``-D`` gives them; ``warning`` a stream for what is logged
+    while the app starts (where a setting it refuses is reported).
+
+    Warnings fail the build (``app.statuscode``), as ``-W`` does in ``nox -s docs``; the app's
+    ``warning`` holds what Sphinx logged and ``app.outdir`` what it wrote. No process is started,
+    so a case costs a fraction of a second once Sphinx and the extension are imported.
+    """
+
+    def build(
+        name: str, body: str, builder: str = "html", tags: tuple[str, ...] = (), warning=None, **overrides
+    ):
+        source = tmp_path / name
+        shutil.copytree(ROOTS / f"test-{name}", source)
+        (source / "index.md").write_text(body, encoding="utf-8")
+        logged = {"warning": warning} if warning is not None else {}
+        app = make_app(
+            builder, srcdir=source, tags=tags, confoverrides=overrides, warningiserror=True, **logged
+        )
+        app.build()
+        return app
+
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ using the same extensions, so nothing is rendered.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -46,21 +47,33 @@ def assert_one_clear_error(result: subprocess.CompletedProcess, *parts: str) -> 
 
 # -- Settings are refused with their valid range, before anything is read --------------------
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "65"])
-def test_a_bad_render_jobs_setting_stops_the_docs_build(tmp_path, value):
-    result = sphinx(ROOT / "docs", tmp_path / "out", ATTENTION_RENDER_JOBS=value)
-    assert_one_clear_error(
-        result,
-        "phase_clips_jobs (ATTENTION_RENDER_JOBS) must be a whole number from 1 to 64",
-        f"got {value!r}",
-    )
-    assert result.returncode == 2
+def test_a_bad_render_jobs_setting_stops_the_docs_build(make_app, tmp_path, monkeypatch, value):
+    monkeypatch.setenv("ATTENTION_RENDER_JOBS", value)  # read by docs/conf.py
+    logged = io.StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        make_app("html", srcdir=ROOT / "docs", builddir=tmp_path / "build", warning=logged)
+    assert stopped.value.code == 2
+    message = logged.getvalue()
+    assert "phase_clips_jobs (ATTENTION_RENDER_JOBS) must be a whole number from 1 to 64" in message
+    assert f"got {value!r}" in message and message.count("ERROR") == 1, message
+    assert not list((tmp_path / "build").rglob("*.*")), "nothing was read or written"
 
 
-def test_a_bad_clip_quality_stops_the_docs_build(tmp_path):
+def test_a_language_the_site_is_not_written_in_stops_the_build_naming_both(build_root):
+    logged = io.StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        build_root("clip-directive", "# Page\n", language="fr", warning=logged)
+    assert stopped.value.code == 2
+    assert "the site is written in en and zh_TW, not 'fr': build with -D language=zh_TW" in logged.getvalue()
+
+
+def test_a_bad_clip_quality_stops_the_docs_build_with_one_message(tmp_path):
+    """End to end through sphinx-build: the message alone, exit status 2, no crash report."""
     result = sphinx(ROOT / "docs", tmp_path / "out", ATTENTION_CLIP_QUALITY="ultra")
     assert_one_clear_error(
         result, "phase_clips_quality (ATTENTION_CLIP_QUALITY) must be one of low, medium, high", "got 'ultra'"
     )
+    assert result.returncode == 2
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "x"])
@@ -89,35 +102,26 @@ def test_the_render_command_refuses_a_bad_jobs_variable(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-# -- A one-page site with the clip extension ------------------------------------------------
-@pytest.fixture
-def one_page(tmp_path) -> Path:
-    """A project with the clip extension and one ``phase-clip`` (the page text is set per test)."""
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['attention_site']\nhtml_baseurl = 'https://example.org/'\n"
-    )
-    (source / "index.rst").write_text("Clips\n=====\n\n.. phase-clip:: 1\n")
-    return source
-
-
-def test_an_unusable_render_cache_is_one_error_naming_the_setting(one_page, tmp_path):
+# -- A one-page site with the clip extension, built in-process --------------------------------
+def test_an_unusable_render_cache_is_one_error_naming_the_setting(build_root, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    result = sphinx(one_page, tmp_path / "out", ATTENTION_RENDER_CACHE=str(blocker / "cache"))
-    assert_one_clear_error(
-        result, "phase clips: render cache", "not-a-folder/cache: could not", "ATTENTION_RENDER_CACHE"
+    app = build_root(
+        "clip-directive", "# Clips\n\n```{phase-clip} 1\n```\n", phase_clips_cache=str(blocker / "cache")
     )
-    assert result.returncode == 1
+    assert app.statuscode == 1
+    warnings = app.warning.getvalue()
+    assert "phase clips: render cache" in warnings and "not-a-folder/cache: could not" in warnings
+    assert "ATTENTION_RENDER_CACHE" in warnings
 
 
-def test_the_transcript_option_is_refused_not_ignored(one_page, tmp_path):
-    (one_page / "index.rst").write_text("Clips\n=====\n\n.. phase-clip:: 1\n   :transcript: hidden\n")
-    result = sphinx(one_page, tmp_path / "out", "-W", "-t", "fast")
-    assert result.returncode != 0
-    assert "the :transcript: option does nothing and is refused" in result.stderr
-    assert "Remove the option" in result.stderr
+def test_the_transcript_option_is_refused_not_ignored(build_root):
+    app = build_root(
+        "clip-directive", "# Clips\n\n```{phase-clip} 1\n:transcript: hidden\n```\n", tags=("fast",)
+    )
+    assert app.statuscode != 0
+    assert "the :transcript: option does nothing and is refused" in app.warning.getvalue()
+    assert "Remove the option" in app.warning.getvalue()
 
 
 # -- Builds leave nothing in the temporary folder and nothing running ------------------------

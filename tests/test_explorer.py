@@ -13,14 +13,11 @@ import gzip
 import json
 import math
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 import attention
 from attention_site.explorer import STAT_ROWS, STATS
@@ -185,31 +182,22 @@ def test_without_javascript_the_explorer_is_the_weights_at_sqrt_d_k(site):
     assert 'data-t="2.0"' in page and 'class="explorer-controls" hidden' in page
 
 
-# -- The directives ------------------------------------------------------------------------
-def scratch(tmp_path: Path, body: str, builder: str = "html") -> tuple[subprocess.CompletedProcess, Path]:
-    source, out = tmp_path / "src", tmp_path / "out"
-    source.mkdir()
-    (source / "conf.py").write_text("extensions = ['myst_parser', 'attention_site.explorer']\n")
-    (source / "index.md").write_text(body)
-    command = [sys.executable, "-m", "sphinx", "-q", "-b", builder, str(source), str(out)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT), out
-
-
-def test_bad_option_values_are_named_and_the_defaults_shown(tmp_path):
+# -- The directives, in a test root built in-process ------------------------------------------
+def test_bad_option_values_are_named_and_the_defaults_shown(build_root):
     body = "# Page\n\n```{temperature-explorer}\n:row: dog\n```\n\n```{width-explorer}\n:d-k: 48\n```\n"
-    result, out = scratch(tmp_path, body)
-    assert result.returncode == 0, result.stderr
-    assert "unknown :row: 'dog'; choose one of The, cat, sat, on, mat" in result.stderr
-    assert ":d-k: '48' is not one of 1, 2, 4" in result.stderr
-    page = (out / "index.html").read_text()
+    app = build_root("explorer", body)
+    warnings = app.warning.getvalue()
+    assert "unknown :row: 'dog'; choose one of The, cat, sat, on, mat" in warnings
+    assert ":d-k: '48' is not one of 1, 2, 4" in warnings
+    page = (app.outdir / "index.html").read_text()
     assert 'data-query="sat"' in page and 'data-d-k="64"' in page
 
 
-def test_other_builders_leave_the_explorers_out(tmp_path):
+def test_other_builders_leave_the_explorers_out(build_root):
     body = "# Page\n\nBefore.\n\n```{temperature-explorer}\n```\n\n```{width-explorer}\n```\n\nAfter.\n"
-    result, out = scratch(tmp_path, body, builder="text")
-    assert result.returncode == 0, result.stderr
-    assert (out / "index.txt").read_text().split() == ["Page", "****", "Before.", "After."]
+    app = build_root("explorer", body, "text")
+    assert app.statuscode == 0 and not app.warning.getvalue(), app.warning.getvalue()
+    assert (app.outdir / "index.txt").read_text().split() == ["Page", "****", "Before.", "After."]
 
 
 # -- In the browser ----------------------------------------------------------------------------

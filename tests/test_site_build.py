@@ -12,15 +12,13 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
 import webvtt
-from conftest import ROOT, build_site
+from conftest import build_site
 from PIL import Image
 
 from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
@@ -210,47 +208,27 @@ def test_clips_come_back_when_only_the_html_is_removed(site, tmp_path):
     assert json.loads((out / "clips.json").read_text()) == json.loads((site / "clips.json").read_text())
 
 
-# -- The directive on its own, in a scratch project ----------------------------------
-def scratch_project(tmp_path: Path, body: str) -> Path:
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['myst_parser', 'attention_site']\nhtml_baseurl = 'https://example.org/site/'\n"
-    )
-    (source / "index.md").write_text(body)
-    return source
+# -- The directive on its own, in a test root built in-process ----------------------------
+def test_unknown_phase_fails_the_build_naming_it(build_root):
+    app = build_root("clip-directive", "# Page\n\n```{phase-clip} no-such-phase\n```\n", tags=("fast",))
+    assert app.statuscode != 0
+    warnings = app.warning.getvalue()
+    assert "unknown phase 'no-such-phase'" in warnings and "3 attention-scores" in warnings
 
 
-def sphinx(source: Path, out: Path, *extra: str, builder: str = "html") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", builder, *extra, str(source), str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-
-
-def test_unknown_phase_fails_the_build_naming_it(tmp_path):
-    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} no-such-phase\n```\n")
-    result = sphinx(source, tmp_path / "out", "-t", "fast")
-    assert result.returncode != 0
-    assert "unknown phase 'no-such-phase'" in result.stderr and "3 attention-scores" in result.stderr
-
-
-def test_fast_mode_says_so_on_the_page(tmp_path):
-    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} 3\n```\n")
-    result = sphinx(source, tmp_path / "out", "-t", "fast")
-    assert result.returncode == 0, result.stderr
-    text = (tmp_path / "out" / "index.html").read_text()
+def test_fast_mode_says_so_on_the_page(build_root):
+    app = build_root("clip-directive", "# Page\n\n```{phase-clip} 3\n```\n", tags=("fast",))
+    assert app.statuscode == 0 and not app.warning.getvalue(), app.warning.getvalue()
+    text = (app.outdir / "index.html").read_text()
     assert "Fast build: clip not rendered" in text and "<video" not in text
 
 
-def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(tmp_path, monkeypatch):
+def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(build_root, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
-    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} 3\n```\n\nSome prose.\n")
-    result = sphinx(source, tmp_path / "out", "-D", "suppress_warnings=phase_clips.video", builder="text")
-    assert result.returncode == 0, result.stderr
-    text = (tmp_path / "out" / "index.txt").read_text()
+    body = "# Page\n\n```{phase-clip} 3\n```\n\nSome prose.\n"
+    app = build_root("clip-directive", body, "text", suppress_warnings=["phase_clips.video"])
+    assert app.statuscode == 0 and not app.warning.getvalue(), app.warning.getvalue()
+    text = (app.outdir / "index.txt").read_text()
     page = "https://example.org/site/index.html#clip-03-attention-scores"
     assert "Cite this clip" in text and f"This clip on its page, version dev: {page}" in " ".join(
         text.split()
@@ -261,23 +239,20 @@ def test_text_builder_writes_the_cite_block_dated_by_source_date_epoch(tmp_path,
     assert text.index("Some prose.") < text.index("Cite this clip")
 
 
-def test_builders_without_video_link_each_clip_and_say_so_once_per_page(tmp_path):
+def test_builders_without_video_link_each_clip_and_say_so_once_per_page(build_root):
     body = "# Page\n\n```{phase-clip} 3\n```\n\n```{full-video}\n```\n"
-    result = sphinx(scratch_project(tmp_path, body), tmp_path / "out", "-t", "fast", builder="text")
-    assert result.returncode != 0, "-W turns the warning into a failure"
-    assert result.stderr.count("cannot play video") == 1
-    assert "the text builder cannot play video: 2 clip(s) on this page are written as links" in result.stderr
-    text = " ".join((tmp_path / "out" / "index.txt").read_text().split())
+    app = build_root("clip-directive", body, "text", tags=("fast",))
+    warnings = app.warning.getvalue()
+    assert app.statuscode != 0, "a warning, which fails a -W build"
+    assert warnings.count("cannot play video") == 1
+    assert "the text builder cannot play video: 2 clip(s) on this page are written as links" in warnings
+    text = " ".join((app.outdir / "index.txt").read_text().split())
     assert "Video (Phase 3, Attention Scores:" in text
     assert "https://example.org/site/_clips/03-attention-scores.mp4" in text
     assert "https://example.org/site/_clips/00-full.mp4" in text
 
 
-def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch):
-    import io
-
-    from sphinx.application import Sphinx
-
+def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatch):
     from attention_site import phase_clips
     from scenes.render import RenderError
 
@@ -285,21 +260,12 @@ def test_a_failed_render_fails_the_build_naming_the_phase(tmp_path, monkeypatch)
         raise RenderError("phase 3 (attention-scores) failed to render:\nValueError: boom")
 
     monkeypatch.setattr(phase_clips, "publish_clips", broken)
-    source = scratch_project(tmp_path, "# Page\n\n```{phase-clip} attention-scores\n```\n")
-    warnings = io.StringIO()
-    app = Sphinx(
-        str(source),
-        str(source),
-        str(tmp_path / "out"),
-        str(tmp_path / "doctrees"),
-        "html",
-        status=None,
-        warning=warnings,
-    )
-    app.build()  # one logged error and a failed build, not an exception with Sphinx's crash report
+    app = build_root("clip-directive", "# Page\n\n```{phase-clip} attention-scores\n```\n")
+    # one logged error and a failed build, not an exception with Sphinx's crash report
     assert app.statuscode == 1
     assert (
-        "phase clips: phase 3 (attention-scores) failed to render:\nValueError: boom" in warnings.getvalue()
+        "phase clips: phase 3 (attention-scores) failed to render:\nValueError: boom"
+        in app.warning.getvalue()
     )
 
 
