@@ -34,7 +34,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from scenes import registry
-from scenes.clips import ClipManifest, frame_size
+from scenes.clips import ClipManifest, file_name, frame_size
 from scenes.registry import FULL_STEM, PHASES, STANDALONE_CLIPS, Phase
 
 from .citation_file import release_date as version_release_date
@@ -129,7 +129,7 @@ class Citation:
 
 def citation(app: Sphinx, docname: str, phase: Phase, published: ClipManifest | None = None) -> Citation:
     """The citation of ``phase``'s clip as page ``docname`` shows it (``published``: the build's clips)."""
-    video = clip_path(phase.stem, ".mp4")
+    video = clip_path(phase.stem, "video")
     here = page_path(app, docname)
     site = site_of(app)
     anchor = "#" + clip_anchor(phase.stem)
@@ -237,7 +237,9 @@ def cite_block(cite: Citation) -> labelled_section:
     start, end = cite.span
     block = labelled_section(classes=["cite-clip"], label_id=f"cite-{stem}")
     block += nodes.rubric("", said["cite_heading"], ids=[f"cite-{stem}"])
-    download = download_link("", said["download_mp4"], refuri=cite.download, filename=f"{stem}.mp4")
+    download = download_link(
+        "", said["download_mp4"], refuri=cite.download, filename=file_name(stem, "video")
+    )
     if not cite.is_release:
         note = nodes.paragraph()
         note += nodes.strong("", said["dev_lead"])
@@ -311,9 +313,9 @@ def add_clip_to_open_graph(app: Sphinx, pagename: str, templatename: str, contex
     said = words_for(app.config.language)
     context["meta"] = {
         **(context.get("meta") or {}),
-        "og:image": absolute(app, clip_path(stem, ".png")),
+        "og:image": absolute(app, clip_path(stem, "poster")),
         "og:image:alt": phase.title if phase else said["full_summary"],
-        "og:video": absolute(app, clip_path(stem, ".mp4")),
+        "og:video": absolute(app, clip_path(stem, "video")),
         "og:video:type": "video/mp4",
         "og:video:width": str(width),
         "og:video:height": str(height),
@@ -338,11 +340,11 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
                 "duration": round(clip.duration, 3),
                 "page": f"{page_path(app, docname)}#{anchor}" if docname else None,
                 "page_url": absolute(app, f"{page_path(app, docname)}#{anchor}") if docname else None,
-                "video_url": absolute(app, clip_path(phase.stem, ".mp4")),
-                "video": clip_path(phase.stem, ".mp4"),
-                "poster": clip_path(phase.stem, ".png"),
-                "captions": clip_path(phase.stem, ".vtt"),
-                "descriptions": clip_path(phase.stem, ".descriptions.vtt"),
+                "video_url": absolute(app, clip_path(phase.stem, "video")),
+                "video": clip_path(phase.stem, "video"),
+                "poster": clip_path(phase.stem, "poster"),
+                "captions": clip_path(phase.stem, "captions"),
+                "descriptions": clip_path(phase.stem, "descriptions"),
                 "sha256": clip.sha256,
                 "width": clip.width,
                 "height": clip.height,
@@ -360,12 +362,12 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
         "quality": published.quality,
         "clips": clips,
         "full": {
-            "video": clip_path(FULL_STEM, ".mp4"),
-            "video_url": absolute(app, clip_path(FULL_STEM, ".mp4")),
-            "chapters": clip_path(FULL_STEM, ".chapters.vtt"),
-            "captions": clip_path(FULL_STEM, ".vtt"),
-            "descriptions": clip_path(FULL_STEM, ".descriptions.vtt"),
-            "poster": clip_path(FULL_STEM, ".png"),
+            "video": clip_path(FULL_STEM, "video"),
+            "video_url": absolute(app, clip_path(FULL_STEM, "video")),
+            "chapters": clip_path(FULL_STEM, "chapters"),
+            "captions": clip_path(FULL_STEM, "captions"),
+            "descriptions": clip_path(FULL_STEM, "descriptions"),
+            "poster": clip_path(FULL_STEM, "poster"),
             "page": page_path(app, app.config.root_doc) + "#" + clip_anchor(FULL_STEM),
             "duration": round(full.duration, 3),
             "sha256": full.sha256,

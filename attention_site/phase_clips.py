@@ -78,7 +78,7 @@ class VideoAsLink(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         videos = list(self.document.findall(video_node))
         for node in videos:
-            url = absolute(self.env, clip_path(node["stem"], ".mp4"))
+            url = absolute(self.env, clip_path(node["stem"], "video"))
             link = nodes.reference(url, url, refuri=url)
             said = words_for(self.config.language)["video_as_link"].format(label=node["label"])
             node.replace_self(nodes.paragraph("", "", nodes.Text(said), link))
@@ -107,29 +107,29 @@ def _site_uri(translator, path: str) -> str:
 def visit_video_html(translator, node: video_node) -> None:
     if node["fast"]:
         raise nodes.SkipNode
-    uri = lambda suffix: html.escape(_site_uri(translator, clip_path(node["stem"], suffix)))  # noqa: E731
-    track_kind, track_suffix = ("chapters", ".chapters.vtt") if node["chapters"] else ("captions", ".vtt")
+    uri = lambda role: html.escape(_site_uri(translator, clip_path(node["stem"], role)))  # noqa: E731
+    track_kind = "chapters" if node["chapters"] else "captions"
     language = translator.builder.config.language
     said, lang = words_for(language), language_of(language).hreflang
     translator.body.append(
         f'<video id="{node["video_id"]}" class="phase-video" controls muted playsinline preload="metadata" '
-        f'width="{node["width"]}" height="{node["height"]}" poster="{uri(".webp")}" '
+        f'width="{node["width"]}" height="{node["height"]}" poster="{uri("page_poster")}" '
         f'aria-label="{html.escape(node["label"])}" '
         f'data-description-pauses="{",".join(f"{p:g}" for p in node["pauses"])}">'
-        f'<source src="{uri(".mp4")}" type="video/mp4">'
+        f'<source src="{uri("video")}" type="video/mp4">'
     )
     # Short captions are off by default: the picture carries its own text, and a caption drawn by the
     # player would sit over the formula at the bottom. The descriptions track holds the long text.
     if node["chapters"]:
         translator.body.append(
-            f'<track kind="captions" src="{uri(".vtt")}" srclang="{lang}" label="{said["captions_track"]}">'
+            f'<track kind="captions" src="{uri("captions")}" srclang="{lang}" label="{said["captions_track"]}">'
         )
     translator.body.append(
-        f'<track kind="{track_kind}" src="{uri(track_suffix)}" srclang="{lang}" '
+        f'<track kind="{track_kind}" src="{uri(track_kind)}" srclang="{lang}" '
         f'label="{said[f"{track_kind}_track"]}">'
-        f'<track kind="descriptions" src="{uri(".descriptions.vtt")}" srclang="{lang}" '
+        f'<track kind="descriptions" src="{uri("descriptions")}" srclang="{lang}" '
         f'label="{said["descriptions_track"]}">'
-        f'<a href="{uri(".mp4")}">{said["download_clip"]}</a></video>'
+        f'<a href="{uri("video")}">{said["download_clip"]}</a></video>'
     )
     # Extended descriptions (phase-clips.js): shown and announced as each step starts; the clip waits.
     translator.body.append(
@@ -150,13 +150,13 @@ def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context:
     first = next(iter(doctree.findall(video_node)), None) if doctree is not None else None
     if first is None or first["fast"]:
         return
-    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], ".webp"))
+    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], "page_poster"))
     tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
     context["metatags"] = context.get("metatags", "") + tag
 
 
 def visit_seek_list_html(translator, node: seek_list_node) -> None:
-    video = html.escape(_site_uri(translator, clip_path(FULL_STEM, ".mp4")))
+    video = html.escape(_site_uri(translator, clip_path(FULL_STEM, "video")))
     items = "".join(
         f'<li><a class="seek" href="{video}#t={start:g}" data-seek="{start:g}" data-target="{node["target"]}">'
         f'<span class="seek-time">{format_time(start)}</span> {html.escape(title)}</a></li>'

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import CacheError, RenderCache, recorded_sha256
-from .publish import PublishError, publish
+from .publish import FILE_SUFFIXES, PublishError, file_name, publish
 from .registry import ALL_CLIPS, FULL_STEM, PHASES, Phase
 from .render import (
     JOBS_VARIABLE,
@@ -33,11 +33,13 @@ from .worker import QUALITIES, settings_for
 
 __all__ = [
     "CLIP_ERRORS",
+    "FILE_SUFFIXES",
     "JOBS_VARIABLE",
     "QUALITIES",
     "ClipManifest",
     "PublishedClip",
     "SettingError",
+    "file_name",
     "frame_size",
     "parse_jobs",
     "publish_clips",

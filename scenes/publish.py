@@ -25,6 +25,26 @@ from .registry import PHASES, Phase
 from .render import Clip
 from .translations import in_language
 
+#: Each file published for a clip, by role: the suffix after the clip's stem (``03-attention-scores.mp4``).
+#: The one place these names are made; the site links to them through :func:`file_name`.
+FILE_SUFFIXES = {
+    "video": ".mp4",
+    "poster": ".png",  #: the cited poster: the clip's last frame
+    "page_poster": ".webp",  #: the same pixels, lossless, for the page
+    "captions": ".vtt",
+    "descriptions": ".descriptions.vtt",
+    "chapters": ".chapters.vtt",  #: the full-length video's only
+}
+
+
+def file_name(stem: str, role: str) -> str:
+    """The name of ``stem``'s file for ``role`` (a key of :data:`FILE_SUFFIXES`).
+
+    >>> file_name("03-attention-scores", "descriptions")
+    '03-attention-scores.descriptions.vtt'
+    """
+    return stem + FILE_SUFFIXES[role]
+
 
 class PublishError(RuntimeError):
     """A clip could not be copied into the site; the message names the folder."""
@@ -106,37 +126,29 @@ def _publish(
 ) -> dict[str, dict[str, Path]]:
     phases = [in_language(_phase_of(clip), language) for clip in clips]
     slugs = {phase.slug for phase in PHASES}
-    parts = [
-        phase for phase in phases if phase.slug in slugs
-    ]  # the full video's tracks: phases, no standalone clip
+    parts = [phase for phase in phases if phase.slug in slugs]  # the full video's: phases, no standalone clip
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
     for clip, phase in zip(clips, phases, strict=True):
-        paths = {
-            "video": directory / f"{clip.stem}.mp4",
-            "poster": directory / f"{clip.stem}.png",
-            "page_poster": directory / f"{clip.stem}.webp",
-            "captions": directory / f"{clip.stem}.vtt",
-            "descriptions": directory / f"{clip.stem}.descriptions.vtt",
-        }
-        _copy_if_changed(clip.video, paths["video"])
-        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
-        _write_if_changed(captions_webvtt(phase), paths["captions"])
-        _write_if_changed(descriptions_webvtt(phase), paths["descriptions"])
-        written[clip.stem] = paths
+        tracks = {"captions": captions_webvtt(phase), "descriptions": descriptions_webvtt(phase)}
+        written[clip.stem] = _publish_one(clip, tracks, directory)
     if full is not None:
-        paths = {
-            "video": directory / f"{full.stem}.mp4",
-            "poster": directory / f"{full.stem}.png",
-            "page_poster": directory / f"{full.stem}.webp",
-            "captions": directory / f"{full.stem}.vtt",
-            "descriptions": directory / f"{full.stem}.descriptions.vtt",
-            "chapters": directory / f"{full.stem}.chapters.vtt",
+        tracks = {
+            "captions": full_captions_webvtt(parts),
+            "descriptions": full_descriptions_webvtt(parts),
+            "chapters": chapters_webvtt(parts),
         }
-        _copy_if_changed(full.video, paths["video"])
-        _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(full.poster, paths["poster"]))
-        _write_if_changed(full_captions_webvtt(parts), paths["captions"])
-        _write_if_changed(full_descriptions_webvtt(parts), paths["descriptions"])
-        _write_if_changed(chapters_webvtt(parts), paths["chapters"])
-        written[full.stem] = paths
+        written[full.stem] = _publish_one(full, tracks, directory)
     return written
+
+
+def _publish_one(clip: Clip, tracks: dict[str, str], directory: Path) -> dict[str, Path]:
+    """Copy ``clip``'s video and poster, make the page's poster and write its ``tracks`` (role -> WebVTT)."""
+    paths = {
+        role: directory / file_name(clip.stem, role) for role in ("video", "poster", "page_poster", *tracks)
+    }
+    _copy_if_changed(clip.video, paths["video"])
+    _page_poster(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
+    for role, text in tracks.items():
+        _write_if_changed(text, paths[role])
+    return paths
