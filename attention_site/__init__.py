@@ -10,7 +10,8 @@
 - :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
 - :mod:`~attention_site.math_cache`: each formula is typeset once per machine, not once per build;
   :mod:`~attention_site.math_images` writes each formula's size on the page;
-- :mod:`~attention_site.versions`: the version being built, its addresses and the version menu;
+- :mod:`~attention_site.versions`: the version menu, and the version and addresses each page is built for
+  (:mod:`~attention_site.hosting`, :mod:`~attention_site.versions_json`);
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
   :mod:`~attention_site.citation_file` reads and writes ``CITATION.cff``;
 - :mod:`~attention_site.a11y`: accessibility repairs to the theme's HTML;

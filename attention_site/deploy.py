@@ -27,8 +27,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from .hosting import DEV, LATEST, is_release, sort_key
 from .languages import LANGUAGES
-from .versions import DEV, LATEST, VERSIONS_JSON, is_release, read_versions, sort_key, versions_document
+from .versions_json import VERSIONS_JSON, read_versions, versions_document
 
 MANIFEST = "clips.json"
 NOT_COPIED = (".doctrees", VERSIONS_JSON)  # Sphinx's cache; the build's own one-version list

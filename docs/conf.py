@@ -7,8 +7,8 @@ from pathlib import Path
 
 import attention
 from attention_site.brand import furo_variables
+from attention_site.hosting import hosting
 from attention_site.site_values import substitutions
-from attention_site.versions import hosting
 from scenes import palette
 
 # -- Project information -------------------------------------------------------

@@ -21,7 +21,7 @@ import pytest
 from conftest import RELEASE, ROOT, SITE_URL, serve
 
 import attention
-from attention_site import citation_file, deploy, versions
+from attention_site import citation_file, deploy, hosting, versions_json
 from scenes.registry import ALL_CLIPS, PHASES
 
 CITATION = ROOT / "CITATION.cff"
@@ -88,26 +88,26 @@ def test_write_citation_sets_version_and_date_and_keeps_the_rest(tmp_path):
 
 def test_a_release_that_is_not_the_package_version_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"'v9\.9\.9' is not the package's version .*attention/__init__\.py"):
-        versions.hosting({"ATTENTION_SITE_VERSION": "v9.9.9"}, attention.__version__)
+        hosting.hosting({"ATTENTION_SITE_VERSION": "v9.9.9"}, attention.__version__)
     with pytest.raises(ValueError, match=r"neither 'dev' nor a release like 'v1\.2\.3'"):
-        versions.hosting({"ATTENTION_SITE_VERSION": "0.1"}, attention.__version__)
+        hosting.hosting({"ATTENTION_SITE_VERSION": "0.1"}, attention.__version__)
 
 
 def test_unset_version_is_the_release_tagged_on_the_checked_out_commit_else_dev(tmp_path):
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "first"], check=True)
-    assert versions.hosting({}, "0.2.0", tmp_path).name == "dev"
+    assert hosting.hosting({}, "0.2.0", tmp_path).name == "dev"
     subprocess.run([*git, "tag", "v0.2.0"], check=True)
-    site = versions.hosting({"ATTENTION_SITE_URL": SITE_URL}, "0.2.0", tmp_path)
+    site = hosting.hosting({"ATTENTION_SITE_URL": SITE_URL}, "0.2.0", tmp_path)
     assert (site.name, site.base_url) == ("v0.2.0", f"{SITE_URL}v0.2.0/")
     with pytest.raises(ValueError, match=r"'v0\.2\.0' is not the package's version 0\.3\.0"):
-        versions.hosting({}, "0.3.0", tmp_path)  # tagged, but __version__ says otherwise
-    assert versions.hosting({"ATTENTION_SITE_VERSION": "dev"}, "0.3.0", tmp_path).name == "dev"
+        hosting.hosting({}, "0.3.0", tmp_path)  # tagged, but __version__ says otherwise
+    assert hosting.hosting({"ATTENTION_SITE_VERSION": "dev"}, "0.3.0", tmp_path).name == "dev"
 
 
 def test_read_the_docs_main_branch_is_dev_at_its_own_address():
-    site = versions.hosting(
+    site = hosting.hosting(
         {
             "READTHEDOCS": "True",
             "READTHEDOCS_VERSION_TYPE": "branch",
@@ -127,10 +127,10 @@ def test_versions_json_is_checked_when_read(tmp_path):
     path = tmp_path / "versions.json"
     path.write_text(json.dumps({"latest": "v0.1.0", "versions": [{"name": "v0.1.0", "path": "elsewhere/"}]}))
     with pytest.raises(ValueError, match=r"versions\.json: entries out of order or inconsistent"):
-        versions.read_versions(path)
+        versions_json.read_versions(path)
     path.write_text("{")
     with pytest.raises(ValueError, match=r"not a versions\.json this site writes"):
-        versions.read_versions(path)
+        versions_json.read_versions(path)
 
 
 # -- Deploying versions into one site folder ---------------------------------------------
@@ -158,7 +158,7 @@ def fake_language_build(build: Path, name: str, seed: str) -> None:
         clips.append({"video": f"_clips/{stem}.mp4", "sha256": sha256(video)})
     manifest = {"title": "Attention", "site_version": name, "clips": clips[:1], "full": clips[1]}
     (build / "clips.json").write_text(json.dumps(manifest))
-    (build / "versions.json").write_text(json.dumps(versions.versions_document([name])))
+    (build / "versions.json").write_text(json.dumps(versions_json.versions_document([name])))
 
 
 def test_two_releases_keep_the_first_release_byte_identical(tmp_path):
@@ -255,7 +255,7 @@ def test_a_version_is_deployed_with_its_chinese_site_and_listed_in_both_language
     published = files(site / "v0.2.0")
     assert "zh-tw/_clips/03-attention-scores.mp4" in published and "zh-tw/clips.json" in published
     assert "zh-tw/versions.json" not in published and "zh-tw/.doctrees/index.doctree" not in published
-    assert versions.read_versions(site / "versions.json") == document
+    assert versions_json.read_versions(site / "versions.json") == document
     root = (site / "index.html").read_text()
     assert '<a href="v0.2.0/zh-tw/" hreflang="zh-Hant-TW" lang="zh-Hant-TW">繁體中文</a>' in root
     assert files(site / "latest") == published
