@@ -15,7 +15,9 @@ that needs it builds it while holding a lock, and a worker that needs it meanwhi
 from __future__ import annotations
 
 import fcntl
+import gzip
 import importlib.util
+import io
 import os
 import shutil
 import subprocess
@@ -153,8 +155,12 @@ def zh_site(tmp_path_factory) -> Path:
     return shared_site(tmp_path_factory, "zh", "html", "-D", "language=zh_TW", **hosted_as("dev"))
 
 
+#: What hosts such as GitHub Pages send compressed to a browser that accepts gzip.
+COMPRESSED_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".svg", ".vtt", ".txt", ".xml"})
+
+
 class RangeRequestHandler(SimpleHTTPRequestHandler):
-    """A static file server that honours Range requests, as real hosts do for video."""
+    """A static file server that behaves as the site's hosts do: Range requests (video) and gzip (text)."""
 
     def log_message(self, format, *args) -> None:  # keep test output quiet
         pass
@@ -162,6 +168,11 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         range_header = self.headers.get("Range", "")
         path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"  # a dirhtml page
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if accepts_gzip and not range_header and path.is_file() and path.suffix in COMPRESSED_SUFFIXES:
+            return self._send_compressed(path)
         if not range_header.startswith("bytes=") or not path.is_file():
             return super().send_head()
         size = path.stat().st_size
@@ -180,6 +191,16 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         return _LimitedReader(handle, end - start + 1)
+
+    def _send_compressed(self, path: Path):
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 class _LimitedReader:
