@@ -37,6 +37,9 @@ DOCS = ROOT / "docs"
 #: Sphinx test roots (``test-<name>``): small projects the extension tests build in-process.
 ROOTS = Path(__file__).resolve().parent / "roots"
 
+#: The test roots are projects to build, not tests: pytest does not collect them (their conf.py).
+collect_ignore = ["roots"]
+
 if importlib.util.find_spec("sphinx"):  # `nox -s fast` tests the numbers alone, without Sphinx
     pytest_plugins = ["sphinx.testing.fixtures"]
 #: The address the dirhtml and release sites are built for (never contacted: tests read the files).
