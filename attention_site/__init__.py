@@ -147,10 +147,11 @@ def setup(app: Sphinx) -> dict:
 
     app.connect("builder-inited", add_static_path)
     app.add_js_file("phase-clips.js", loading_method="defer")
+    app.connect("html-page-context", phase_clips.mark_scripts_running)
     app.add_css_file("phase-clips.css")
     return {
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 7,  # 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 8,  # 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

@@ -133,7 +133,7 @@ def visit_video_html(translator, node: video_node) -> None:
     )
     # Extended descriptions (phase-clips.js): shown and announced as each step starts; the clip waits.
     translator.body.append(
-        f'<div class="clip-describe" hidden><button type="button" class="describe-toggle site-button" '
+        f'<div class="clip-describe"><button type="button" class="describe-toggle site-button" '
         f'aria-pressed="false" aria-controls="{node["video_id"]}-description">{said["describe"]}</button>'
         f'<p class="clip-description" id="{node["video_id"]}-description" aria-live="polite" '
         f'data-hint="{html.escape(said["describe_hint"])}"></p></div>'
@@ -153,6 +153,16 @@ def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context:
     poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], "page_poster"))
     tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
     context["metatags"] = context.get("metatags", "") + tag
+
+
+#: Run in <head>, before anything is drawn: controls that only scripts can work (the describe button)
+#: are laid out from the first paint instead of appearing later and pushing the page down.
+SCRIPTS_RUNNING = '<script>document.documentElement.classList.add("has-js")</script>\n'
+
+
+def mark_scripts_running(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Every HTML page marks ``<html class="has-js">`` from its head when scripts run."""
+    context["metatags"] = context.get("metatags", "") + SCRIPTS_RUNNING
 
 
 def visit_seek_list_html(translator, node: seek_list_node) -> None:

@@ -32,7 +32,10 @@ for (const list of document.querySelectorAll("ol.chapter-list")) {
 for (const box of document.querySelectorAll(".clip-describe")) {
   const video = box.previousElementSibling;
   const track = video && [...video.textTracks].find((t) => t.kind === "descriptions");
-  if (!track) continue;
+  if (!track) {
+    box.hidden = true; // nothing to describe: no button that does nothing
+    continue;
+  }
   const button = box.querySelector("button");
   const said = box.querySelector(".clip-description");
   const pauses = video.dataset.descriptionPauses.split(",").map(Number);
@@ -50,7 +53,6 @@ for (const box of document.querySelectorAll(".clip-describe")) {
   };
 
   track.mode = "disabled";
-  box.hidden = false;
   button.addEventListener("click", () => {
     const on = button.getAttribute("aria-pressed") !== "true";
     button.setAttribute("aria-pressed", String(on));
