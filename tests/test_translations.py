@@ -21,7 +21,7 @@ import opencc
 import polib
 import pytest
 from markdown_it import MarkdownIt
-from test_site_browser import PAGES, PageWatch, serious_violations
+from test_site_browser import PAGES, PageWatch, violations_in_states
 
 from attention_site import clip_words, example_tables, explorer, figures, glossary_table
 from attention_site.languages import language_of, page_in
@@ -307,11 +307,10 @@ def test_every_chinese_page_loads_cleanly(path, zh_site_url, page):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
-@pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone-390px"])
-def test_no_serious_accessibility_violations_on_chinese_pages(width, path, zh_site_url, page):
-    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-    page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
-    found = serious_violations(page, path)
+def test_no_serious_accessibility_violations_on_chinese_pages(path, zh_site_url, page):
+    """On a laptop and on a phone at 390 px, after one load."""
+    states = (("laptop", "light", 1280), ("phone-390px", "light", 390))
+    found = violations_in_states(page, f"{zh_site_url}/{path}", path, states)
     assert not found, "\n".join(found)
 
 
