@@ -10,6 +10,7 @@ viewport and the page with JavaScript off.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import re
@@ -451,29 +452,37 @@ def test_width_link_restores_d_k_and_keyboard_moves_it(browser, site_url):
 
 @pytest.mark.site
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_no_serious_accessibility_violations_in_either_theme(theme, width, browser, site_url):
+@pytest.mark.parametrize(
+    ("path", "selector", "fragment"),
+    [(PAGE, TEMPERATURE, "#explore-t=0.5&row=on"), (WIDTH_PAGE, WIDTH, "")],
+    ids=["temperature", "width"],
+)
+def test_no_serious_accessibility_violations_in_either_theme_at_either_width(
+    path, selector, fragment, browser, site_url
+):
+    """The explorer alone (tests/test_site_browser.py runs axe on every whole page), after one load:
+    the theme is switched as furo's toggle switches it, and the window resized, between the checks."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = open_page(browser, site_url, width=width)
-    page.evaluate(f"localStorage.setItem('theme', '{theme}')")
-    page.goto(f"{site_url}/index.html")
-    found = []
-    for path, selector, fragment in ((PAGE, TEMPERATURE, "#explore-t=0.5&row=on"), (WIDTH_PAGE, WIDTH, "")):
-        page.goto(f"{site_url}/{path}{fragment}", wait_until="networkidle")
-        assert page.evaluate("document.body.dataset.theme") == theme
-        # The explorers only: tests/test_site_browser.py runs axe on every whole page.
+    page = open_page(browser, site_url, fragment, path=path)
+    found, backgrounds = [], set()
+    for theme, width in itertools.product(("light", "dark"), (1280, 390)):
+        page.evaluate(f"document.body.dataset.theme = '{theme}'")
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)  # a frame or two for the new layout
+        backgrounds.add(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         results = Axe().run(page, context={"include": [[selector]]})
         checked = {rule["id"] for rule in results.response["passes"]}
         wanted = {"color-contrast", "label"} | ({"button-name"} if selector == TEMPERATURE else set())
         assert wanted <= checked, f"axe found the cells and controls of {selector}"
         found += [
-            f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+            f"[{theme} {width}px] {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")
         ]
+    assert len(backgrounds) == 2, f"the theme did not switch: {backgrounds}"
     assert not found, "\n".join(found)
+    assert not page.errors, page.errors
     page.context.close()
 
 

@@ -21,7 +21,7 @@ import opencc
 import polib
 import pytest
 from markdown_it import MarkdownIt
-from test_site_browser import PAGES, PageWatch, violations_in_states
+from test_site_browser import PAGES, PageWatch, axe_states, violations_in_states
 
 from attention_site import clip_words, example_tables, explorer, figures, glossary_table
 from attention_site.languages import language_of, page_in
@@ -299,18 +299,11 @@ def test_the_chinese_trained_head_page_labels_its_heatmaps_and_table_in_chinese(
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
-def test_every_chinese_page_loads_cleanly(path, zh_site_url, page):
+def test_each_chinese_page_loads_cleanly_and_axe_finds_nothing_serious(path, zh_site_url, page):
+    """As the English pages (test_site_browser.py), on a laptop and on a phone at 390 px, after one load."""
     watch = PageWatch(page, zh_site_url)
-    page.goto(f"{zh_site_url}/{path}", wait_until="networkidle")
+    found = violations_in_states(page, f"{zh_site_url}/{path}", path, axe_states(path, themes=("light",)))
     assert not watch.problems, "\n".join(watch.problems)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violations_on_chinese_pages(path, zh_site_url, page):
-    """On a laptop and on a phone at 390 px, after one load."""
-    states = (("laptop", "light", 1280), ("phone-390px", "light", 390))
-    found = violations_in_states(page, f"{zh_site_url}/{path}", path, states)
     assert not found, "\n".join(found)
 
 
