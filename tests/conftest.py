@@ -3,11 +3,13 @@
 Each site is built once per test session, exactly as ``nox -s docs`` builds it (``-W -n``,
 clips from the render cache):
 
-- ``site``: the html site as a maintainer builds it, in parallel (``-j 2``);
-- ``dirhtml_site``: the development version at a test address, one folder per page;
-- ``release_site``: the package's release at the same test address.
+- ``site``: the html site as a maintainer builds it, in parallel (``-j 2``), as the development
+  version at a test address (:data:`SITE_URL`);
+- ``release_site``: the package's release at the same address, as dirhtml (one folder per page);
+- ``zh_site``: the Traditional Chinese site, the development version.
 
-Set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one for ``site``. Under
+Set ATTENTION_TEST_SITE to a built ``html`` folder to reuse one for ``site`` (build it with
+``ATTENTION_SITE_URL=https://example.org/ae/ ATTENTION_SITE_VERSION=dev``). Under
 pytest-xdist (``nox -s tests`` runs two workers) the workers share each site: the first worker
 that needs it builds it while holding a lock, and a worker that needs it meanwhile waits.
 """
@@ -72,13 +74,17 @@ def build_site(builder: str, out: Path, *extra: str, **environ: str) -> Path:
     return out
 
 
-def hosted_as(version: str) -> dict[str, str]:
-    """The settings of a build for ``version`` at the test address, with the quickest clips."""
+def hosted_as(version: str, quickest_clips: bool = True) -> dict[str, str]:
+    """The settings of a build for ``version`` at the test address (by default with the quickest clips)."""
     return {
         "ATTENTION_SITE_URL": SITE_URL,
         "ATTENTION_SITE_VERSION": version,
-        "ATTENTION_CLIP_QUALITY": "low",
+        **({"ATTENTION_CLIP_QUALITY": "low"} if quickest_clips else {}),
     }
+
+
+#: How the ``site`` fixture is built: the development version, the clips at their own quality.
+SITE_SETTINGS = hosted_as("dev", quickest_clips=False)
 
 
 def shared_site(tmp_path_factory, name: str, builder: str, *extra: str, **environ: str) -> Path:
@@ -133,23 +139,18 @@ def build_root(make_app, tmp_path):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The html site, built once per test run with two processes (as ``-j 2`` must work)."""
+    """The html site at the clips' own quality, built once per test run with two processes (as
+    ``-j 2`` must work), as the development version at :data:`SITE_URL`."""
     reuse = os.environ.get("ATTENTION_TEST_SITE")
     if reuse:
         return Path(reuse)
-    return shared_site(tmp_path_factory, "html", "html", "-j", "2")
-
-
-@pytest.fixture(scope="session")
-def dirhtml_site(tmp_path_factory) -> Path:
-    """The development version as dirhtml (one folder per page) at :data:`SITE_URL`."""
-    return shared_site(tmp_path_factory, "dev", "dirhtml", **hosted_as("dev"))
+    return shared_site(tmp_path_factory, "html", "html", "-j", "2", **SITE_SETTINGS)
 
 
 @pytest.fixture(scope="session")
 def release_site(tmp_path_factory) -> Path:
-    """The package's release (:data:`RELEASE`) as html at :data:`SITE_URL`."""
-    return shared_site(tmp_path_factory, "release", "html", **hosted_as(RELEASE))
+    """The package's release (:data:`RELEASE`) as dirhtml (one folder per page) at :data:`SITE_URL`."""
+    return shared_site(tmp_path_factory, "release", "dirhtml", **hosted_as(RELEASE))
 
 
 @pytest.fixture(scope="session")
@@ -244,6 +245,11 @@ def site_url(site) -> Iterator[str]:
 def zh_site_url(zh_site) -> Iterator[str]:
     """The Traditional Chinese site served on 127.0.0.1."""
     yield from serve(zh_site)
+
+
+def next_paint(page) -> None:
+    """Wait until the page as it now is has been laid out and painted (two animation frames)."""
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 @pytest.fixture

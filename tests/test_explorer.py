@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import next_paint
 
 import attention
 from attention_site.explorer import STAT_ROWS, STATS
@@ -470,7 +471,7 @@ def test_no_serious_accessibility_violations_in_either_theme_at_either_width(
     for theme, width in itertools.product(("light", "dark"), (1280, 390)):
         page.evaluate(f"document.body.dataset.theme = '{theme}'")
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(100)  # a frame or two for the new layout
+        next_paint(page)
         backgrounds.add(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         results = Axe().run(page, context={"include": [[selector]]})
         checked = {rule["id"] for rule in results.response["passes"]}

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import DOCS
+from conftest import DOCS, next_paint
 
 from scenes.registry import ALL_CLIPS, PHASES, total_duration
 
@@ -154,7 +154,7 @@ def violations_in_states(page, url: str, path: str, states) -> list[str]:
     for name, theme, width, left_out in states:
         page.evaluate(f"document.body.dataset.theme = '{theme}'")  # what furo's theme toggle does
         page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-        page.wait_for_timeout(100)  # a frame or two for the new layout
+        next_paint(page)
         backgrounds[theme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         found += [f"[{name}] {line}" for line in serious_violations(page, path, left_out)]
     assert len(set(backgrounds.values())) == len(backgrounds), f"the theme did not switch: {backgrounds}"

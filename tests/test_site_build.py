@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import webvtt
-from conftest import build_site
+from conftest import SITE_SETTINGS, build_site
 from PIL import Image
 
 from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
@@ -185,14 +185,14 @@ def test_site_loads_nothing_from_another_host(site):
                 assert not url.startswith(("http:", "https:", "//")), f"{page}: {url}"
 
 
-def test_dirhtml_pages_find_the_same_clips(dirhtml_site):
+def test_dirhtml_pages_find_the_same_clips(release_site):
     for phase in PHASES:
-        page = dirhtml_site / "phases" / phase.stem / "index.html"
+        page = release_site / "phases" / phase.stem / "index.html"
         [source] = tags(page, "source")
         assert (page.parent / source["src"]).resolve() == (
-            dirhtml_site / "_clips" / f"{phase.stem}.mp4"
+            release_site / "_clips" / f"{phase.stem}.mp4"
         ).resolve()
-    manifest = json.loads((dirhtml_site / "clips.json").read_text())
+    manifest = json.loads((release_site / "clips.json").read_text())
     assert manifest["clips"][2]["video"] == "_clips/03-attention-scores.mp4"
     assert manifest["clips"][2]["page"].startswith("phases/03-attention-scores/#")
 
@@ -202,7 +202,7 @@ def test_clips_come_back_when_only_the_html_is_removed(site, tmp_path):
     shutil.copytree(site, out)
     shutil.rmtree(out / "_clips")
     (out / "clips.json").unlink()
-    build_site("html", out)  # doctrees kept in out/.doctrees: nothing is re-read
+    build_site("html", out, **SITE_SETTINGS)  # doctrees kept in out/.doctrees: nothing is re-read
     assert all((out / "_clips" / f"{p.stem}.mp4").is_file() for p in PHASES)
     assert (out / "_clips" / f"{FULL_STEM}.mp4").is_file()
     assert json.loads((out / "clips.json").read_text()) == json.loads((site / "clips.json").read_text())

@@ -282,7 +282,7 @@ def test_both_languages_of_a_build_are_one_version(tmp_path):
     assert not (tmp_path / "site" / "v0.1.0").exists()
 
 
-# -- The site built as a release and as dev (the conftest's release_site and dirhtml_site) --
+# -- The site built as a release and as dev (the conftest's release_site and site) --
 def cite_block(page: Path) -> str:
     """The cite block as a reader reads it: tags removed, entities decoded, white space folded."""
     text = page.read_text(encoding="utf-8")
@@ -314,8 +314,8 @@ def check_citations(site: Path, version: str, page_of) -> None:
 
 @pytest.mark.site
 def test_release_cites_its_own_versioned_addresses_and_the_published_bytes(release_site):
-    check_citations(release_site, RELEASE, lambda site, p: site / "phases" / f"{p.stem}.html")
-    block = cite_block(release_site / "phases" / "03-attention-scores.html")
+    check_citations(release_site, RELEASE, lambda site, p: site / "phases" / p.stem / "index.html")
+    block = cite_block(release_site / "phases" / "03-attention-scores" / "index.html")
     _, released = citation_file.citation_file_fields(CITATION)
     year, month = released[:4], int(released[5:7])
     months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -324,9 +324,9 @@ def test_release_cites_its_own_versioned_addresses_and_the_published_bytes(relea
 
 
 @pytest.mark.site
-def test_dev_cites_dev_addresses_and_says_they_change(dirhtml_site):
-    check_citations(dirhtml_site, "dev", lambda site, p: site / "phases" / p.stem / "index.html")
-    block = cite_block(dirhtml_site / "phases" / "03-attention-scores" / "index.html")
+def test_dev_cites_dev_addresses_and_says_they_change(site):
+    check_citations(site, "dev", lambda site, p: site / "phases" / f"{p.stem}.html")
+    block = cite_block(site / "phases" / "03-attention-scores.html")
     assert "This is the development version: its files change with every commit." in block
     assert "version = {dev}" in block
 
@@ -398,7 +398,7 @@ def test_version_menu_lists_the_versions_in_the_site_root_versions_json(release_
     deploy.deploy(release_site, site, RELEASE)
     deploy.deploy(fake_build(tmp_path, "v99.0.0", "later"), site, "v99.0.0")
     deploy.deploy(fake_build(tmp_path, "dev", "now"), site, "dev")
-    page = f"{RELEASE}/phases/03-attention-scores.html"
+    page = f"{RELEASE}/phases/03-attention-scores/"
     menu = version_menu(browser, site, page, versions=3)
     assert menu["items"] == ["dev", "v99.0.0 (latest release)", RELEASE]
     assert menu["current"] == [RELEASE]
