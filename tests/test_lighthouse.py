@@ -46,6 +46,7 @@ def lighthouse(url: str, form_factor: str) -> dict:
             "--output=json",
             "--output-path=stdout",
             f"--only-categories={','.join(('performance', *HELD))}",
+            "--disable-full-page-screenshot",  # a picture of the whole page, which nothing here reads
             f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}",
             *(["--preset=desktop"] if form_factor == "desktop" else []),
         ],

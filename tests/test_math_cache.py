@@ -108,3 +108,36 @@ def test_a_folder_that_is_not_a_maths_cache_is_one_error_and_left_alone(tmp_path
     assert "Traceback" not in result.stderr and "please open an issue" not in result.stderr
     assert (files(folder) if folder.is_dir() else folder.read_bytes()) == before
     assert latex_runs(tmp_path) == 0
+
+
+def test_the_latex_of_a_formula_follows_its_settings_and_a_template_of_the_project_s_own(tmp_path):
+    """One process may run several builds (``nox -s docs-live``): remembered LaTeX is never stale."""
+    from types import SimpleNamespace
+
+    from sphinx.ext.imgmath import generate_latex_macro
+
+    from attention_site.math_cache import _remembered
+
+    def settings(font_size=12, folders=()):
+        return SimpleNamespace(
+            imgmath_font_size=font_size,
+            imgmath_latex_preamble="",
+            imgmath_use_preview=True,
+            templates_path=list(folders),
+        )
+
+    latex = _remembered(generate_latex_macro)
+    assert latex("svg", "x^2", settings(), tmp_path) == generate_latex_macro(
+        "svg", "x^2", settings(), tmp_path
+    )
+    assert "\\fontsize{14}{17}" in latex("svg", "x^2", settings(14), tmp_path)
+
+    asked = []
+    counted = _remembered(lambda *arguments: asked.append(arguments) or f"text {len(asked)}")
+    assert (
+        counted("svg", "x^2", settings(), tmp_path) == counted("svg", "x^2", settings(), tmp_path) == "text 1"
+    )
+    (tmp_path / "_templates").mkdir()
+    (tmp_path / "_templates" / "preview.tex.jinja").write_text("% the project's own\n<%= math %>\n")
+    mine = settings(folders=["_templates"])
+    assert [counted("svg", "x^2", mine, tmp_path) for _ in range(2)] == ["text 2", "text 3"]
