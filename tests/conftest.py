@@ -44,7 +44,7 @@ collect_ignore = ["roots"]
 
 if importlib.util.find_spec("sphinx"):  # `nox -s fast` tests the numbers alone, without Sphinx
     pytest_plugins = ["sphinx.testing.fixtures"]
-#: The address the dirhtml and release sites are built for (never contacted: tests read the files).
+#: The address the test sites are built for (never contacted: tests read the files).
 SITE_URL = "https://example.org/ae/"
 RELEASE = f"v{attention.__version__}"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -27,9 +27,8 @@ HELD = ("accessibility", "best-practices", "seo")
 PAGE_AUDITS = ("unsized-images", "lcp-discovery-insight", "target-size", "meta-description", "document-title")
 #: (page, form factor): each run takes 15-30 s here. The phone is the stricter reader
 #: (tap targets, legible type, a slower network); the laptop scores the home page, whose full video
-#: is the largest thing any page shows. A Chinese page is its English page's template and markup
-#: with other words: axe (its accessibility audits are axe's), the page loads and the translation
-#: tests check the Chinese pages, and every Chinese page's description is tested.
+#: is the largest thing any page shows. Every page in both languages is checked by axe in every
+#: state, tap targets included (test_site_browser.py), and every page's description is tested.
 RUNS = [("phases/04-scale-softmax.html", "mobile"), ("index.html", "desktop")]
 
 

@@ -302,9 +302,10 @@ def test_the_chinese_trained_head_page_labels_its_heatmaps_and_table_in_chinese(
 def test_each_chinese_page_loads_cleanly_and_axe_finds_nothing_serious(path, zh_site_url, page):
     """As the English pages (test_site_browser.py), on a laptop and on a phone at 390 px, after one load.
 
-    Colour contrast runs on the pages of CONTRAST_AT_390 only: a Chinese page has the English page's
-    colours, type sizes and markup (the translation tests hold the markup), and contrast depends on
-    nothing else; the English pages are checked for it in both themes."""
+    Colour contrast runs on the pages of CONTRAST_AT_390 only: a Chinese page is built from the
+    English page's templates and directives, so it has its colours and type sizes (no style depends
+    on the language), and contrast depends on nothing else; the English pages are checked for it in
+    both themes. Every other rule, tap targets included, runs on every Chinese page."""
     watch = PageWatch(page, zh_site_url)
     states = axe_states(path, themes=("light",), contrast_at_1280=False)
     found = violations_in_states(page, f"{zh_site_url}/{path}", path, states)

@@ -332,21 +332,28 @@ def test_dev_cites_dev_addresses_and_says_they_change(site):
 
 
 @pytest.mark.site
-def test_every_page_has_a_version_menu_marking_its_version(release_site):
-    pages = [p for p in release_site.rglob("*.html") if not p.name.startswith("_")]
+@pytest.mark.parametrize(
+    ("built", "version"), [("release_site", RELEASE), ("site", "dev")], ids=["release-dirhtml", "dev-html"]
+)
+def test_every_page_has_a_version_menu_marking_its_version(built, version, request):
+    """Both builders' page layouts: a dirhtml page sits one folder deeper than its html page."""
+    built_site = request.getfixturevalue(built)
+    pages = [p for p in built_site.rglob("*.html") if not p.name.startswith("_")]
     assert len(pages) >= 12
     for page in pages:
         text = page.read_text(encoding="utf-8")
         menu = re.search(r'<details class="version-menu"[^>]*>.*?</details>', text, re.S)
         assert menu, page
         menu = menu.group(0)
-        assert f'data-current="{RELEASE}"' in menu and f'aria-current="page">{RELEASE}</a>' in menu
+        assert f'data-current="{version}"' in menu and f'aria-current="page">{version}</a>' in menu
         source = re.search(r'data-versions-json="([^"]*)"', menu).group(1)
-        depth = len(page.relative_to(release_site).parts) - 1
+        depth = len(page.relative_to(built_site).parts) - 1
         assert source == "../" * depth + "../versions.json" or source == "./../versions.json"
-    own = json.loads((release_site / "versions.json").read_text())
+    own = json.loads((built_site / "versions.json").read_text())
     english = [{"code": "en", "hreflang": "en", "path": "./"}]
-    assert own["versions"] == [{"name": RELEASE, "path": "./", "latest": True, "languages": english}]
+    assert own["versions"] == [
+        {"name": version, "path": "./", "latest": version == RELEASE, "languages": english}
+    ]
 
 
 @pytest.mark.site
