@@ -252,6 +252,15 @@ def next_paint(page) -> None:
     page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
+def show_as(page, theme: str, width: int) -> None:
+    """Show the loaded page in ``theme`` ("light" or "dark") in a window ``width`` px wide, as a reader
+    would see it: the theme is switched as furo's toggle switches it, the window is phone-tall (844 px)
+    below 600 px and laptop-tall (900 px) above, and the page has been laid out and painted."""
+    page.evaluate(f"document.body.dataset.theme = '{theme}'")
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    next_paint(page)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page in a laptop-sized window (1280 x 900), closed after the test."""

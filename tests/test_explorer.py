@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import next_paint
+from conftest import show_as
 from test_site_browser import WITH_TARGET_SIZE
 
 import attention
@@ -470,9 +470,7 @@ def test_no_serious_accessibility_violations_in_either_theme_at_either_width(
     page = open_page(browser, site_url, fragment, path=path)
     found, backgrounds = [], set()
     for theme, width in itertools.product(("light", "dark"), (1280, 390)):
-        page.evaluate(f"document.body.dataset.theme = '{theme}'")
-        page.set_viewport_size({"width": width, "height": 900})
-        next_paint(page)
+        show_as(page, theme, width)
         backgrounds.add(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         results = Axe().run(page, context={"include": [[selector]]}, options={"rules": WITH_TARGET_SIZE})
         checked = {rule["id"] for rule in results.response["passes"]}

@@ -14,7 +14,7 @@ import itertools
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, show_as
 
 PAGES = ("phases/04-scale-softmax.html", "phases/05-output.html", "saturation.html", "shapes.html")
 FONT_PT = int(re.search(r"^imgmath_font_size = (\d+)", (ROOT / "docs/conf.py").read_text(), re.M)[1])
@@ -65,8 +65,7 @@ def measured(browser, site_url) -> list[tuple[str, str, int, dict]]:
     for path in PAGES:
         page.goto(f"{site_url}/{path}", wait_until="networkidle")
         for theme, width in STATES:
-            page.evaluate(f"document.body.dataset.theme = '{theme}'")  # what furo's theme toggle does
-            page.set_viewport_size({"width": width, "height": 900})
+            show_as(page, theme, width)
             found += [(path, theme, width, m) for m in page.evaluate(MEASURE)]
     page.close()
     return found

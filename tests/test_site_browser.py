@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import DOCS, next_paint
+from conftest import DOCS, show_as
 
 from scenes.registry import ALL_CLIPS, PHASES, total_duration
 
@@ -152,9 +152,7 @@ def violations_in_states(page, url: str, path: str, states) -> list[str]:
     page.goto(url, wait_until="networkidle")
     found, backgrounds = [], {}
     for name, theme, width, left_out in states:
-        page.evaluate(f"document.body.dataset.theme = '{theme}'")  # what furo's theme toggle does
-        page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-        next_paint(page)
+        show_as(page, theme, width)
         backgrounds[theme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         found += [f"[{name}] {line}" for line in serious_violations(page, path, left_out)]
     assert len(set(backgrounds.values())) == len(backgrounds), f"the theme did not switch: {backgrounds}"
