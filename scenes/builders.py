@@ -535,15 +535,17 @@ class OutputCard(VGroup):
     ``values`` is a one-row :class:`NumberGrid`; the name keeps its place even while hidden.
     """
 
-    def __init__(self, token: str, index: int, row: np.ndarray, font_size: float = layout.SUBJECT_SIZE):
+    def __init__(
+        self, token: str, index: int, row: np.ndarray, font_size: float = layout.SHARED_SUBJECT_SIZE
+    ):
         super().__init__()
         self.token = token
         self.values = NumberGrid(np.asarray(row)[None, :], column=layout.CARD_COLUMN, font_size=font_size)
-        self.name = build_label(token, token_color(index), layout.LABEL_SIZE)
+        self.name = build_label(token, token_color(index), font_size)
         slot = Rectangle(width=layout.CARD_NAME_WIDTH, height=self.values.height, stroke_width=0)
         slot.next_to(self.values, LEFT, buff=layout.INNER_BUFF)
         self.name.move_to(slot, LEFT)
-        sit_on_baseline(self.name, self.values.get_center(), layout.LABEL_SIZE)
+        sit_on_baseline(self.name, self.values.get_center(), font_size)
         content = VGroup(slot, self.values)
         self.frame = RoundedRectangle(
             corner_radius=0.06,
@@ -588,8 +590,9 @@ class HeadPanel(VGroup):
             font_size=layout.CONTEXT_SIZE,
         )
         self.outlines = MaxOutlines(self.cells)
-        self.axes = HeatmapAxes(tokens, self.cells, layout.LABEL_SIZE, layout.HEAD_PITCH, layout.HEAD_CELL)
-        self.out = NumberGrid(output, column=layout.HEAD_OUT_COLUMN, pitch=layout.HEAD_PITCH)
+        size = layout.SHARED_SUBJECT_SIZE
+        self.axes = HeatmapAxes(tokens, self.cells, size, layout.HEAD_PITCH, layout.HEAD_CELL)
+        self.out = NumberGrid(output, column=layout.HEAD_OUT_COLUMN, pitch=layout.HEAD_PITCH, font_size=size)
         self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
         self.title = build_label(
             screen_words.words()["head"].format(number=number), palette.TEXT, layout.NOTE_SIZE

@@ -9,9 +9,14 @@ Every phase places its mobjects inside these regions, so clips join without a
 jump and nothing overlaps. No scene uses a literal position.
 
 Type is sized for the page, not the frame: a clip is shown 736 px wide on a
-laptop and 480 px on a phone. The numbers a phase is about (its *subject*) get
-digits at least :data:`MIN_SUBJECT_DIGIT_PX` high in the 720p frame; numbers
-that are context get at least :data:`MIN_CONTEXT_DIGIT_PX`.
+laptop and 480 px in a narrow window. The numbers a phase is about (its
+*subject*) get digits at least :data:`MIN_SUBJECT_DIGIT_PX` high in the 720p
+frame (10 px on the page at 480 px); numbers that are context get at least
+:data:`MIN_CONTEXT_DIGIT_PX`. So the subject gets the room: from phase 3 the
+Q, K and V panels are context and narrow, and the heatmap takes the width.
+Where a phase's subject shares the frame with many others (Q, K, V and X in
+phase 2, the five output cards, the two heads) its digits are
+:data:`SHARED_SUBJECT_SIZE`, at least :data:`MIN_SHARED_SUBJECT_DIGIT_PX` high.
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from dataclasses import dataclass
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, config
 
 # -- What a reader needs (pixels in the 720p frame) --------------------------
-MIN_SUBJECT_DIGIT_PX = 20  #: digits of the numbers a phase is about
+MIN_SUBJECT_DIGIT_PX = 27  #: digits of the numbers a phase is about (10 px when shown 480 px wide)
+MIN_SHARED_SUBJECT_DIGIT_PX = 20  #: subject digits sharing the frame (see SHARED_SUBJECT_SIZE)
+MIN_NUMBER_GAP = 1.0  #: numbers side by side in a grid stand apart by at least this many characters
+MIN_FORMULA_LETTER_PX = 20  #: the formula's Q, K and V (phase 6's subject), one line across the frame
 MIN_CONTEXT_DIGIT_PX = 14  #: digits of numbers shown as context
 MIN_INK_CONTRAST = 4.5  #: WCAG AA, ink on a coloured cell
 BOTTOM_BAND = 0.12  #: share of the frame height, at the bottom, kept free of anything a reader needs
@@ -35,8 +43,10 @@ CJK_FONT = "Noto Sans CJK TC"  #: any text with Chinese in it (Debian's fonts-no
 # -- Type sizes (DejaVu digits are 0.94 px high per point of font size at 720p) ---------
 TITLE_SIZE = 30
 TOKEN_SIZE = 24  #: the token boxes at the top
-SUBJECT_SIZE = 24  #: numbers a phase is about: digits about 22.7 px high
-LABEL_SIZE = 24  #: token labels on the rows and columns of a subject grid (as large as its numbers)
+SUBJECT_SIZE = 30  #: numbers a phase is about: digits 27.3 px high
+LABEL_SIZE = 30  #: token labels on the rows and columns of a subject grid (as large as its numbers)
+SHARED_SUBJECT_SIZE = 24  #: subject numbers and their labels where the frame is shared: Q, K, V and X in
+#: phase 2, the output cards, the heads: digits 22.7 px high
 CONTEXT_SIZE = 16  #: numbers and labels that are context: digits about 15 px high
 HEADER_SIZE = 26  #: MathTex panel headers such as Q = X W_Q
 NOTE_SIZE = 20  #: working lines and notes
@@ -47,8 +57,8 @@ FORMULA_SIZE = 32
 # -- Buffers -----------------------------------------------------------------
 EDGE_BUFF = 0.1  #: frame edge to the outermost regions
 REGION_BUFF = 0.07  #: between stacked regions
-COLUMN_BUFF = 0.25  #: between the Q/K/V region and the heatmap region
-PANEL_BUFF = 0.15  #: between the Q, K and V panels
+COLUMN_BUFF = 0.1  #: between the Q/K/V region and the heatmap region
+PANEL_BUFF = 0.12  #: between the Q, K and V panels
 LABEL_BUFF = 0.1  #: a label and what it labels
 INNER_BUFF = 0.1  #: inside boxes
 TOKEN_BUFF = 0.25  #: between token boxes
@@ -68,18 +78,17 @@ ENTRY_SHIFT = 0.12  #: how far things slide as they fade in
 ROW_PITCH = 0.56  #: height of a matrix row; panels and heatmap share it so their rows line up
 SUBJECT_PITCH = 0.68  #: row height of Q, K, V and X while Q, K, V are the subject (phase 2)
 SUBJECT_COLUMN = 0.8  #: number column of a Q/K/V panel while it is the subject (one decimal)
-CONTEXT_COLUMN = 0.55  #: number column of a Q/K/V panel once it is context (one decimal)
+CONTEXT_COLUMN = 0.5  #: number column of a Q/K/V panel once it is context: "3.0" and a space
 EMBEDDING_COLUMN = 0.72  #: number column of X, with room for its feature names
-HEAT_CELL = 0.92  #: width of a heatmap cell (its height is ROW_PITCH)
-CARD_COLUMN = 0.93  #: number column of an output card
-CARD_NAME_WIDTH = 0.72  #: room for the token's name at the left of an output card
+HEAT_CELL = 1.1  #: width of a heatmap cell (its height is ROW_PITCH): "0.41" at SUBJECT_SIZE is 0.95
+CARD_COLUMN = 0.96  #: number column of an output card
+CARD_NAME_WIDTH = 0.64  #: room for the token's name at the left of an output card
 CARDS_PER_ROW = 3  #: output cards per row (five cards take two rows)
 CARD_HEIGHT = 0.44  #: height of an output card
 HEAD_CELL = 0.66  #: width of a cell in the multi-head heatmaps
 HEAD_PITCH = 0.46  #: row height of the multi-head heatmaps and head outputs
 HEAD_OUT_COLUMN = 1.0  #: number column of a head's output
-LABEL_WIDTH = 0.7  #: width kept for token labels left of a grid
-SUMS_WIDTH = 0.9  #: width kept right of the heatmap for the row sums
+SUMS_WIDTH = 0.78  #: width kept right of the heatmap for the row sums
 OUTLINE_WIDTH = 4  #: stroke of the row-maximum outline (drawn on the cell's border, clear of its digits)
 QKV_DECIMALS = 1  #: Q, K, V and X of the example are multiples of 0.1: one decimal is exact
 
@@ -89,7 +98,7 @@ TOKENS_HEIGHT = 0.56
 MIDDLE_HEIGHT = 3.8
 OUTPUT_HEIGHT = 1.0
 FORMULA_HEIGHT = 0.86
-QKV_WIDTH = 7.45  #: the left part of the middle band; the heatmap takes the rest
+QKV_WIDTH = 6.76  #: the left part of the middle band (the context panels); the heatmap takes the rest
 
 
 @dataclass(frozen=True)

@@ -71,17 +71,24 @@ class Stage:
     def qkv_subject(self) -> builders.QKVBlock:
         """Q, K and V large, as phase 2 ends: left aligned, rows as tall as the middle band allows."""
         block = builders.QKVBlock(
-            self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.LABEL_SIZE, layout.SUBJECT_PITCH
+            self.ex,
+            layout.SUBJECT_COLUMN,
+            layout.SHARED_SUBJECT_SIZE,
+            layout.SHARED_SUBJECT_SIZE,
+            layout.SUBJECT_PITCH,
         )
         block.move_to(self.regions.middle, LEFT).align_to(self.regions.middle, UP)
         return self._placed(block, "middle")
 
     @cached_property
     def qkv(self) -> builders.QKVBlock:
-        """Q, K and V as context (from phase 3): the qkv region, tops level with the large ones'."""
+        """Q, K and V as context (from phase 3) in the qkv region, their rows level with the heatmap's:
+        the frames' tops as low as the heatmap's column labels, which top the middle band, need."""
         block = builders.QKVBlock(self.ex, layout.CONTEXT_COLUMN, layout.CONTEXT_SIZE, layout.CONTEXT_SIZE)
         block.move_to(self.regions.qkv, LEFT)
-        block.shift((self.qkv_subject.q.frame.get_top() - block.q.frame.get_top())[1] * UP)
+        column_labels = builders.build_column_labels(self.ex.tokens, layout.HEAT_CELL)
+        frame_top = self.regions.middle.get_top()[1] - column_labels.height - layout.LABEL_BUFF
+        block.shift((frame_top - block.q.frame.get_top()[1]) * UP)
         return self._placed(block, "qkv")
 
     @property

@@ -70,21 +70,32 @@ def stage(tmp_path_factory):
 # -- Size -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", [2, 3, 4, 5, 7])
-def test_subject_digits_are_at_least_20_px_and_token_labels_as_large(number, stage):
+@pytest.mark.parametrize(
+    ("number", "floor"),
+    [
+        (2, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+        (3, layout.MIN_SUBJECT_DIGIT_PX),
+        (4, layout.MIN_SUBJECT_DIGIT_PX),
+        (5, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+        (7, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+    ],
+)
+def test_subject_digits_are_readable_at_480_px_and_token_labels_as_large(number, floor, stage):
+    """The heatmap of phases 3 and 4: at least 27 px in the 720p frame (10 px on a page 480 px wide).
+    Q, K, V and X, the output cards and the heads, which share the frame among many numbers: 20 px."""
     numbers, labels = subject(stage, number)
     assert numbers and labels
     smallest = min(h for n in numbers for h in digit_heights(n))
-    assert smallest >= layout.MIN_SUBJECT_DIGIT_PX, (number, round(smallest, 1))
+    assert smallest >= floor, (number, round(smallest, 1))
     type_size = max(n.font_size for n in numbers)
     assert all(label.font_size >= type_size - 1e-6 for label in labels), number
 
 
 def test_formula_letters_are_at_least_20_px(stage):
-    """Phase 6 is about the formula's parts: its capital Q, K and V are as tall as subject digits."""
+    """Phase 6 is about the formula's parts: its capital Q, K and V are at least 20 px tall."""
     for part in ("k", "v"):
         height = stage.formula_part(part)[0].height * PX_PER_UNIT
-        assert height >= layout.MIN_SUBJECT_DIGIT_PX, (part, round(height, 1))
+        assert height >= layout.MIN_FORMULA_LETTER_PX, (part, round(height, 1))
 
 
 def test_every_number_on_the_stage_is_at_least_14_px(stage):
@@ -98,6 +109,26 @@ def test_every_number_on_the_stage_is_at_least_14_px(stage):
     ]
     for number in numbers_in(*pictures, *extra):
         assert min(digit_heights(number)) >= layout.MIN_CONTEXT_DIGIT_PX, number.text
+
+
+def test_numbers_side_by_side_in_a_grid_stand_a_character_apart(stage):
+    """With less room between them, numbers run together ("0.00.01.0" reads as one number). Heatmap
+    numbers are kept apart by their cells' colours and borders; every plain grid keeps a character."""
+    pictures = [m for n in range(9) for m in stage.picture_after(n)]
+    extra = [stage.qkv_subject, stage.embeddings, stage.concat_cards]
+    grids = {
+        id(g): g
+        for top in [*pictures, *extra]
+        for g in top.get_family()
+        if isinstance(g, builders.NumberGrid)
+    }
+    assert len(grids) > 10
+    for grid in grids.values():
+        for row in grid.rows:
+            for a, b in itertools.pairwise(row):
+                character = max(a.width / len(a.text), b.width / len(b.text))
+                gap = b.get_left()[0] - a.get_right()[0]
+                assert gap >= layout.MIN_NUMBER_GAP * character, (a.text, b.text, round(gap / character, 2))
 
 
 # -- Contrast ------------------------------------------------------------------------------------
