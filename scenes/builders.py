@@ -532,7 +532,8 @@ def build_row_sums(weights: np.ndarray, cells: HeatmapCells) -> VGroup:
 class OutputCard(VGroup):
     """One token's output row: a ``frame`` in the token's hue, its ``name`` at the left, its ``values``.
 
-    ``values`` is a one-row :class:`NumberGrid`; the name keeps its place even while hidden.
+    ``values`` is a one-row :class:`NumberGrid`; the name keeps its place even while hidden. The
+    card's layout sizes are for :data:`layout.SHARED_SUBJECT_SIZE` and grow in proportion with its type.
     """
 
     def __init__(
@@ -540,9 +541,12 @@ class OutputCard(VGroup):
     ):
         super().__init__()
         self.token = token
-        self.values = NumberGrid(np.asarray(row)[None, :], column=layout.CARD_COLUMN, font_size=font_size)
+        grow = font_size / layout.SHARED_SUBJECT_SIZE
+        self.values = NumberGrid(
+            np.asarray(row)[None, :], column=layout.CARD_COLUMN * grow, font_size=font_size
+        )
         self.name = build_label(token, token_color(index), font_size)
-        slot = Rectangle(width=layout.CARD_NAME_WIDTH, height=self.values.height, stroke_width=0)
+        slot = Rectangle(width=layout.CARD_NAME_WIDTH * grow, height=self.values.height, stroke_width=0)
         slot.next_to(self.values, LEFT, buff=layout.INNER_BUFF)
         self.name.move_to(slot, LEFT)
         sit_on_baseline(self.name, self.values.get_center(), font_size)
@@ -550,7 +554,7 @@ class OutputCard(VGroup):
         self.frame = RoundedRectangle(
             corner_radius=0.06,
             width=content.width + 2 * layout.INNER_BUFF,
-            height=layout.CARD_HEIGHT,
+            height=layout.CARD_HEIGHT * grow,
             stroke_color=token_color(index),
             stroke_width=2,
             fill_color=color(palette.PANEL_FILL),
@@ -559,10 +563,15 @@ class OutputCard(VGroup):
         self.add(self.frame, self.name, self.values)
 
 
-def build_output_cards(tokens: Sequence[str], output: np.ndarray, region) -> VGroup:
-    """One :class:`OutputCard` per token, :data:`layout.CARDS_PER_ROW` to a row, centred in ``region``."""
-    cards = VGroup(*(OutputCard(token, i, output[i]) for i, token in enumerate(tokens)))
-    per_row = layout.CARDS_PER_ROW
+def build_output_cards(
+    tokens: Sequence[str],
+    output: np.ndarray,
+    region,
+    font_size: float = layout.SHARED_SUBJECT_SIZE,
+    per_row: int = layout.CARDS_PER_ROW,
+) -> VGroup:
+    """One :class:`OutputCard` per token, ``per_row`` to a row, the rows centred in ``region``."""
+    cards = VGroup(*(OutputCard(token, i, output[i], font_size) for i, token in enumerate(tokens)))
     rows = VGroup(
         *(VGroup(*cards[start : start + per_row]).arrange(RIGHT, buff=layout.CARD_BUFF)
           for start in range(0, len(cards), per_row))

@@ -2,7 +2,9 @@
 
 The frame is cut into bands stacked from the top with named buffers
 (:func:`build_regions`): title, tokens, a middle band split into the Q/K/V
-panels (left) and the heatmap (right), the output row, and the formula. Under
+panels (left) and the heatmap (right), the output row, and the formula. While
+the outputs are the subject (phase 5, before the formula comes) they take the
+output and formula bands together (``lower``). Under
 the formula, the bottom :data:`BOTTOM_BAND` of the frame stays empty: players
 draw their controls there, and the last frame of a clip is also its poster.
 Every phase places its mobjects inside these regions, so clips join without a
@@ -84,6 +86,7 @@ HEAT_CELL = 1.1  #: width of a heatmap cell (its height is ROW_PITCH): "0.41" at
 CARD_COLUMN = 0.96  #: number column of an output card
 CARD_NAME_WIDTH = 0.64  #: room for the token's name at the left of an output card
 CARDS_PER_ROW = 3  #: output cards per row (five cards take two rows)
+SUBJECT_CARDS_PER_ROW = 2  #: output cards per row while they are the subject (three rows in ``lower``)
 CARD_HEIGHT = 0.44  #: height of an output card
 HEAD_CELL = 0.66  #: width of a cell in the multi-head heatmaps
 HEAD_PITCH = 0.46  #: row height of the multi-head heatmaps and head outputs
@@ -112,10 +115,12 @@ class Regions:
     heatmap: Rectangle
     output: Rectangle
     formula: Rectangle
+    lower: Rectangle  #: the output and formula bands together: the outputs while they are the subject
     bottom: Rectangle  #: the band players draw their controls over: nothing a reader needs
 
     def named(self) -> dict[str, Rectangle]:
-        """The regions that hold content, by name (``middle`` is the union of qkv and heatmap)."""
+        """The regions that hold content, by name (``middle`` is the union of qkv and heatmap, ``lower``
+        of output and formula)."""
         return {
             "title": self.title,
             "tokens": self.tokens,
@@ -124,6 +129,7 @@ class Regions:
             "middle": self.middle,
             "output": self.output,
             "formula": self.formula,
+            "lower": self.lower,
         }
 
 
@@ -146,8 +152,9 @@ def build_regions() -> Regions:
     VGroup(title, tokens, middle, output, formula).arrange(DOWN, buff=REGION_BUFF).to_edge(UP, buff=EDGE_BUFF)
     qkv = _band(MIDDLE_HEIGHT, QKV_WIDTH).move_to(middle, LEFT)
     heatmap = _band(MIDDLE_HEIGHT, full - QKV_WIDTH - COLUMN_BUFF).move_to(middle, RIGHT)
+    lower = _band(output.get_top()[1] - formula.get_bottom()[1]).move_to(VGroup(output, formula))
     bottom = _band(BOTTOM_BAND * config.frame_height, config.frame_width).to_edge(DOWN, buff=0)
-    return Regions(title, tokens, middle, qkv, heatmap, output, formula, bottom)
+    return Regions(title, tokens, middle, qkv, heatmap, output, formula, lower, bottom)
 
 
 def fits_inside(mobject, region, tolerance: float = 1e-3) -> bool:

@@ -304,8 +304,8 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 2.0,
                 "The formula is written",
-                "The formula is written: Attention of Q, K, V equals softmax of Q K transpose over the "
-                "square root of d_k, times V.",
+                "The output cards shrink to three a row to make room, and the formula is written: Attention "
+                "of Q, K, V equals softmax of Q K transpose over the square root of d_k, times V.",
             ),
             Cue(
                 4.0,

@@ -7,7 +7,9 @@ Two Stage objects build identical mobjects, which is what makes the pictures
 at phase boundaries the same in two separate renders.
 
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
-as context (from phase 3), making room for the heatmap.
+as context (from phase 3), making room for the heatmap. So do the outputs:
+large while they are the subject (phase 5), then as context (from phase 6),
+making room for the formula.
 """
 
 from __future__ import annotations
@@ -186,8 +188,21 @@ class Stage:
         return self._placed(cards, "output")
 
     @cached_property
+    def output_subject(self) -> VGroup:
+        """The outputs A @ V as phase 5 ends: one large :class:`~scenes.builders.OutputCard` per token,
+        two to a row, in the output and formula bands (the formula comes in phase 6)."""
+        cards = builders.build_output_cards(
+            self.ex.tokens,
+            self.ex.output,
+            self.regions.lower,
+            layout.SUBJECT_SIZE,
+            layout.SUBJECT_CARDS_PER_ROW,
+        )
+        return self._placed(cards, "lower")
+
+    @cached_property
     def output_cards(self) -> VGroup:
-        """One :class:`~scenes.builders.OutputCard` per token with its output row: A @ V."""
+        """The outputs as context, from phase 6: three cards to a row in the output band."""
         return self._cards(self.ex.output)
 
     @cached_property
@@ -288,8 +303,8 @@ class Stage:
                 self.row_sums,
                 self.max_outlines,
             ],
-            5: lambda: [*pictures[4](), self.output_cards],
-            6: lambda: [*pictures[5](), self.formula],
+            5: lambda: [*pictures[4](), self.output_subject],
+            6: lambda: [*pictures[4](), self.output_cards, self.formula],
             7: lambda: [*pictures[1](), self.heads, self.concat_note, self.multi_head_cards, self.formula],
             8: lambda: [*pictures[1](), self.summary, self.formula],
         }

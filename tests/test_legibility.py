@@ -52,7 +52,7 @@ def subject(stage: Stage, number: int) -> tuple[list[Text], list[Text]]:
     if number == 4:
         return numbers_in(stage.weight_cells), [*axes.rows, *axes.columns]
     if number == 5:
-        cards = stage.output_cards
+        cards = stage.output_subject
         return numbers_in(*(card.values for card in cards)), [card.name for card in cards]
     if number == 7:
         heads, cards = stage.heads, stage.multi_head_cards
@@ -76,13 +76,13 @@ def stage(tmp_path_factory):
         (2, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
         (3, layout.MIN_SUBJECT_DIGIT_PX),
         (4, layout.MIN_SUBJECT_DIGIT_PX),
-        (5, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+        (5, layout.MIN_SUBJECT_DIGIT_PX),
         (7, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
     ],
 )
 def test_subject_digits_are_readable_at_480_px_and_token_labels_as_large(number, floor, stage):
-    """The heatmap of phases 3 and 4: at least 27 px in the 720p frame (10 px on a page 480 px wide).
-    Q, K, V and X, the output cards and the heads, which share the frame among many numbers: 20 px."""
+    """The heatmap of phases 3 and 4 and the outputs of phase 5: at least 27 px in the 720p frame (10 px
+    on a page 480 px wide). Q, K, V and X and the heads, which share the frame among many numbers: 20 px."""
     numbers, labels = subject(stage, number)
     assert numbers and labels
     smallest = min(h for n in numbers for h in digit_heights(n))

@@ -1,8 +1,11 @@
-"""Phase 6, Full Formula: Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, each part tied to its step."""
+"""Phase 6, Full Formula: Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, each part tied to its step.
+
+The output cards first step back to context size, three to a row, making room for the formula.
+"""
 
 from __future__ import annotations
 
-from manim import Create, FadeOut, VGroup, Write
+from manim import Create, FadeIn, FadeOut, VGroup, Write
 
 from scenes import builders, palette
 from scenes.base import PhaseScene
@@ -15,7 +18,10 @@ class FullFormula(PhaseScene):
         return [self.write_formula, self.tie_parts_to_steps]
 
     def write_formula(self):
-        self.play(Write(self.stage.formula), run_time=1.6)
+        # out, then in: moved from two cards a row to three, the cards' paths would cross
+        self.play(FadeOut(self.stage.output_subject), run_time=0.2)
+        self.play(FadeIn(self.stage.output_cards), run_time=0.2)
+        self.play(Write(self.stage.formula), run_time=1.5)
 
     def tie_parts_to_steps(self):
         stage = self.stage

@@ -1,9 +1,10 @@
 """Phase 5, Output Computation: each output row is the weighted sum of V's rows, out = A V.
 
 One row ("sat") is built in full: its row of A is outlined, the weighted sum is
-written under the cards, and its output card appears. Then every other row, and
-finally the output tokens' names. Nothing moves across the frame, so no number
-is drawn over another.
+written where the last card will be, and its output card appears. Then every
+other row, and finally the output tokens' names. The outputs are the subject,
+so their cards are large, two to a row, in the room the formula takes later.
+Nothing moves across the frame, so no number is drawn over another.
 """
 
 from __future__ import annotations
@@ -54,17 +55,18 @@ class OutputComputation(PhaseScene):
 
     def show_weighted_row(self):
         stage, i = self.stage, WORKED_ROW
-        card = stage.output_cards[i]
+        cards = stage.output_subject
+        card = cards[i]
         row_box = builders.surround(VGroup(*stage.weight_cells[i]), palette.TEXT, buff=0)
         v_box = builders.surround(stage.qkv.v.frame, palette.VALUE)
-        line = WeightedSum(stage.ex, i).move_to(stage.regions.formula)
+        line = WeightedSum(stage.ex, i).move_to(cards[-1]).set_x(stage.regions.lower.get_x())
         self.play(Create(row_box), Create(v_box), run_time=0.5)
         self.play(FadeIn(line), run_time=0.9)
         self.play(FadeIn(card.frame), FadeIn(card.values), run_time=0.8)
         self.play(FadeOut(VGroup(row_box, v_box, line)), run_time=0.4)
 
     def show_all_rows(self):
-        cards = [card for index, card in enumerate(self.stage.output_cards) if index != WORKED_ROW]
+        cards = [card for index, card in enumerate(self.stage.output_subject) if index != WORKED_ROW]
         self.play(
             LaggedStart(*(FadeIn(VGroup(card.frame, card.values)) for card in cards), lag_ratio=0.3),
             run_time=2.4,
@@ -73,7 +75,7 @@ class OutputComputation(PhaseScene):
     def show_output_tokens(self):
         self.play(
             LaggedStart(
-                *(FadeIn(card.name, shift=layout.ENTRY_SHIFT * RIGHT) for card in self.stage.output_cards),
+                *(FadeIn(card.name, shift=layout.ENTRY_SHIFT * RIGHT) for card in self.stage.output_subject),
                 lag_ratio=0.2,
             ),
             run_time=1.2,
