@@ -348,6 +348,11 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
                 "sha256": clip.sha256,
                 "width": clip.width,
                 "height": clip.height,
+                **(
+                    {"still": clip_path(phase.stem, "still"), "still_sha256": clip.still_sha256}
+                    if clip.still_sha256
+                    else {}
+                ),
             }
         )
     full = published.full

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -138,7 +139,26 @@ def visit_video_html(translator, node: video_node) -> None:
         f'<p class="clip-description" id="{node["video_id"]}-description" aria-live="polite" '
         f'data-hint="{html.escape(said["describe_hint"])}"></p></div>'
     )
+    if node.get("still"):
+        translator.body.append(_still_html(translator, node, uri("page_still")))
     raise nodes.SkipNode
+
+
+def _still_html(translator, node: video_node, uri: str) -> str:
+    """The phase's still (shown on narrow screens only, by phase-clips.css), sized so nothing shifts.
+
+    Empty when no clip was published: a build whose render failed writes its pages, then stops on
+    the render's own error.
+    """
+    path = Path(translator.builder.outdir) / clip_path(node["stem"], "page_still")
+    if not path.is_file():
+        return ""
+    with Image.open(path) as image:
+        width, height = image.size
+    return (
+        f'<a class="clip-still" href="{uri}"><img src="{uri}" width="{width}" height="{height}" '
+        f'loading="lazy" decoding="async" alt="{html.escape(node["still"])}"></a>'
+    )
 
 
 def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -235,6 +255,7 @@ class PhaseClip(SphinxDirective):
             chapters=False,
             fast=_fast(self.env),
             pauses=description_pauses([shown], language_of(language).code),
+            still=said["still_label"].format(name=clip_name(phase, language)) if phase in PHASES else "",
         )
         if _fast(self.env):
             english = clip_name(phase, "en", title=False)

@@ -62,7 +62,8 @@ def frame_size(quality: str) -> tuple[int, int]:
 @dataclass(frozen=True)
 class PublishedClip:
     """One clip as published: its files (``video``, ``poster``, ``captions``, ``descriptions``,
-    and ``chapters`` for the full video), what the render measured, and its video's SHA-256."""
+    a phase's ``still``, and ``chapters`` for the full video), what the render measured, and the
+    SHA-256 of its video and of its still."""
 
     stem: str
     phase: Phase | None  #: None for the full-length video
@@ -72,6 +73,7 @@ class PublishedClip:
     height: int
     sha256: str  #: of the published video, from the render cache's verified record
     rendered: bool  #: rendered by this build, not taken from the cache
+    still_sha256: str | None = None  #: of the published still (a phase's only)
 
     @property
     def video(self) -> Path:
@@ -117,6 +119,7 @@ def _published(clip: Clip, files: Mapping[str, Path]) -> PublishedClip:
         height=int(info["height"]),
         sha256=recorded_sha256(clip.entry, clip.video.name),
         rendered=clip.rendered,
+        still_sha256=recorded_sha256(clip.entry, clip.still.name) if clip.still else None,
     )
 
 

@@ -75,6 +75,12 @@ class Clip:
         return self.entry / "poster.png"
 
     @property
+    def still(self) -> Path | None:
+        """The phase's subject composed for a phone (:mod:`scenes.stills`); None for other clips."""
+        path = self.entry / "still.png"
+        return path if path.is_file() else None
+
+    @property
     def info(self) -> dict:
         return json.loads((self.entry / "info.json").read_text())
 

@@ -271,15 +271,20 @@ class Stage:
 
     # -- Outro ------------------------------------------------------------------
 
+    @property
+    def summary_steps(self) -> list[tuple[str, str, str]]:
+        """The outro's four steps: (head, rest, the head's hue), in the screen's language."""
+        hues = (palette.QUERY, palette.KEY, palette.SCALE, palette.VALUE)
+        steps = screen_words.words()["summary"]  # (head, rest) for each step
+        return [(head, rest, hue) for (head, rest), hue in zip(steps, hues, strict=True)]
+
     @cached_property
     def summary(self) -> VGroup:
         """The four steps, one line each, in the roles' colours."""
-        hues = (palette.QUERY, palette.KEY, palette.SCALE, palette.VALUE)
-        steps = screen_words.words()["summary"]  # (head, rest) for each step
         lines = VGroup(
             *(
                 builders.make_rich_text(f"{head}    {rest}", layout.SUMMARY_SIZE, palette.TEXT, {head: hue})
-                for (head, rest), hue in zip(steps, hues, strict=True)
+                for head, rest, hue in self.summary_steps
             )
         )
         lines.arrange(DOWN, buff=layout.SUMMARY_BUFF, aligned_edge=LEFT).move_to(self.regions.middle)

@@ -3,7 +3,8 @@
 A fresh interpreter per render keeps manim's global ``config`` from leaking
 between scenes and lets renders run in parallel. The worker writes into
 DIRECTORY (a private staging folder): ``clip.mp4`` (fast-start, reproducible
-bytes), ``poster.png`` (the last frame, as drawn), ``info.json`` (duration,
+bytes), ``poster.png`` (the last frame, as drawn), for each of the eight phases
+``still.png`` (its subject composed for a phone, :mod:`scenes.stills`), ``info.json`` (duration,
 size) and ``source.json``: the cache key of the sources it actually imported,
 hashed just before and just after importing them, and their files. Given the
 KEY the build expects and a different one imported (a file edited during the
@@ -95,7 +96,7 @@ def render(slug: str, quality: str, directory: Path, language: str = "en") -> di
     from manim import tempconfig
     from PIL import Image
 
-    from . import screen_words
+    from . import screen_words, stills
     from .clip_writer import ClipWriter
     from .registry import PHASES, get_phase
     from .translations import in_language
@@ -139,6 +140,8 @@ def render(slug: str, quality: str, directory: Path, language: str = "en") -> di
                 Image.fromarray(scene.renderer.file_writer.last_frame).convert("RGB").save(
                     poster, format="PNG", optimize=True
                 )
+            if any(phase.slug == part.slug for part in PHASES):
+                stills.save_still(phase.number, directory / "still.png")
     info = probe(clip)
     record = {"duration": info.duration, "frames": info.frames, "width": info.width, "height": info.height}
     (directory / "info.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

@@ -89,6 +89,31 @@ def test_each_clip_loads_with_its_storyboard_duration(phase, site_url, page):
     assert state["width"] > 0 and state["height"] > 0
 
 
+@pytest.mark.parametrize("phase", PHASES, ids=[p.stem for p in PHASES])
+def test_on_a_phone_each_clip_is_followed_by_its_still_across_the_column(phase, site_url, page):
+    """Held upright, a phone shows the clip too small to read: the still of its subject follows it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}/phases/{phase.stem}.html", wait_until="networkidle")
+    figure = page.locator(f"#clip-{phase.stem}")
+    still = figure.locator(".clip-still img")
+    still.scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('#clip-{phase.stem} .clip-still img').complete")
+    video, shown = figure.locator("video").bounding_box(), still.bounding_box()
+    assert shown["y"] >= video["y"] + video["height"]  # under the clip
+    assert shown["width"] == pytest.approx(video["width"], abs=1)  # as wide as the column lets it be
+    assert still.evaluate("img => img.naturalWidth") == 720
+    assert figure.locator(".clip-still").get_attribute("href").endswith(f"{phase.stem}.still.webp")
+
+
+def test_on_a_laptop_no_still_is_shown_or_fetched(site_url, page):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{site_url}/phases/04-scale-softmax.html", wait_until="networkidle")
+    assert page.locator(".clip-still").count() == 1
+    assert not page.locator(".clip-still img").is_visible()
+    assert not [url for url in requested if ".still." in url]
+
+
 def test_landing_page_full_video_plays(site_url, page):
     page.goto(f"{site_url}/index.html")
     state = _video_state(page, "#video-full")

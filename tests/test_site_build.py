@@ -72,6 +72,11 @@ def test_manifest_matches_the_files(site):
             assert (site / clip[key]).is_file(), clip[key]
             assert clip[key].startswith(f"_clips/{phase.stem}.")
         assert clip["sha256"] == sha256(site / clip["video"])
+        if phase in PHASES:  # a phase's still, cited like its video
+            assert clip["still"] == f"_clips/{phase.stem}.still.png"
+            assert clip["still_sha256"] == sha256(site / clip["still"])
+        else:
+            assert "still" not in clip
         assert clip["duration"] == pytest.approx(phase.duration, abs=FRAME)
         page, _, anchor = clip["page"].partition("#")
         assert (site / page).is_file() and f'id="{anchor}"' in (site / page).read_text()
