@@ -16,6 +16,7 @@ site root's ``versions.json`` from one folder deeper.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -183,6 +184,27 @@ def repair_chinese_search(app, pagename: str, templatename: str, context: dict, 
         )  # from html-page-context: this page only, before language_data.js
 
 
+#: A caption number ending in full-width punctuation, and the space Sphinx writes after every number.
+SPACE_AFTER_FULL_WIDTH_NUMBER = re.compile(r'(<span class="caption-number">[^<]*[：。，]) </span>')
+
+
+def close_caption_numbers(html_text: str) -> str:
+    """No space after a full-width colon: Sphinx adds one after each caption number, right for
+    "Clip 4: Scale" but a visible gap in "影片 4： 縮放", since the colon already carries its own room.
+
+    >>> close_caption_numbers('<span class="caption-number">影片 4： </span>縮放')
+    '<span class="caption-number">影片 4：</span>縮放'
+    >>> close_caption_numbers('<span class="caption-number">Clip 4: </span>Scale')
+    '<span class="caption-number">Clip 4: </span>Scale'
+    """
+    return SPACE_AFTER_FULL_WIDTH_NUMBER.sub(r"\1</span>", html_text)
+
+
+def close_page_caption_numbers(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if isinstance(context.get("body"), str):
+        context["body"] = close_caption_numbers(context["body"])
+
+
 def setup(app) -> dict:
     import attention
 
@@ -190,4 +212,5 @@ def setup(app) -> dict:
     app.connect("html-page-context", repair_chinese_search)
     app.connect("config-inited", place_the_build, priority=600)  # after the version settings exist
     app.connect("html-page-context", add_language_links)
+    app.connect("html-page-context", close_page_caption_numbers)
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

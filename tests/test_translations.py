@@ -417,6 +417,20 @@ def test_no_chinese_page_shows_an_english_sentence_the_directives_wrote(zh_site)
 
 
 @pytest.mark.site
+def test_chinese_caption_numbers_take_no_space_after_their_full_width_colon(zh_site):
+    """「影片 4：縮放與 Softmax」, not 「影片 4： 縮放與 Softmax」: the colon carries its own room."""
+    numbers = [
+        number
+        for path in sorted(zh_site.rglob("*.html"))
+        for number in re.findall(
+            r'<span class="caption-number">([^<]*)</span>', path.read_text(encoding="utf-8")
+        )
+    ]
+    assert any(number.startswith("影片 ") for number in numbers) and any(n.startswith("表 ") for n in numbers)
+    assert [number for number in numbers if not number.endswith("：")] == []
+
+
+@pytest.mark.site
 def test_the_chinese_clips_have_chinese_tracks_transcripts_and_citations(zh_site):
     phase = get_phase(3)
     shown = translations.in_language(phase, "zh_TW")
