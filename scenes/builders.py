@@ -306,6 +306,11 @@ class MatrixPanel(VGroup):
         self.header.next_to(self.frame, UP, buff=layout.LABEL_BUFF)
         self.add(self.frame, self.grid, self.header)
 
+    def beside(self, left: MatrixPanel) -> MatrixPanel:
+        """Move this panel right of ``left``, frame tops level, so their rows line up."""
+        self.next_to(left, RIGHT, buff=layout.PANEL_BUFF)
+        return self.shift((left.frame.get_top() - self.frame.get_top())[1] * UP)
+
 
 class QKVBlock(VGroup):
     """Row ``labels`` and the ``q``, ``k`` and ``v`` :class:`MatrixPanel` s, frames side by side."""
@@ -317,9 +322,8 @@ class QKVBlock(VGroup):
         self.q = MatrixPanel(r"Q = X W_Q", ex.q, palette.QUERY, "query", column, font_size, pitch)
         self.k = MatrixPanel(r"K = X W_K", ex.k, palette.KEY, "key", column, font_size, pitch)
         self.v = MatrixPanel(r"V = X W_V", ex.v, palette.VALUE, "value", column, font_size, pitch)
-        for left, right in ((self.q, self.k), (self.k, self.v)):  # frames side by side, tops aligned
-            right.next_to(left, RIGHT, buff=layout.PANEL_BUFF)
-            right.shift((left.frame.get_top() - right.frame.get_top())[1] * UP)
+        self.k.beside(self.q)
+        self.v.beside(self.k)
         self.labels = build_row_labels(ex.tokens, pitch, label_size)
         self.labels.next_to(self.q.frame, LEFT, buff=layout.LABEL_BUFF).match_y(self.q.grid)
         self.add(self.labels, self.q, self.k, self.v)

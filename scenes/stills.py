@@ -44,7 +44,7 @@ def _projection(stage: Stage) -> VGroup:
     """Q and K side by side over V, as phase 2 ends; the token labels left of each row of panels."""
     block = stage.qkv_subject
     q, k, v = _copies(*block.panels)
-    k.next_to(q, RIGHT, buff=layout.PANEL_BUFF).shift((q.frame.get_top() - k.frame.get_top())[1] * UP)
+    k.beside(q)
     rows = []
     for panels in (VGroup(q, k), VGroup(v)):
         labels = block.labels.copy().next_to(panels[0].frame, LEFT, buff=layout.LABEL_BUFF)
