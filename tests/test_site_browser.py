@@ -172,10 +172,34 @@ def test_each_page_loads_cleanly_and_axe_finds_nothing_serious(path, site_url, p
     assert not found, "\n".join(found)
 
 
+#: What moved inside the article since the page began to load, by itself (not after input): each
+#: layout shift's moved elements, with how far. Read from the buffered entries a new observer receives.
+MOVED_IN_ARTICLE = """() => new Promise((done) => {
+  const moved = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries().filter((entry) => !entry.hadRecentInput)) {
+      for (const { node, previousRect, currentRect } of entry.sources) {
+        const element = node && (node.nodeType === 1 ? node : node.parentElement);
+        if (element && element.closest("article")) {
+          const name = element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "");
+          const by = currentRect.height ? `${Math.round(currentRect.y - previousRect.y)} px down` : "out of view";
+          moved.push(`${name} moved ${by}`);
+        }
+      }
+    }
+  });
+  observer.observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => { observer.disconnect(); done(moved); }, 50);
+})"""
+
+
 def violations_in_states(page, url: str, path: str, states) -> list[str]:
-    """axe's serious findings on ``url`` in each (name, theme, width, rules left out) state, after one load."""
+    """axe's serious findings on ``url`` in each (name, theme, width, rules left out) state, after one
+    load; and, first, anything in the article that moved as the page loaded (a reader loses their place,
+    and Lighthouse counts it as layout shift)."""
     page.goto(url, wait_until="networkidle")
-    found, backgrounds = [], {}
+    found = [f"[as it loaded] {path}: {line}" for line in page.evaluate(MOVED_IN_ARTICLE)]
+    backgrounds = {}
     for name, theme, width, left_out in states:
         show_as(page, theme, width)
         backgrounds[theme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
