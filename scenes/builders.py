@@ -334,27 +334,32 @@ class QKVBlock(VGroup):
 
 
 class EmbeddingBlock(VGroup):
-    """X: the ``header``, the feature names (``features``) and the ``grid``.
+    """X as a table: the ``grid``, token ``labels`` on its rows, feature names (``features``) over its
+    columns, and the ``header`` X in the corner above the labels.
 
-    Its rows are level with the Q, K and V panels' rows, whose token labels name them.
+    The labels stand where a :class:`QKVBlock`'s do when the two share a column and pitch, so X can
+    stand where Q will be, under the same token labels.
     """
 
-    def __init__(self, ex, pitch: float = layout.ROW_PITCH):
+    def __init__(
+        self, ex, column: float, font_size: float, pitch: float, feature_size: float = layout.CAPTION_SIZE
+    ):
         super().__init__()
         self.grid = NumberGrid(
-            ex.x,
-            column=layout.EMBEDDING_COLUMN,
-            pitch=pitch,
-            font_size=layout.CONTEXT_SIZE,
-            digits=layout.QKV_DECIMALS,
+            ex.x, column=column, pitch=pitch, font_size=font_size, digits=layout.QKV_DECIMALS
         )
         names = [screen_words.feature_name(feature) for feature in ex.features]
-        self.features = build_column_labels(names, layout.EMBEDDING_COLUMN, layout.CAPTION_SIZE)
+        self.features = build_column_labels(names, column, feature_size)
         for label in self.features:
             label.set_color(color(palette.MUTED))
         self.features.next_to(self.grid, UP, buff=layout.LABEL_BUFF).match_x(self.grid)
-        self.header = build_math("X", palette.EMBEDDING).next_to(self.features, UP, buff=layout.LABEL_BUFF)
-        self.add(self.grid, self.features, self.header)
+        self.labels = build_row_labels(ex.tokens, pitch, font_size)
+        cells_left = self.grid[0][0].get_x() - column / 2  # where a panel's frame would start
+        self.labels.match_y(self.grid).shift(
+            (cells_left - layout.LABEL_BUFF - self.labels.get_right()[0]) * RIGHT
+        )
+        self.header = build_math("X", palette.EMBEDDING).move_to(self.labels).match_y(self.features)
+        self.add(self.labels, self.grid, self.features, self.header)
 
 
 # -- Heatmap -----------------------------------------------------------------------------

@@ -16,8 +16,10 @@ laptop and 480 px in a narrow window. The numbers a phase is about (its
 frame (10 px on the page at 480 px); numbers that are context get at least
 :data:`MIN_CONTEXT_DIGIT_PX`. So the subject gets the room: from phase 3 the
 Q, K and V panels are context and narrow, and the heatmap takes the width.
-Where a phase's subject shares the frame with many others (Q, K, V and X in
-phase 2, the five output cards, the two heads) its digits are
+In phase 2, Q, K and V take the middle band's whole width: X is the subject
+while it is alone, then moves under the panels at context size, where it stays
+while the panels fill. Where a phase's subject shares the frame with many others
+(the five output cards in phase 6, the two heads) its digits are
 :data:`SHARED_SUBJECT_SIZE`, at least :data:`MIN_SHARED_SUBJECT_DIGIT_PX` high.
 """
 
@@ -47,8 +49,8 @@ TITLE_SIZE = 30
 TOKEN_SIZE = 24  #: the token boxes at the top
 SUBJECT_SIZE = 30  #: numbers a phase is about: digits 27.3 px high
 LABEL_SIZE = 30  #: token labels on the rows and columns of a subject grid (as large as its numbers)
-SHARED_SUBJECT_SIZE = 24  #: subject numbers and their labels where the frame is shared: Q, K, V and X in
-#: phase 2, the output cards, the heads: digits 22.7 px high
+SHARED_SUBJECT_SIZE = 24  #: subject numbers and their labels where the frame is shared: the output
+#: cards, the heads: digits 22.7 px high
 CONTEXT_SIZE = 16  #: numbers and labels that are context: digits about 15 px high
 HEADER_SIZE = 26  #: MathTex panel headers such as Q = X W_Q
 NOTE_SIZE = 20  #: working lines and notes
@@ -78,10 +80,12 @@ ENTRY_SHIFT = 0.12  #: how far things slide as they fade in
 
 # -- Cells -------------------------------------------------------------------
 ROW_PITCH = 0.56  #: height of a matrix row; panels and heatmap share it so their rows line up
-SUBJECT_PITCH = 0.68  #: row height of Q, K, V and X while Q, K, V are the subject (phase 2)
-SUBJECT_COLUMN = 0.8  #: number column of a Q/K/V panel while it is the subject (one decimal)
+SUBJECT_PITCH = 0.68  #: row height of Q, K, V and X while they are the subject (phase 2)
+SUBJECT_COLUMN = 1.0  #: number column of Q, K, V and X while they are the subject: "3.0" at SUBJECT_SIZE
+#: is 0.70 wide, so a character stands between numbers; the three panels span the middle band
 CONTEXT_COLUMN = 0.5  #: number column of a Q/K/V panel once it is context: "3.0" and a space
-EMBEDDING_COLUMN = 0.72  #: number column of X, with room for its feature names
+EMBEDDING_COLUMN = 0.95  #: number column of X as context (under the panels), with room for its feature names
+EMBEDDING_PITCH = 0.34  #: row height of X as context: its five rows and feature names fit the ``lower`` band
 HEAT_CELL = 1.1  #: width of a heatmap cell (its height is ROW_PITCH): "0.41" at SUBJECT_SIZE is 0.95
 CARD_COLUMN = 0.96  #: number column of an output card
 CARD_NAME_WIDTH = 0.64  #: room for the token's name at the left of an output card

@@ -185,14 +185,15 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 2.0,
                 "Embeddings X, one row per token",
-                "Each token's embedding appears at the right: a row of four numbers per token, the matrix X, "
-                "under its feature names noun, verb, relation and place.",
+                "Each token's embedding appears, large, next to its token's name: a row of four numbers per "
+                "token, the matrix X, under its feature names noun, verb, relation and place.",
             ),
             Cue(
                 3.0,
                 "X is multiplied by W_Q, W_K and W_V",
-                "X is outlined while three empty panels appear, Q = X W_Q, K = X W_K and V = X W_V: the "
-                "embeddings multiplied by the weight matrices W_Q, W_K and W_V.",
+                "X shrinks to the bottom left and is outlined while three empty panels appear across the "
+                "frame, Q = X W_Q, K = X W_K and V = X W_V: the embeddings multiplied by the weight "
+                "matrices W_Q, W_K and W_V.",
             ),
             Cue(
                 3.0,

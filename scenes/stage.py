@@ -7,7 +7,8 @@ Two Stage objects build identical mobjects, which is what makes the pictures
 at phase boundaries the same in two separate renders.
 
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
-as context (from phase 3), making room for the heatmap. So do the outputs:
+as context (from phase 3), making room for the heatmap. So does X within phase 2:
+large where Q will be while it is alone, then small under the panels while they fill. So do the outputs:
 large while they are the subject (phase 5), then as context (from phase 6),
 making room for the formula.
 """
@@ -71,13 +72,9 @@ class Stage:
 
     @cached_property
     def qkv_subject(self) -> builders.QKVBlock:
-        """Q, K and V large, as phase 2 ends: left aligned, rows as tall as the middle band allows."""
+        """Q, K and V large, as phase 2 ends: across the middle band, rows as tall as it allows."""
         block = builders.QKVBlock(
-            self.ex,
-            layout.SUBJECT_COLUMN,
-            layout.SHARED_SUBJECT_SIZE,
-            layout.SHARED_SUBJECT_SIZE,
-            layout.SUBJECT_PITCH,
+            self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.LABEL_SIZE, layout.SUBJECT_PITCH
         )
         block.move_to(self.regions.middle, LEFT).align_to(self.regions.middle, UP)
         return self._placed(block, "middle")
@@ -98,12 +95,22 @@ class Stage:
         return self.qkv.panels
 
     @cached_property
-    def embeddings(self) -> builders.EmbeddingBlock:
-        """X with its feature names, right of the large panels (shown during the projection only)."""
-        block = builders.EmbeddingBlock(self.ex, layout.SUBJECT_PITCH)
-        block.shift((self.qkv_subject.q.grid[0][0].get_y() - block.grid[0][0].get_y()) * UP)
-        block.next_to(self.qkv_subject, RIGHT, buff=layout.COLUMN_BUFF, coor_mask=np.array([1, 0, 0]))
+    def embeddings_subject(self) -> builders.EmbeddingBlock:
+        """X large, where Q will be, under the large panels' token labels (phase 2, while X is alone)."""
+        block = builders.EmbeddingBlock(
+            self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.SUBJECT_PITCH, layout.NOTE_SIZE
+        )
+        block.shift(self.qkv_subject.labels.get_center() - block.labels.get_center())
         return self._placed(block, "middle")
+
+    @cached_property
+    def embeddings(self) -> builders.EmbeddingBlock:
+        """X as context, under the large panels, while they fill (phase 2 only)."""
+        block = builders.EmbeddingBlock(
+            self.ex, layout.EMBEDDING_COLUMN, layout.CONTEXT_SIZE, layout.EMBEDDING_PITCH
+        )
+        block.move_to(self.regions.lower, UP).align_to(self.regions.lower, LEFT)
+        return self._placed(block, "lower")
 
     # -- Heatmap -------------------------------------------------------------
 

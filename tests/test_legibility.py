@@ -73,7 +73,7 @@ def stage(tmp_path_factory):
 @pytest.mark.parametrize(
     ("number", "floor"),
     [
-        (2, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+        (2, layout.MIN_SUBJECT_DIGIT_PX),
         (3, layout.MIN_SUBJECT_DIGIT_PX),
         (4, layout.MIN_SUBJECT_DIGIT_PX),
         (5, layout.MIN_SUBJECT_DIGIT_PX),
@@ -81,14 +81,22 @@ def stage(tmp_path_factory):
     ],
 )
 def test_subject_digits_are_readable_at_480_px_and_token_labels_as_large(number, floor, stage):
-    """The heatmap of phases 3 and 4 and the outputs of phase 5: at least 27 px in the 720p frame (10 px
-    on a page 480 px wide). Q, K, V and X and the heads, which share the frame among many numbers: 20 px."""
+    """Q, K and V in phase 2, the heatmap of phases 3 and 4 and the outputs of phase 5: at
+    least 27 px in the 720p frame (10 px on a page 480 px wide). The heads and their outputs, which share
+    the frame among many numbers: 20 px."""
     numbers, labels = subject(stage, number)
     assert numbers and labels
     smallest = min(h for n in numbers for h in digit_heights(n))
     assert smallest >= floor, (number, round(smallest, 1))
     type_size = max(n.font_size for n in numbers)
     assert all(label.font_size >= type_size - 1e-6 for label in labels), number
+
+
+def test_x_is_drawn_as_large_as_a_subject_while_it_is_alone(stage):
+    """Phase 2 opens on the embeddings X alone, where Q will be (under Q's token labels, which the test
+    above measures): the subject of that moment."""
+    x = stage.embeddings_subject
+    assert min(h for n in numbers_in(x.grid) for h in digit_heights(n)) >= layout.MIN_SUBJECT_DIGIT_PX
 
 
 def test_formula_letters_are_at_least_20_px(stage):
@@ -102,6 +110,7 @@ def test_every_number_on_the_stage_is_at_least_14_px(stage):
     pictures = [m for n in range(9) for m in stage.picture_after(n)]
     extra = [
         stage.embeddings,
+        stage.embeddings_subject,
         stage.scaled_cells,
         stage.scaled_scale,
         stage.concat_cards,
@@ -115,7 +124,7 @@ def test_numbers_side_by_side_in_a_grid_stand_a_character_apart(stage):
     """With less room between them, numbers run together ("0.00.01.0" reads as one number). Heatmap
     numbers are kept apart by their cells' colours and borders; every plain grid keeps a character."""
     pictures = [m for n in range(9) for m in stage.picture_after(n)]
-    extra = [stage.qkv_subject, stage.embeddings, stage.concat_cards]
+    extra = [stage.qkv_subject, stage.embeddings, stage.embeddings_subject, stage.concat_cards]
     grids = {
         id(g): g
         for top in [*pictures, *extra]

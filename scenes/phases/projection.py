@@ -1,12 +1,13 @@
 """Phase 2, Q K V Projection: the embeddings X, multiplied by W_Q, W_K, W_V, become Q, K and V.
 
-Nothing flies across the frame: X is outlined while the panels' frames appear,
-then the panels fill row by row and X fades, so no number is drawn over another.
+X comes first, alone and large, where Q will be. It then moves under the panels
+at context size and is outlined while the panels' frames appear; the panels fill
+row by row and X fades, so no number is drawn over another.
 """
 
 from __future__ import annotations
 
-from manim import Create, FadeIn, FadeOut, LaggedStart, VGroup, Write
+from manim import Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, Write
 
 from scenes import builders, palette
 from scenes.base import PhaseScene
@@ -19,18 +20,26 @@ class QKVProjection(PhaseScene):
         return [self.show_embeddings, self.show_weight_matrices, self.show_projections]
 
     def show_embeddings(self):
-        x = self.stage.embeddings
+        x = self.stage.embeddings_subject
         self.play(FadeIn(x.header), FadeIn(x.features), FadeIn(self.stage.qkv_subject.labels), run_time=0.6)
         self.play(LaggedStart(*(FadeIn(row) for row in x.grid.rows), lag_ratio=0.3), run_time=1.0)
 
     def show_weight_matrices(self):
-        qkv = self.stage.qkv_subject
-        self.x_box = builders.surround(self.stage.embeddings.grid, palette.EMBEDDING)
+        qkv, large, small = self.stage.qkv_subject, self.stage.embeddings_subject, self.stage.embeddings
+        self.play(
+            ReplacementTransform(large.grid, small.grid),
+            ReplacementTransform(large.features, small.features),
+            FadeOut(large.header),  # the corner's X fades rather than crossing the token labels
+            FadeIn(small.header),
+            FadeIn(small.labels),  # the large labels stay, for Q, K and V
+            run_time=0.8,
+        )
+        self.x_box = builders.surround(small.grid, palette.EMBEDDING)
         self.play(
             Create(self.x_box),
             *(Create(panel.frame) for panel in qkv.panels),
             *(Write(panel.header) for panel in qkv.panels),
-            run_time=1.6,
+            run_time=1.2,
         )
 
     def show_projections(self):
