@@ -352,7 +352,8 @@ class EmbeddingBlock(VGroup):
         self.features = build_column_labels(names, column, feature_size)
         for label in self.features:
             label.set_color(color(palette.MUTED))
-        self.features.next_to(self.grid, UP, buff=layout.LABEL_BUFF).match_x(self.grid)
+        # twice a label's distance: room for an outline round the grid (phase 2 draws one) under the names
+        self.features.next_to(self.grid, UP, buff=2 * layout.LABEL_BUFF).match_x(self.grid)
         self.labels = build_row_labels(ex.tokens, pitch, font_size)
         cells_left = self.grid[0][0].get_x() - column / 2  # where a panel's frame would start
         self.labels.match_y(self.grid).shift(

@@ -76,7 +76,7 @@ class Stage:
         block = builders.QKVBlock(
             self.ex, layout.SUBJECT_COLUMN, layout.SUBJECT_SIZE, layout.LABEL_SIZE, layout.SUBJECT_PITCH
         )
-        block.move_to(self.regions.middle, LEFT).align_to(self.regions.middle, UP)
+        block.move_to(self.regions.middle).align_to(self.regions.middle, UP)  # centred: equal margins
         return self._placed(block, "middle")
 
     @cached_property
@@ -109,7 +109,7 @@ class Stage:
         block = builders.EmbeddingBlock(
             self.ex, layout.EMBEDDING_COLUMN, layout.CONTEXT_SIZE, layout.EMBEDDING_PITCH
         )
-        block.move_to(self.regions.lower, UP).align_to(self.regions.lower, LEFT)
+        block.move_to(self.regions.lower, UP).align_to(self.qkv_subject, LEFT)  # under the token labels
         return self._placed(block, "lower")
 
     # -- Heatmap -------------------------------------------------------------

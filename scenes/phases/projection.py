@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from manim import Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, Write
 
-from scenes import builders, palette
+from scenes import builders, layout, palette
 from scenes.base import PhaseScene
 
 
@@ -34,7 +34,9 @@ class QKVProjection(PhaseScene):
             FadeIn(small.labels),  # the large labels stay, for Q, K and V
             run_time=0.8,
         )
-        self.x_box = builders.surround(small.grid, palette.EMBEDDING)
+        self.x_box = builders.surround(
+            small.grid, palette.EMBEDDING, buff=layout.INNER_BUFF
+        )  # clear of its digits
         self.play(
             Create(self.x_box),
             *(Create(panel.frame) for panel in qkv.panels),
