@@ -19,7 +19,7 @@ Q, K and V panels are context and narrow, and the heatmap takes the width.
 In phase 2, Q, K and V take the middle band's whole width: X is the subject
 while it is alone, then moves under the panels at context size, where it stays
 while the panels fill. Where a phase's subject shares the frame with many others
-(the five output cards in phase 6, the two heads) its digits are
+(the two heads and the mixed outputs of phase 7) its digits are
 :data:`SHARED_SUBJECT_SIZE`, at least :data:`MIN_SHARED_SUBJECT_DIGIT_PX` high.
 """
 

@@ -7,10 +7,10 @@ Two Stage objects build identical mobjects, which is what makes the pictures
 at phase boundaries the same in two separate renders.
 
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
-as context (from phase 3), making room for the heatmap. So does X within phase 2:
-large where Q will be while it is alone, then small under the panels while they fill. So do the outputs:
+as context (from phase 3), making room for the heatmap. So do the outputs:
 large while they are the subject (phase 5), then as context (from phase 6),
-making room for the formula.
+making room for the formula. X has two sizes within phase 2: large where Q will
+be while it is alone, then small under the panels while they fill.
 """
 
 from __future__ import annotations

@@ -34,9 +34,8 @@ class QKVProjection(PhaseScene):
             FadeIn(small.labels),  # the large labels stay, for Q, K and V
             run_time=0.8,
         )
-        self.x_box = builders.surround(
-            small.grid, palette.EMBEDDING, buff=layout.INNER_BUFF
-        )  # clear of its digits
+        # an inner buffer keeps the outline clear of the first and last columns' digits
+        self.x_box = builders.surround(small.grid, palette.EMBEDDING, buff=layout.INNER_BUFF)
         self.play(
             Create(self.x_box),
             *(Create(panel.frame) for panel in qkv.panels),
