@@ -543,15 +543,13 @@ class OutputCard(VGroup):
     """One token's output row: a ``frame`` in the token's hue, its ``name`` at the left, its ``values``.
 
     ``values`` is a one-row :class:`NumberGrid`; the name keeps its place even while hidden. The
-    card's layout sizes are for :data:`layout.SHARED_SUBJECT_SIZE` and grow in proportion with its type.
+    card's layout sizes are for :data:`layout.CARD_SIZE` and grow in proportion with its type.
     """
 
-    def __init__(
-        self, token: str, index: int, row: np.ndarray, font_size: float = layout.SHARED_SUBJECT_SIZE
-    ):
+    def __init__(self, token: str, index: int, row: np.ndarray, font_size: float = layout.CARD_SIZE):
         super().__init__()
         self.token = token
-        grow = font_size / layout.SHARED_SUBJECT_SIZE
+        grow = font_size / layout.CARD_SIZE
         self.values = NumberGrid(
             np.asarray(row)[None, :], column=layout.CARD_COLUMN * grow, font_size=font_size
         )
@@ -577,7 +575,7 @@ def build_output_cards(
     tokens: Sequence[str],
     output: np.ndarray,
     region,
-    font_size: float = layout.SHARED_SUBJECT_SIZE,
+    font_size: float = layout.CARD_SIZE,
     per_row: int = layout.CARDS_PER_ROW,
 ) -> VGroup:
     """One :class:`OutputCard` per token, ``per_row`` to a row, the rows centred in ``region``."""
@@ -594,27 +592,43 @@ def build_output_cards(
 
 
 class HeadPanel(VGroup):
-    """One attention head: its ``title``, a small heatmap (``cells``, ``outlines``, ``axes``) and its output ``out``."""
+    """One attention head: its ``title``, a heatmap of its weights (``cells``, ``outlines``, ``axes``)
+    and, when ``output`` is given, the head's output ``out`` right of the heatmap, in the same type.
+
+    ``cell`` and ``pitch`` are a heatmap cell's width and height; the weights are drawn at
+    ``font_size`` and the token labels at ``label_size``. The title stands centred over the heatmap.
+    """
 
     def __init__(
-        self, number: int, tokens: Sequence[str], weights: np.ndarray, output: np.ndarray, high: float
+        self,
+        number: int,
+        tokens: Sequence[str],
+        weights: np.ndarray,
+        high: float,
+        *,
+        cell: float,
+        pitch: float,
+        font_size: float,
+        label_size: float,
+        output: np.ndarray | None = None,
     ):
         super().__init__()
-        self.cells = HeatmapCells(
-            weights,
-            0.0,
-            high,
-            width=layout.HEAD_CELL,
-            height=layout.HEAD_PITCH,
-            font_size=layout.CONTEXT_SIZE,
-        )
+        self.cells = HeatmapCells(weights, 0.0, high, width=cell, height=pitch, font_size=font_size)
         self.outlines = MaxOutlines(self.cells)
-        size = layout.SHARED_SUBJECT_SIZE
-        self.axes = HeatmapAxes(tokens, self.cells, size, layout.HEAD_PITCH, layout.HEAD_CELL)
-        self.out = NumberGrid(output, column=layout.HEAD_OUT_COLUMN, pitch=layout.HEAD_PITCH, font_size=size)
-        self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
+        self.axes = HeatmapAxes(tokens, self.cells, label_size, pitch, cell)
         self.title = build_label(
             screen_words.words()["head"].format(number=number), palette.TEXT, layout.NOTE_SIZE
         )
-        self.title.next_to(VGroup(self.axes.columns, self.out), UP, buff=layout.LABEL_BUFF)
-        self.add(self.title, self.axes, self.cells, self.outlines, self.out)
+        self.title.next_to(self.axes.columns, UP, buff=layout.LABEL_BUFF).match_x(self.cells)
+        self.add(self.title, self.axes, self.cells, self.outlines)
+        self.out: NumberGrid | None = None
+        if output is not None:
+            column = layout.HEAD_OUT_COLUMN * font_size / layout.CONTEXT_SIZE
+            self.out = NumberGrid(output, column=column, pitch=pitch, font_size=font_size)
+            self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
+            self.add(self.out)
+
+    @property
+    def heatmap(self) -> VGroup:
+        """Title, axes, cells and outlines: the parts a head has at every size."""
+        return VGroup(self.title, self.axes, self.cells, self.outlines)

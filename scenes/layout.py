@@ -18,9 +18,10 @@ frame (10 px on the page at 480 px); numbers that are context get at least
 Q, K and V panels are context and narrow, and the heatmap takes the width.
 In phase 2, Q, K and V take the middle band's whole width: X is the subject
 while it is alone, then moves under the panels at context size, where it stays
-while the panels fill. Where a phase's subject shares the frame with many others
-(the two heads and the mixed outputs of phase 7) its digits are
-:data:`SHARED_SUBJECT_SIZE`, at least :data:`MIN_SHARED_SUBJECT_DIGIT_PX` high.
+while the panels fill. Phase 7 does the same with its two subjects: the heads'
+weights first fill the middle band, then shrink to context over the mixed
+outputs, which take the middle and output bands (``upper``) while the mixing
+formula takes the formula band.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup, config
 
 # -- What a reader needs (pixels in the 720p frame) --------------------------
 MIN_SUBJECT_DIGIT_PX = 27  #: digits of the numbers a phase is about (10 px when shown 480 px wide)
-MIN_SHARED_SUBJECT_DIGIT_PX = 20  #: subject digits sharing the frame (see SHARED_SUBJECT_SIZE)
 MIN_NUMBER_GAP = 1.0  #: numbers side by side in a grid stand apart by at least this many characters
 MIN_FORMULA_LETTER_PX = 20  #: the formula's Q, K and V (phase 6's subject), one line across the frame
 MIN_CONTEXT_DIGIT_PX = 14  #: digits of numbers shown as context
@@ -49,8 +49,8 @@ TITLE_SIZE = 30
 TOKEN_SIZE = 24  #: the token boxes at the top
 SUBJECT_SIZE = 30  #: numbers a phase is about: digits 27.3 px high
 LABEL_SIZE = 30  #: token labels on the rows and columns of a subject grid (as large as its numbers)
-SHARED_SUBJECT_SIZE = 24  #: subject numbers and their labels where the frame is shared: the output
-#: cards, the heads: digits 22.7 px high
+CARD_SIZE = 24  #: the output cards as context (phase 6, three to a row), a score beside a note: digits
+#: 22.7 px high
 CONTEXT_SIZE = 16  #: numbers and labels that are context: digits about 15 px high
 HEADER_SIZE = 26  #: MathTex panel headers such as Q = X W_Q
 NOTE_SIZE = 20  #: working lines and notes
@@ -92,9 +92,9 @@ CARD_NAME_WIDTH = 0.64  #: room for the token's name at the left of an output ca
 CARDS_PER_ROW = 3  #: output cards per row (five cards take two rows)
 SUBJECT_CARDS_PER_ROW = 2  #: output cards per row while they are the subject (three rows in ``lower``)
 CARD_HEIGHT = 0.44  #: height of an output card
-HEAD_CELL = 0.66  #: width of a cell in the multi-head heatmaps
-HEAD_PITCH = 0.46  #: row height of the multi-head heatmaps and head outputs
-HEAD_OUT_COLUMN = 1.0  #: number column of a head's output
+HEAD_CELL = 0.66  #: width of a cell in a head's heatmap once the heads are context ("0.07" at CONTEXT_SIZE)
+HEAD_PITCH = 0.36  #: row height of a head's heatmap and output once the heads are context
+HEAD_OUT_COLUMN = 0.68  #: number column of a head's output at CONTEXT_SIZE ("0.70" and a character)
 SUMS_WIDTH = 0.78  #: width kept right of the heatmap for the row sums
 OUTLINE_WIDTH = 4  #: stroke of the row-maximum outline (drawn on the cell's border, clear of its digits)
 QKV_DECIMALS = 1  #: Q, K, V and X of the example are multiples of 0.1: one decimal is exact
@@ -120,11 +120,12 @@ class Regions:
     output: Rectangle
     formula: Rectangle
     lower: Rectangle  #: the output and formula bands together: the outputs while they are the subject
+    upper: Rectangle  #: the middle and output bands together: phase 7's heads over its mixed outputs
     bottom: Rectangle  #: the band players draw their controls over: nothing a reader needs
 
     def named(self) -> dict[str, Rectangle]:
         """The regions that hold content, by name (``middle`` is the union of qkv and heatmap, ``lower``
-        of output and formula)."""
+        of output and formula, ``upper`` of middle and output)."""
         return {
             "title": self.title,
             "tokens": self.tokens,
@@ -134,6 +135,7 @@ class Regions:
             "output": self.output,
             "formula": self.formula,
             "lower": self.lower,
+            "upper": self.upper,
         }
 
 
@@ -157,8 +159,9 @@ def build_regions() -> Regions:
     qkv = _band(MIDDLE_HEIGHT, QKV_WIDTH).move_to(middle, LEFT)
     heatmap = _band(MIDDLE_HEIGHT, full - QKV_WIDTH - COLUMN_BUFF).move_to(middle, RIGHT)
     lower = _band(output.get_top()[1] - formula.get_bottom()[1]).move_to(VGroup(output, formula))
+    upper = _band(middle.get_top()[1] - output.get_bottom()[1]).move_to(VGroup(middle, output))
     bottom = _band(BOTTOM_BAND * config.frame_height, config.frame_width).to_edge(DOWN, buff=0)
-    return Regions(title, tokens, middle, qkv, heatmap, output, formula, lower, bottom)
+    return Regions(title, tokens, middle, qkv, heatmap, output, formula, lower, upper, bottom)
 
 
 def fits_inside(mobject, region, tolerance: float = 1e-3) -> bool:

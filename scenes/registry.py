@@ -328,15 +328,16 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 3.0,
                 "Two heads, each with its own matrix A",
-                "The single head gives way to two heads side by side, each with its own small heatmap of "
-                "attention weights (its own matrix A) and its own output; in head 2, cat and sat spread "
-                "their attention evenly.",
+                "The single head gives way to two heads side by side, each with its own heatmap of "
+                "attention weights (its own matrix A), its numbers as large as the single head's; in head 2, "
+                "cat and sat spread their attention evenly.",
             ),
             Cue(
                 2.0,
                 "Outputs joined, then mixed by W_O",
-                "The heads' outputs are concatenated into each token's card and multiplied by W_O, giving "
-                "four numbers per token again.",
+                "The heads shrink to the top, each with its output beside it. Below them, each token's card "
+                "joins the two heads' outputs, then W_O mixes them into four numbers per token again; the "
+                "formula at the bottom becomes concat(h_1, h_2) W_O.",
             ),
         ),
     ),

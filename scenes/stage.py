@@ -232,49 +232,93 @@ class Stage:
     # -- Multi-head note ----------------------------------------------------------
 
     @cached_property
-    def _multi_head_block(self) -> tuple[VGroup, VGroup]:
-        """The heads side by side over the concat note, centred together in the middle band."""
-        heads, note = self._build_heads(), self._build_concat_note()
-        VGroup(heads, note).arrange(DOWN, buff=layout.LABEL_BUFF).move_to(self.regions.middle)
-        return self._placed(heads, "middle"), self._placed(note, "middle")
-
-    @property
-    def heads(self) -> VGroup:
-        """The :class:`~scenes.builders.HeadPanel` s, side by side."""
-        return self._multi_head_block[0]
-
-    @property
-    def concat_note(self) -> VGroup:
-        return self._multi_head_block[1]
-
-    def _build_heads(self) -> VGroup:
-        high = float(self.ex.head_weights.max())
+    def heads_subject(self) -> VGroup:
+        """The :class:`~scenes.builders.HeadPanel` s as phase 7 opens, side by side in the middle band:
+        each head's weights as large as the single head's were (its outputs come later, as context)."""
         heads = VGroup(
             *(
                 builders.HeadPanel(
-                    h + 1, self.ex.tokens, self.ex.head_weights[h], self.ex.head_outputs[h], high
+                    h + 1,
+                    self.ex.tokens,
+                    self.ex.head_weights[h],
+                    self._head_high,
+                    cell=layout.HEAT_CELL,
+                    pitch=layout.ROW_PITCH,
+                    font_size=layout.SUBJECT_SIZE,
+                    label_size=layout.LABEL_SIZE,
                 )
                 for h in range(self.ex.n_heads)
             )
         )
-        return heads.arrange(RIGHT, buff=layout.HEAD_BUFF, aligned_edge=UP)
+        heads.arrange(RIGHT, buff=layout.HEAD_BUFF, aligned_edge=UP).move_to(self.regions.middle)
+        return self._placed(heads, "middle")
 
-    def _build_concat_note(self) -> VGroup:
-        """``concat(h_1, h_2) W_O`` and what it does, under the heads (placed with them)."""
-        math = builders.build_math(r"\mathrm{concat}(h_1, h_2)\,W_O", palette.TEXT, layout.HEADER_SIZE)
+    @property
+    def _head_high(self) -> float:
+        """One colour scale for both heads: the largest weight of either."""
+        return float(self.ex.head_weights.max())
+
+    @cached_property
+    def _multi_head_block(self) -> tuple[VGroup, VGroup]:
+        """The heads as context over the mixed outputs (the subject), centred together in the middle
+        and output bands; the mixing formula in the formula band."""
+        heads = VGroup(
+            *(
+                builders.HeadPanel(
+                    h + 1,
+                    self.ex.tokens,
+                    self.ex.head_weights[h],
+                    self._head_high,
+                    cell=layout.HEAD_CELL,
+                    pitch=layout.HEAD_PITCH,
+                    font_size=layout.CONTEXT_SIZE,
+                    label_size=layout.CONTEXT_SIZE,
+                    output=self.ex.head_outputs[h],
+                )
+                for h in range(self.ex.n_heads)
+            )
+        ).arrange(RIGHT, buff=layout.HEAD_BUFF, aligned_edge=UP)
+        cards = builders.build_output_cards(
+            self.ex.tokens,
+            self.ex.multi_head_output,
+            self.regions.upper,
+            layout.SUBJECT_SIZE,
+            layout.SUBJECT_CARDS_PER_ROW,
+        )
+        VGroup(heads, cards).arrange(DOWN, buff=layout.GROUP_BUFF).move_to(self.regions.upper)
+        return self._placed(heads, "upper"), self._placed(cards, "upper")
+
+    @property
+    def heads(self) -> VGroup:
+        """The :class:`~scenes.builders.HeadPanel` s as phase 7 ends: small, each with its output."""
+        return self._multi_head_block[0]
+
+    @cached_property
+    def concat_note(self) -> VGroup:
+        """``concat(h_1, h_2) W_O`` and what it does: the formula of phase 7, in the formula band."""
+        math = builders.build_math(r"\mathrm{concat}(h_1, h_2)\,W_O", palette.TEXT, layout.FORMULA_SIZE)
         note = builders.build_note(
             screen_words.words()["concat_note"].format(heads=self.ex.n_heads, width=self.ex.d_model)
         )
-        return VGroup(math, note).arrange(RIGHT, buff=layout.TOKEN_BUFF)
+        block = VGroup(math, note).arrange(RIGHT, buff=layout.TOKEN_BUFF).move_to(self.regions.formula)
+        return self._placed(block, "formula")
 
     @cached_property
     def concat_cards(self) -> VGroup:
-        """The output cards holding the heads' outputs side by side (before W_O)."""
-        return self._cards(np.concatenate(list(self.ex.head_outputs), axis=-1))
+        """The output cards holding the heads' outputs side by side (before W_O), where the mixed
+        outputs will stand."""
+        values = np.concatenate(list(self.ex.head_outputs), axis=-1)
+        cards = builders.build_output_cards(
+            self.ex.tokens, values, self.regions.upper, layout.SUBJECT_SIZE, layout.SUBJECT_CARDS_PER_ROW
+        )
+        for card, mixed in zip(cards, self.multi_head_cards, strict=True):
+            card.move_to(mixed)
+        return self._placed(cards, "upper")
 
-    @cached_property
+    @property
     def multi_head_cards(self) -> VGroup:
-        return self._cards(self.ex.multi_head_output)
+        """The mixed outputs as phase 7 ends: its subject, two cards to a row under the heads."""
+        return self._multi_head_block[1]
 
     # -- Outro ------------------------------------------------------------------
 
@@ -317,7 +361,7 @@ class Stage:
             ],
             5: lambda: [*pictures[4](), self.output_subject],
             6: lambda: [*pictures[4](), self.output_cards, self.formula],
-            7: lambda: [*pictures[1](), self.heads, self.concat_note, self.multi_head_cards, self.formula],
+            7: lambda: [*pictures[1](), self.heads, self.multi_head_cards, self.concat_note],
             8: lambda: [*pictures[1](), self.summary, self.formula],
         }
         if number not in pictures:

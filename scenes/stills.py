@@ -74,8 +74,9 @@ def _formula(stage: Stage) -> VGroup:
 
 
 def _multi_head(stage: Stage) -> VGroup:
-    """The two heads one under the other, then concat(h_1, h_2) W_O over the tokens' mixed outputs."""
-    heads = _copies(*stage.heads)
+    """The two heads one under the other (as large as phase 7 opens with them), then concat(h_1, h_2) W_O
+    over the tokens' mixed outputs."""
+    heads = _copies(*stage.heads_subject)
     cards = _stacked(*_copies(*stage.multi_head_cards), buff=layout.CARD_BUFF)
     mixing = stage.concat_note[0].copy()  # the maths only: the note's words are the page's
     return _stacked(*heads, _stacked(mixing, cards, buff=0.2), edge=RIGHT)

@@ -55,9 +55,8 @@ def subject(stage: Stage, number: int) -> tuple[list[Text], list[Text]]:
         cards = stage.output_subject
         return numbers_in(*(card.values for card in cards)), [card.name for card in cards]
     if number == 7:
-        heads, cards = stage.heads, stage.multi_head_cards
-        labels = [label for head in heads for label in (*head.axes.rows, *head.axes.columns)]
-        return numbers_in(*(head.out for head in heads), *(card.values for card in cards)), labels
+        cards = stage.multi_head_cards
+        return numbers_in(*(card.values for card in cards)), [card.name for card in cards]
     raise ValueError(number)
 
 
@@ -77,13 +76,12 @@ def stage(tmp_path_factory):
         (3, layout.MIN_SUBJECT_DIGIT_PX),
         (4, layout.MIN_SUBJECT_DIGIT_PX),
         (5, layout.MIN_SUBJECT_DIGIT_PX),
-        (7, layout.MIN_SHARED_SUBJECT_DIGIT_PX),
+        (7, layout.MIN_SUBJECT_DIGIT_PX),
     ],
 )
 def test_subject_digits_are_readable_at_480_px_and_token_labels_as_large(number, floor, stage):
-    """Q, K and V in phase 2, the heatmap of phases 3 and 4 and the outputs of phase 5: at
-    least 27 px in the 720p frame (10 px on a page 480 px wide). The heads and their outputs, which share
-    the frame among many numbers: 20 px."""
+    """Q, K and V in phase 2, the heatmap of phases 3 and 4, the outputs of phase 5 and the mixed outputs
+    of phase 7: at least 27 px in the 720p frame (10 px on a page 480 px wide)."""
     numbers, labels = subject(stage, number)
     assert numbers and labels
     smallest = min(h for n in numbers for h in digit_heights(n))
@@ -99,6 +97,15 @@ def test_x_is_drawn_as_large_as_a_subject_while_it_is_alone(stage):
     assert min(h for n in numbers_in(x.grid) for h in digit_heights(n)) >= layout.MIN_SUBJECT_DIGIT_PX
 
 
+def test_heads_are_drawn_as_large_as_a_subject_while_they_are_explained(stage):
+    """Phase 7 opens on the two heads' weights alone in the middle band (the subject of that moment),
+    their token labels as large as their numbers; they shrink to context only when the outputs come."""
+    for head in stage.heads_subject:
+        numbers = numbers_in(head.cells)
+        assert min(h for n in numbers for h in digit_heights(n)) >= layout.MIN_SUBJECT_DIGIT_PX
+        assert all(label.font_size >= numbers[0].font_size for label in (*head.axes.rows, *head.axes.columns))
+
+
 def test_formula_letters_are_at_least_20_px(stage):
     """Phase 6 is about the formula's parts: its capital Q, K and V are at least 20 px tall."""
     for part in ("k", "v"):
@@ -111,6 +118,7 @@ def test_every_number_on_the_stage_is_at_least_14_px(stage):
     extra = [
         stage.embeddings,
         stage.embeddings_subject,
+        stage.heads_subject,
         stage.scaled_cells,
         stage.scaled_scale,
         stage.concat_cards,
@@ -144,7 +152,8 @@ def test_numbers_side_by_side_in_a_grid_stand_a_character_apart(stage):
 
 
 def test_ink_on_every_coloured_cell_meets_wcag_aa(stage):
-    grids = [stage.score_cells, stage.scaled_cells, stage.weight_cells, *(head.cells for head in stage.heads)]
+    heads = [*stage.heads, *stage.heads_subject]
+    grids = [stage.score_cells, stage.scaled_cells, stage.weight_cells, *(head.cells for head in heads)]
     ratios = [cell.ink_contrast for grid in grids for cell in grid.cells()]
     assert min(ratios) >= layout.MIN_INK_CONTRAST, round(min(ratios), 2)
 
@@ -161,7 +170,7 @@ def test_row_maximum_outline_never_covers_a_digit(stage):
     half_stroke = layout.OUTLINE_WIDTH * 0.01 / 2
     for cells, outlines in [
         (stage.weight_cells, stage.max_outlines),
-        *((h.cells, h.outlines) for h in stage.heads),
+        *((h.cells, h.outlines) for h in (*stage.heads, *stage.heads_subject)),
     ]:
         for outline, cell in itertools.product(outlines, cells.cells()):
             number = cell.number

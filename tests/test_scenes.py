@@ -267,7 +267,7 @@ def test_regions_are_inside_the_frame_and_apart(media):
             )
             assert region.get_bottom()[1] >= -config.frame_height / 2, name
             assert region.get_top()[1] <= config.frame_height / 2, name
-        separate = [n for n in named if n not in ("middle", "lower")]
+        separate = [n for n in named if n not in ("middle", "lower", "upper")]
         for a, b in itertools.combinations(separate, 2):
             assert not boxes_overlap(named[a], named[b]), (a, b)
         assert layout.fits_inside(named["qkv"], named["middle"]) and layout.fits_inside(
@@ -275,6 +275,9 @@ def test_regions_are_inside_the_frame_and_apart(media):
         )
         assert layout.fits_inside(named["output"], named["lower"]) and layout.fits_inside(
             named["formula"], named["lower"]
+        )
+        assert layout.fits_inside(named["middle"], named["upper"]) and layout.fits_inside(
+            named["output"], named["upper"]
         )
         for name in separate:  # the band players draw their controls over holds no region
             assert not boxes_overlap(named[name], regions.bottom), name
@@ -288,6 +291,7 @@ def test_final_picture_keeps_each_region_in_its_place(number, constructed):
     used = {stage.region_of(m) for m in picture}
     assert not ("middle" in used and used & {"qkv", "heatmap"}), used  # the middle band is one or two regions
     assert not ("lower" in used and used & {"output", "formula"}), used  # so is the lower one
+    assert not ("upper" in used and used & {"middle", "qkv", "heatmap", "output"}), used  # and the upper
     for mobject in picture:
         region = stage.region_of(mobject)
         assert layout.fits_inside(mobject, named[region]), (number, region)

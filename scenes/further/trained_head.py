@@ -256,7 +256,7 @@ class TrainedHead(StandaloneScene):
         lines = said[f"th_{kind}_notes"]
         value = VGroup(
             builders.build_note(said[f"th_{kind}_score"], palette.TEXT),
-            builders.build_number(score, layout.SHARED_SUBJECT_SIZE, palette.HIGHLIGHT),
+            builders.build_number(score, layout.CARD_SIZE, palette.HIGHLIGHT),
         ).arrange(RIGHT, buff=layout.TERM_BUFF)
         notes = VGroup(*(builders.build_note(line) for line in lines)).arrange(
             DOWN, aligned_edge=LEFT, buff=0.08

@@ -1,9 +1,13 @@
 """Phase 7, Multi-Head Note: two heads attend in parallel; their outputs are concatenated and mixed by W_O.
 
-The small heatmaps are ``example().head_weights`` (``attention.multi_head_attention``).
+The heatmaps are ``example().head_weights`` (``attention.multi_head_attention``).
 Head 2's rows for "cat" and "sat" are uniform, so no maximum is outlined there.
-The cards change in place (old values out, then the concatenated values in), so no
-number is drawn over another.
+Each moment gives its subject the room: first the two heads' weights, as large as
+the single head's were; then the heads shrink to context (with their outputs
+beside them) and the output cards grow into the room they leave, where the
+heads' outputs are joined and mixed. The card's formula gives way to the
+mixing formula ``concat(h_1, h_2) W_O``. The single head's output cards leave
+before the larger cards come, so no number is drawn over another.
 """
 
 from __future__ import annotations
@@ -30,26 +34,25 @@ class MultiHeadNote(PhaseScene):
             stage.max_outlines,
         ]
         self.play(*(FadeOut(m) for m in single_head), run_time=0.6)
-        heads = stage.heads
+        heads = stage.heads_subject
         self.play(
             *(FadeIn(VGroup(head.title, head.axes)) for head in heads),
             *(LaggedStart(*(FadeIn(row) for row in head.cells), lag_ratio=0.25) for head in heads),
             run_time=1.4,
         )
-        self.play(
-            *(FadeIn(head.outlines) for head in heads), *(FadeIn(head.out) for head in heads), run_time=0.6
-        )
+        self.play(*(FadeIn(head.outlines) for head in heads), run_time=0.4)
 
     def show_concat_and_mix(self):
         stage = self.stage
-        old, concat, mixed = stage.output_cards, stage.concat_cards, stage.multi_head_cards
+        concat, mixed = stage.concat_cards, stage.multi_head_cards
         self.play(
-            *(FadeOut(card.values) for card in old),
             *(
-                ReplacementTransform(VGroup(a.frame, a.name), VGroup(b.frame, b.name))
-                for a, b in zip(old, concat, strict=True)
+                ReplacementTransform(a.heatmap, b.heatmap)
+                for a, b in zip(stage.heads_subject, stage.heads, strict=True)
             ),
-            run_time=0.3,
+            FadeOut(stage.output_cards),
+            FadeOut(stage.formula),
+            run_time=0.6,
         )
-        self.play(*(FadeIn(card.values) for card in concat), run_time=0.5)
-        self.play(Write(stage.concat_note), ReplacementTransform(concat, mixed), run_time=0.9)
+        self.play(*(FadeIn(head.out) for head in stage.heads), FadeIn(concat), run_time=0.4)
+        self.play(Write(stage.concat_note), ReplacementTransform(concat, mixed), run_time=0.8)

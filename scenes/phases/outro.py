@@ -1,4 +1,4 @@
-"""Phase 8, Outro: the four steps in one list, under the formula's reminder."""
+"""Phase 8, Outro: the four steps in one list, under the formula's reminder (back from phase 6)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,13 @@ class Outro(PhaseScene):
     def show_summary(self):
         stage = self.stage
         self.play(
-            FadeOut(stage.heads), FadeOut(stage.concat_note), FadeOut(stage.multi_head_cards), run_time=0.6
+            FadeOut(stage.heads),
+            FadeOut(stage.multi_head_cards),
+            FadeOut(stage.concat_note),
+            run_time=0.6,
         )
         self.play(
+            FadeIn(stage.formula),
             LaggedStart(
                 *(FadeIn(line, shift=layout.ENTRY_SHIFT * DOWN) for line in stage.summary), lag_ratio=0.35
             ),
