@@ -593,10 +593,12 @@ def build_output_cards(
 
 class HeadPanel(VGroup):
     """One attention head: its ``title``, a heatmap of its weights (``cells``, ``outlines``, ``axes``)
-    and, when ``output`` is given, the head's output ``out`` right of the heatmap, in the same type.
+    and, when ``output`` is given, the head's output ``out`` right of the heatmap, in the same type,
+    under its name ``out_name`` (h_1, h_2: the names the mixing formula uses).
 
     ``cell`` and ``pitch`` are a heatmap cell's width and height; the weights are drawn at
-    ``font_size`` and the token labels at ``label_size``. The title stands centred over the heatmap.
+    ``font_size``, the token labels at ``label_size`` and the title, centred over the heatmap, at
+    ``title_size``.
     """
 
     def __init__(
@@ -610,23 +612,25 @@ class HeadPanel(VGroup):
         pitch: float,
         font_size: float,
         label_size: float,
+        title_size: float,
         output: np.ndarray | None = None,
     ):
         super().__init__()
         self.cells = HeatmapCells(weights, 0.0, high, width=cell, height=pitch, font_size=font_size)
         self.outlines = MaxOutlines(self.cells)
         self.axes = HeatmapAxes(tokens, self.cells, label_size, pitch, cell)
-        self.title = build_label(
-            screen_words.words()["head"].format(number=number), palette.TEXT, layout.NOTE_SIZE
-        )
+        self.title = build_label(screen_words.words()["head"].format(number=number), palette.TEXT, title_size)
         self.title.next_to(self.axes.columns, UP, buff=layout.LABEL_BUFF).match_x(self.cells)
         self.add(self.title, self.axes, self.cells, self.outlines)
         self.out: NumberGrid | None = None
+        self.out_name: MathTex | None = None
         if output is not None:
             column = layout.HEAD_OUT_COLUMN * font_size / layout.CONTEXT_SIZE
             self.out = NumberGrid(output, column=column, pitch=pitch, font_size=font_size)
             self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
-            self.add(self.out)
+            self.out_name = build_math(f"h_{number}", palette.TEXT, layout.HEADER_SIZE)
+            self.out_name.match_x(self.out).align_to(self.axes.columns, DOWN)
+            self.add(self.out, self.out_name)
 
     @property
     def heatmap(self) -> VGroup:

@@ -19,7 +19,7 @@ Q, K and V panels are context and narrow, and the heatmap takes the width.
 In phase 2, Q, K and V take the middle band's whole width: X is the subject
 while it is alone, then moves under the panels at context size, where it stays
 while the panels fill. Phase 7 does the same with its two subjects: the heads'
-weights first fill the middle band, then shrink to context over the mixed
+weights first stand alone, as large as the single head's, then shrink to context over the mixed
 outputs, which take the middle and output bands (``upper``) while the mixing
 formula takes the formula band.
 """
@@ -71,7 +71,7 @@ WORD_BUFF = 0.03  #: between the pieces of one word such as v(cat)
 TERM_BUFF = 0.12  #: between the terms of a working line
 GROUP_BUFF = 0.22  #: between the parts of a working line or note
 SUM_BUFF = 0.06  #: between the Σ and its row sum
-HEAD_BUFF = 0.7  #: between the two heads of the multi-head note
+HEAD_BUFF = 0.5  #: between the two heads of the multi-head note
 SUMMARY_BUFF = 0.32  #: between the lines of the summary
 HIGHLIGHT_BUFF = 0.05  #: a highlight rectangle and what it surrounds
 SCALE_BAR_HEIGHT = 0.14  #: the colour scale's bar

@@ -326,18 +326,18 @@ PHASES: tuple[Phase, ...] = (
         "slice of the learned projections; their outputs are concatenated and mixed by W_O.",
         (
             Cue(
-                3.0,
+                2.6,
                 "Two heads, each with its own matrix A",
-                "The single head gives way to two heads side by side, each with its own heatmap of "
-                "attention weights (its own matrix A), its numbers as large as the single head's; in head 2, "
-                "cat and sat spread their attention evenly.",
+                "The single head, its output cards and the formula give way to two heads side by side, each "
+                "with its own heatmap of attention weights (its own matrix A), its numbers as large as the "
+                "single head's; in head 2, cat and sat spread their attention evenly.",
             ),
             Cue(
-                2.0,
+                2.4,
                 "Outputs joined, then mixed by W_O",
-                "The heads shrink to the top, each with its output beside it. Below them, each token's card "
-                "joins the two heads' outputs, then W_O mixes them into four numbers per token again; the "
-                "formula at the bottom becomes concat(h_1, h_2) W_O.",
+                "The heads shrink to the top, each with its output, h_1 and h_2, beside it. Below them, each "
+                "token's card joins the two heads' outputs; the formula concat(h_1, h_2) W_O is written at "
+                "the bottom, and W_O mixes them into four numbers per token again.",
             ),
         ),
     ),

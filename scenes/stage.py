@@ -233,8 +233,9 @@ class Stage:
 
     @cached_property
     def heads_subject(self) -> VGroup:
-        """The :class:`~scenes.builders.HeadPanel` s as phase 7 opens, side by side in the middle band:
-        each head's weights as large as the single head's were (its outputs come later, as context)."""
+        """The :class:`~scenes.builders.HeadPanel` s as phase 7 opens, side by side, alone in the middle
+        and output bands: each head's weights as large as the single head's were (its outputs come
+        later, as context)."""
         heads = VGroup(
             *(
                 builders.HeadPanel(
@@ -246,12 +247,13 @@ class Stage:
                     pitch=layout.ROW_PITCH,
                     font_size=layout.SUBJECT_SIZE,
                     label_size=layout.LABEL_SIZE,
+                    title_size=layout.HEADER_SIZE,
                 )
                 for h in range(self.ex.n_heads)
             )
         )
-        heads.arrange(RIGHT, buff=layout.HEAD_BUFF, aligned_edge=UP).move_to(self.regions.middle)
-        return self._placed(heads, "middle")
+        heads.arrange(RIGHT, buff=layout.HEAD_BUFF, aligned_edge=UP).move_to(self.regions.upper)
+        return self._placed(heads, "upper")
 
     @property
     def _head_high(self) -> float:
@@ -273,6 +275,7 @@ class Stage:
                     pitch=layout.HEAD_PITCH,
                     font_size=layout.CONTEXT_SIZE,
                     label_size=layout.CONTEXT_SIZE,
+                    title_size=layout.NOTE_SIZE,
                     output=self.ex.head_outputs[h],
                 )
                 for h in range(self.ex.n_heads)

@@ -103,7 +103,8 @@ def test_heads_are_drawn_as_large_as_a_subject_while_they_are_explained(stage):
     for head in stage.heads_subject:
         numbers = numbers_in(head.cells)
         assert min(h for n in numbers for h in digit_heights(n)) >= layout.MIN_SUBJECT_DIGIT_PX
-        assert all(label.font_size >= numbers[0].font_size for label in (*head.axes.rows, *head.axes.columns))
+        labels = (*head.axes.rows, *head.axes.columns)
+        assert all(label.font_size >= numbers[0].font_size - 1e-6 for label in labels)
 
 
 def test_formula_letters_are_at_least_20_px(stage):

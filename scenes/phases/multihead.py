@@ -2,12 +2,12 @@
 
 The heatmaps are ``example().head_weights`` (``attention.multi_head_attention``).
 Head 2's rows for "cat" and "sat" are uniform, so no maximum is outlined there.
-Each moment gives its subject the room: first the two heads' weights, as large as
-the single head's were; then the heads shrink to context (with their outputs
-beside them) and the output cards grow into the room they leave, where the
-heads' outputs are joined and mixed. The card's formula gives way to the
-mixing formula ``concat(h_1, h_2) W_O``. The single head's output cards leave
-before the larger cards come, so no number is drawn over another.
+Each moment gives its subject the room. The single head leaves with its output
+cards and the formula; the two heads' weights come alone, as large as the single
+head's were. Then the heads shrink to context, with their outputs h_1 and h_2
+beside them, and larger output cards take the room they leave: each holds its
+token's h_1 and h_2 joined while the mixing formula ``concat(h_1, h_2) W_O`` is
+written in the formula band, then the mixed outputs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ class MultiHeadNote(PhaseScene):
             stage.row_sums,
             stage.max_outlines,
         ]
-        self.play(*(FadeOut(m) for m in single_head), run_time=0.6)
+        self.play(
+            *(FadeOut(m) for m in single_head),
+            FadeOut(stage.output_cards),
+            FadeOut(stage.formula),
+            run_time=0.6,
+        )
         heads = stage.heads_subject
         self.play(
             *(FadeIn(VGroup(head.title, head.axes)) for head in heads),
@@ -50,9 +55,10 @@ class MultiHeadNote(PhaseScene):
                 ReplacementTransform(a.heatmap, b.heatmap)
                 for a, b in zip(stage.heads_subject, stage.heads, strict=True)
             ),
-            FadeOut(stage.output_cards),
-            FadeOut(stage.formula),
             run_time=0.6,
         )
-        self.play(*(FadeIn(head.out) for head in stage.heads), FadeIn(concat), run_time=0.4)
-        self.play(Write(stage.concat_note), ReplacementTransform(concat, mixed), run_time=0.8)
+        self.play(
+            *(FadeIn(VGroup(head.out, head.out_name)) for head in stage.heads), FadeIn(concat), run_time=0.4
+        )
+        self.play(Write(stage.concat_note), run_time=0.6)
+        self.play(ReplacementTransform(concat, mixed), run_time=0.6)
