@@ -143,13 +143,30 @@ def build_number(
     return number
 
 
+DESCENDERS = frozenset("gjpqy,;()[]{}|@")  #: Latin glyphs that reach below the baseline
+
+
+def baseline(text: Text) -> float:
+    """Where ``text``'s baseline is: the lowest bottom of its glyphs that do not descend.
+
+    ``Text`` keeps one glyph per non-space character; a word of descenders only ("gy"), or text
+    whose glyphs do not match its characters, falls back to its bottom.
+    """
+    characters = [c for c in text.text if not c.isspace()]
+    if len(characters) != len(text.submobjects):
+        return float(text.get_bottom()[1])
+    glyphs = zip(characters, text.submobjects, strict=True)
+    bottoms = [g.get_bottom()[1] for c, g in glyphs if c not in DESCENDERS]
+    return float(min(bottoms)) if bottoms else float(text.get_bottom()[1])
+
+
 def sit_on_baseline(text: Text, center, size: float) -> Text:
     """Place ``text`` so its baseline sits where a capitalised word centred at ``center`` would.
 
-    Centring by bounding box lifts words without ascenders ("on"); these words have no descenders.
+    Centring by bounding box lifts words without ascenders ("on") and words with descenders ("place").
     """
     cap = _prototype("Th", layout.FONT, float(size), "NORMAL").height
-    text.shift((center[1] - cap / 2 - text.get_bottom()[1]) * UP)
+    text.shift((center[1] - cap / 2 - baseline(text)) * UP)
     return text
 
 
@@ -555,8 +572,8 @@ class OutputCard(VGroup):
         )
         self.name = build_label(token, token_color(index), font_size)
         slot = Rectangle(width=layout.CARD_NAME_WIDTH * grow, height=self.values.height, stroke_width=0)
-        slot.next_to(self.values, LEFT, buff=layout.INNER_BUFF)
-        self.name.move_to(slot, LEFT)
+        slot.next_to(self.values, LEFT, buff=layout.CARD_NAME_BUFF * grow)
+        self.name.move_to(slot, RIGHT)  # right-aligned, as row labels are: every name as far from its numbers
         sit_on_baseline(self.name, self.values.get_center(), font_size)
         content = VGroup(slot, self.values)
         self.frame = RoundedRectangle(

@@ -107,6 +107,17 @@ def test_heads_are_drawn_as_large_as_a_subject_while_they_are_explained(stage):
         assert all(label.font_size >= numbers[0].font_size - 1e-6 for label in labels)
 
 
+def test_names_side_by_side_stand_on_one_line_and_card_names_equally_far_from_their_numbers(stage):
+    """X's feature names ("place" has a descender) sit on one baseline: the last letter of each,
+    none of which descends, ends within a pixel of the others. Each output card's name stands as
+    far from its first number as every other card's, whatever its length ("on", "mat")."""
+    lasts = [label.submobjects[-1].get_bottom()[1] * PX_PER_UNIT for label in stage.embeddings.features]
+    assert max(lasts) - min(lasts) <= 1.0, [round(b, 1) for b in lasts]
+    for cards in (stage.output_cards, stage.output_subject, stage.multi_head_cards):
+        gaps = [(card.values.get_left()[0] - card.name.get_right()[0]) * PX_PER_UNIT for card in cards]
+        assert max(gaps) - min(gaps) <= 1.0, [round(g, 1) for g in gaps]
+
+
 def test_formula_letters_are_at_least_20_px(stage):
     """Phase 6 is about the formula's parts: its capital Q, K and V are at least 20 px tall."""
     for part in ("k", "v"):
