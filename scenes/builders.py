@@ -143,7 +143,7 @@ def build_number(
     return number
 
 
-DESCENDERS = frozenset("gjpqy,;()[]{}|@")  #: Latin glyphs that reach below the baseline
+DESCENDERS = frozenset("gjpqyQ,;()[]{}|@")  #: Latin glyphs that reach below the baseline
 
 
 def baseline(text: Text) -> float:

@@ -115,7 +115,7 @@ class Regions:
 
     title: Rectangle
     tokens: Rectangle
-    middle: Rectangle  #: the whole middle band (multi-head note and outro use it whole)
+    middle: Rectangle  #: the whole middle band (the outro uses it whole)
     qkv: Rectangle
     heatmap: Rectangle
     output: Rectangle

@@ -352,8 +352,9 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 4.0,
                 "Summary: project, score, softmax, sum",
-                "A summary lists the steps: project to Q, K, V; score with Q K transpose; scale and "
-                "softmax, giving the attention matrix A; take the weighted sum A V.",
+                "The heads and cards fade and the attention formula returns at the bottom. A summary lists "
+                "the steps: project to Q, K, V; score with Q K transpose; scale and softmax, giving the "
+                "attention matrix A; take the weighted sum A V.",
             ),
         ),
     ),

@@ -10,7 +10,9 @@ Q, K and V come in two sizes: large while they are the subject (phase 2), then
 as context (from phase 3), making room for the heatmap. So do the outputs:
 large while they are the subject (phase 5), then as context (from phase 6),
 making room for the formula. X has two sizes within phase 2: large where Q will
-be while it is alone, then small under the panels while they fill.
+be while it is alone, then small under the panels while they fill. The two heads
+have two sizes within phase 7: large while their weights are explained, then
+small over the mixed outputs, which are large.
 """
 
 from __future__ import annotations

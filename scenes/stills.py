@@ -3,7 +3,7 @@
 A clip is 16:9 and its type is sized for a page 480 px wide or more: on a phone
 held upright it is about 358 px wide, and its subject digits are about 7.6 px
 high. So each phase also gets a *still*: the numbers or words it is about, as
-its last frame shows them (the same stage mobjects: values, colours, outlines),
+the phase shows them (the same stage mobjects: values, colours, outlines),
 rearranged into a picture at most :data:`STILL_WIDTH` units wide, so that
 shown :data:`PHONE_WIDTH_PX` wide its subject digits stay at least
 :data:`MIN_PHONE_DIGIT_PX` high. It is drawn by the same Cairo camera as the
@@ -24,7 +24,7 @@ STILL_WIDTH = 8.0  #: the widest a still's content may be, in manim units
 STILL_MARGIN = 0.25  #: background around the content, in units
 PHONE_WIDTH_PX = 358  #: CSS pixels a still is shown at on a 390 px phone held upright
 MIN_PHONE_DIGIT_PX = 10  #: subject digits on that phone, in CSS pixels
-MIN_PHONE_CONTEXT_DIGIT_PX = 7  #: any other digit (a colour scale's ends, a head's weights)
+MIN_PHONE_CONTEXT_DIGIT_PX = 7  #: any other digit (a colour scale's ends, a row's sum)
 STILL_PIXEL_WIDTH = 720  #: the still's file is this many pixels wide: twice what a phone shows
 
 

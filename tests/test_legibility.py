@@ -98,7 +98,7 @@ def test_x_is_drawn_as_large_as_a_subject_while_it_is_alone(stage):
 
 
 def test_heads_are_drawn_as_large_as_a_subject_while_they_are_explained(stage):
-    """Phase 7 opens on the two heads' weights alone in the middle band (the subject of that moment),
+    """Phase 7 opens on the two heads' weights alone in the middle and output bands (its subject then),
     their token labels as large as their numbers; they shrink to context only when the outputs come."""
     for head in stage.heads_subject:
         numbers = numbers_in(head.cells)

@@ -221,6 +221,12 @@ def test_final_screens_hold_the_module_arrays(constructed):
         np.testing.assert_array_equal([[n.value for n in row] for row in head.out], EXAMPLE.head_outputs[h])
     mixed = np.array([[n.value for n in card.values[0]] for card in heads.multi_head_cards])
     np.testing.assert_array_equal(mixed, EXAMPLE.multi_head_output)
+    joined = np.array([[n.value for n in card.values[0]] for card in heads.concat_cards])
+    np.testing.assert_array_equal(joined, np.concatenate(list(EXAMPLE.head_outputs), axis=-1))
+    for h, head in enumerate(heads.heads_subject):  # the heads as phase 7 opens on them
+        np.testing.assert_array_equal(
+            [[c.number.value for c in row] for row in head.cells], EXAMPLE.head_weights[h]
+        )
 
 
 def test_highlighted_cell_of_each_row_is_the_argmax(constructed):
@@ -295,6 +301,15 @@ def test_final_picture_keeps_each_region_in_its_place(number, constructed):
     for mobject in picture:
         region = stage.region_of(mobject)
         assert layout.fits_inside(mobject, named[region]), (number, region)
+
+
+def test_what_phase_7_shows_between_its_boundaries_keeps_to_its_regions(constructed):
+    """The heads while they are the subject, and the joined cards, standing where the mixed outputs will."""
+    stage = constructed["multi-head"][0].stage
+    for mobject in (stage.heads_subject, stage.concat_cards):
+        assert layout.fits_inside(mobject, stage.regions.named()[stage.region_of(mobject)])
+    for joined, mixed in zip(stage.concat_cards, stage.multi_head_cards, strict=True):
+        np.testing.assert_allclose(joined.get_center(), mixed.get_center(), atol=1e-9)
 
 
 # -- Rendered clips ------------------------------------------------------------------------------

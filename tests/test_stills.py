@@ -49,6 +49,17 @@ def test_the_subject_digits_of_a_still_are_at_least_10_px_high_on_a_phone(number
     assert min(heights) >= stills.MIN_PHONE_DIGIT_PX, (number, round(min(heights), 1))
 
 
+def test_the_multi_head_still_shows_both_heads_weights_as_large_as_their_phase_does(stage):
+    """Phase 7 is about the heads' weights first: its still shows all fifty at the size the phase
+    explains them at, not the small heads of its last frame."""
+    weights = numbers_in(*(head.cells for head in stage.heads_subject))
+    still = stills.compose(stage, 7)
+    missing = Counter(n.text for n in weights) - Counter(n.text for n in numbers_in(still))
+    assert not missing and len(weights) == 50, missing
+    drawn = still.width / stills.SUBJECTS[7](stage).width
+    assert min(h * drawn for h in phone_digit_heights(weights, still)) >= stills.MIN_PHONE_DIGIT_PX
+
+
 @pytest.mark.parametrize("number", [2, 3, 4, 5, 7])
 def test_a_still_shows_the_numbers_its_phase_ends_on(number, stage):
     """The same values, none left out: the still is a rearrangement of the last frame's subject."""
