@@ -613,9 +613,8 @@ class HeadPanel(VGroup):
     and, when ``output`` is given, the head's output ``out`` right of the heatmap, in the same type,
     under its name ``out_name`` (h_1, h_2: the names the mixing formula uses).
 
-    ``cell`` and ``pitch`` are a heatmap cell's width and height; the weights are drawn at
-    ``font_size``, the token labels at ``label_size`` and the title, centred over the heatmap, at
-    ``title_size``.
+    ``size`` (:class:`layout.HeadSize`) sets the cells and the type; the title stands centred over
+    the heatmap.
     """
 
     def __init__(
@@ -624,26 +623,24 @@ class HeadPanel(VGroup):
         tokens: Sequence[str],
         weights: np.ndarray,
         high: float,
-        *,
-        cell: float,
-        pitch: float,
-        font_size: float,
-        label_size: float,
-        title_size: float,
+        size: layout.HeadSize,
         output: np.ndarray | None = None,
     ):
         super().__init__()
-        self.cells = HeatmapCells(weights, 0.0, high, width=cell, height=pitch, font_size=font_size)
+        self.cells = HeatmapCells(
+            weights, 0.0, high, width=size.cell, height=size.pitch, font_size=size.font_size
+        )
         self.outlines = MaxOutlines(self.cells)
-        self.axes = HeatmapAxes(tokens, self.cells, label_size, pitch, cell)
-        self.title = build_label(screen_words.words()["head"].format(number=number), palette.TEXT, title_size)
+        self.axes = HeatmapAxes(tokens, self.cells, size.label_size, size.pitch, size.cell)
+        title = screen_words.words()["head"].format(number=number)
+        self.title = build_label(title, palette.TEXT, size.title_size)
         self.title.next_to(self.axes.columns, UP, buff=layout.LABEL_BUFF).match_x(self.cells)
         self.add(self.title, self.axes, self.cells, self.outlines)
         self.out: NumberGrid | None = None
         self.out_name: MathTex | None = None
         if output is not None:
-            column = layout.HEAD_OUT_COLUMN * font_size / layout.CONTEXT_SIZE
-            self.out = NumberGrid(output, column=column, pitch=pitch, font_size=font_size)
+            column = layout.HEAD_OUT_COLUMN * size.font_size / layout.CONTEXT_SIZE
+            self.out = NumberGrid(output, column=column, pitch=size.pitch, font_size=size.font_size)
             self.out.next_to(self.cells, RIGHT, buff=2 * layout.LABEL_BUFF).match_y(self.cells)
             self.out_name = build_math(f"h_{number}", palette.TEXT, layout.HEADER_SIZE)
             self.out_name.match_x(self.out).align_to(self.axes.columns, DOWN)

@@ -100,6 +100,25 @@ SUMS_WIDTH = 0.78  #: width kept right of the heatmap for the row sums
 OUTLINE_WIDTH = 4  #: stroke of the row-maximum outline (drawn on the cell's border, clear of its digits)
 QKV_DECIMALS = 1  #: Q, K, V and X of the example are multiples of 0.1: one decimal is exact
 
+
+@dataclass(frozen=True)
+class HeadSize:
+    """How large a head of the multi-head note is drawn: its heatmap cells (``cell`` wide, ``pitch``
+    high), the weights and outputs at ``font_size``, the token labels at ``label_size``, its title at
+    ``title_size``."""
+
+    cell: float
+    pitch: float
+    font_size: float
+    label_size: float
+    title_size: float
+
+
+#: The heads while their weights are explained: the single head's cells and type (phase 4).
+SUBJECT_HEAD = HeadSize(HEAT_CELL, ROW_PITCH, SUBJECT_SIZE, LABEL_SIZE, HEADER_SIZE)
+#: The heads once the mixed outputs are the subject: small, each with its output beside it.
+CONTEXT_HEAD = HeadSize(HEAD_CELL, HEAD_PITCH, CONTEXT_SIZE, CONTEXT_SIZE, NOTE_SIZE)
+
 # -- Region heights (the widths follow from the frame) ------------------------
 TITLE_HEIGHT = 0.42
 TOKENS_HEIGHT = 0.56

@@ -233,9 +233,9 @@ class Stage:
 
     # -- Multi-head note ----------------------------------------------------------
 
-    def _build_heads(self, with_outputs: bool, **sizes: float) -> VGroup:
-        """One :class:`~scenes.builders.HeadPanel` per head in ``sizes`` (its keyword sizes), side by
-        side, on one colour scale (the largest weight of either head); with its output if asked."""
+    def _build_heads(self, size: layout.HeadSize, with_outputs: bool) -> VGroup:
+        """One :class:`~scenes.builders.HeadPanel` per head at ``size``, side by side, on one colour
+        scale (the largest weight of either head); with its output if asked."""
         high = float(self.ex.head_weights.max())
         heads = VGroup(
             *(
@@ -244,8 +244,8 @@ class Stage:
                     self.ex.tokens,
                     self.ex.head_weights[h],
                     high,
+                    size,
                     output=self.ex.head_outputs[h] if with_outputs else None,
-                    **sizes,
                 )
                 for h in range(self.ex.n_heads)
             )
@@ -257,28 +257,14 @@ class Stage:
         """The :class:`~scenes.builders.HeadPanel` s as phase 7 opens, side by side, alone in the middle
         and output bands: each head's weights as large as the single head's were (its outputs come
         later, as context)."""
-        heads = self._build_heads(
-            False,
-            cell=layout.HEAT_CELL,
-            pitch=layout.ROW_PITCH,
-            font_size=layout.SUBJECT_SIZE,
-            label_size=layout.LABEL_SIZE,
-            title_size=layout.HEADER_SIZE,
-        )
+        heads = self._build_heads(layout.SUBJECT_HEAD, with_outputs=False)
         return self._placed(heads.move_to(self.regions.upper), "upper")
 
     @cached_property
     def _multi_head_block(self) -> tuple[VGroup, VGroup]:
         """The heads as context over the mixed outputs (the subject), centred together in the middle
         and output bands; the mixing formula in the formula band."""
-        heads = self._build_heads(
-            True,
-            cell=layout.HEAD_CELL,
-            pitch=layout.HEAD_PITCH,
-            font_size=layout.CONTEXT_SIZE,
-            label_size=layout.CONTEXT_SIZE,
-            title_size=layout.NOTE_SIZE,
-        )
+        heads = self._build_heads(layout.CONTEXT_HEAD, with_outputs=True)
         cards = builders.build_output_cards(
             self.ex.tokens,
             self.ex.multi_head_output,
