@@ -19,9 +19,9 @@ Q, K and V panels are context and narrow, and the heatmap takes the width.
 In phase 2, Q, K and V take the middle band's whole width: X is the subject
 while it is alone, then moves under the panels at context size, where it stays
 while the panels fill. Phase 7 does the same with its two subjects: the heads'
-weights first stand alone, as large as the single head's, then shrink to context over the mixed
-outputs, which take the middle and output bands (``upper``) while the mixing
-formula takes the formula band.
+weights first stand alone, as large as the single head's, then shrink to
+context over the mixed outputs, which take the middle and output bands
+(``upper``) while the mixing formula takes the formula band.
 """
 
 from __future__ import annotations
@@ -164,6 +164,11 @@ def _band(height: float, width: float | None = None) -> Rectangle:
     return Rectangle(width=width, height=height, stroke_width=0, fill_opacity=0)
 
 
+def _spanning(top: Rectangle, bottom: Rectangle) -> Rectangle:
+    """A full-width band from ``top``'s top edge to ``bottom``'s bottom edge."""
+    return _band(top.get_top()[1] - bottom.get_bottom()[1]).move_to(VGroup(top, bottom))
+
+
 def units_per_px() -> float:
     """Manim units per pixel of the 720p frame: convert the pixel sizes above."""
     return config.frame_height / REFERENCE_HEIGHT_PX
@@ -178,8 +183,7 @@ def build_regions() -> Regions:
     VGroup(title, tokens, middle, output, formula).arrange(DOWN, buff=REGION_BUFF).to_edge(UP, buff=EDGE_BUFF)
     qkv = _band(MIDDLE_HEIGHT, QKV_WIDTH).move_to(middle, LEFT)
     heatmap = _band(MIDDLE_HEIGHT, full - QKV_WIDTH - COLUMN_BUFF).move_to(middle, RIGHT)
-    lower = _band(output.get_top()[1] - formula.get_bottom()[1]).move_to(VGroup(output, formula))
-    upper = _band(middle.get_top()[1] - output.get_bottom()[1]).move_to(VGroup(middle, output))
+    lower, upper = _spanning(output, formula), _spanning(middle, output)
     bottom = _band(BOTTOM_BAND * config.frame_height, config.frame_width).to_edge(DOWN, buff=0)
     return Regions(title, tokens, middle, qkv, heatmap, output, formula, lower, upper, bottom)
 
