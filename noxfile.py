@@ -34,6 +34,8 @@ LANGUAGES = {"en": "", "zh_TW": "zh-tw"}
 VNU_VERSION = "26.9.27"
 #: Lighthouse, which the tests run on the built site in Debian's Chromium (npm's lighthouse, pinned).
 LIGHTHOUSE_VERSION = "12.8.2"  #: the last line that supports Debian 12's Node.js 20
+#: Temml, which typesets the site's maths as MathML at build time (attention_site/mathml.py; npm's temml, pinned).
+TEMML_VERSION = "0.13.5"
 #: What ``nox -s fast`` runs: the numpy reference's doctests and the tests that import nothing more
 #: (no manim, no Sphinx), so editing ``attention/`` needs neither Cairo nor LaTeX nor a site build.
 FAST_TESTS = (
@@ -82,7 +84,7 @@ SYSTEM_NEEDS = {
         "macos": ["brew install openjdk"],
     },
     "npm": {
-        "why": "Node.js and npm, to install the W3C Nu HTML checker (npm's vnu-jar) and Lighthouse",
+        "why": "Node.js and npm: Temml typesets the maths; the tests run the W3C Nu HTML checker and Lighthouse",
         "present": lambda: _runs("npm", "--version"),
         "debian": ["nodejs", "npm"],
         "fedora": ["nodejs", "npm"],
@@ -210,7 +212,9 @@ def tests(session: nox.Session) -> None:
     # A worker per core (at most 4); the workers share each built site (tests/conftest.py), so every
     # site is built once while the other workers run other tests. `-- -n 0` runs in one process.
     parallel = ("--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal")
-    packages = install_npm(session, {"vnu-jar": VNU_VERSION, "lighthouse": LIGHTHOUSE_VERSION})
+    packages = install_npm(
+        session, {"temml": TEMML_VERSION, "vnu-jar": VNU_VERSION, "lighthouse": LIGHTHOUSE_VERSION}
+    )
     tools = {
         "ATTENTION_VNU_JAR": str(packages["vnu-jar"] / "build" / "dist" / "vnu.jar"),
         "ATTENTION_LIGHTHOUSE": str(packages["lighthouse"] / "cli" / "index.js"),
@@ -275,8 +279,9 @@ def docs(session: nox.Session) -> None:
     when deployed); `-- dirhtml` builds dirhtml the same way. `-- html --language en` (or zh_TW)
     builds one language only.
     """
-    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk", "npm")
     install(session, "docs")
+    install_npm(session, {"temml": TEMML_VERSION})
     arguments = list(session.posargs)
     languages = list(LANGUAGES)
     if "--language" in arguments:
@@ -310,8 +315,9 @@ def translations(session: nox.Session) -> None:
 @nox.session(name="docs-live", python=PYTHON)
 def docs_live(session: nox.Session) -> None:
     """Serve the site with sphinx-autobuild, rebuilding on changes to docs, its extension, scenes or attention."""
-    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk", "npm")
     install(session, "docs-live")
+    install_npm(session, {"temml": TEMML_VERSION})
     session.run(
         "sphinx-autobuild",
         "docs",
@@ -353,8 +359,9 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Build timings (cold, warm, prose edit, scene edit), render speed, clip bytes, page weight."""
-    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk")
+    ensure_system_packages(session, "cairo", "latex", "fonts", "cjk", "npm")
     install(session, "docs")
+    install_npm(session, {"temml": TEMML_VERSION})
     session.run("python", "benchmarks/build_bench.py", *session.posargs)
 
 

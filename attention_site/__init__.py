@@ -7,9 +7,9 @@
 - :mod:`~attention_site.page_description`: each page's meta description, from its lead or its clip;
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
-- :mod:`~attention_site.build_hygiene`: imgmath's temporary folders and sitemap's process end with the build;
-- :mod:`~attention_site.math_cache`: each formula is typeset once per machine, not once per build;
-  :mod:`~attention_site.math_images` writes each formula's size on the page;
+- :mod:`~attention_site.build_hygiene`: sitemap's process ends with the build;
+- :mod:`~attention_site.mathml`: the maths as MathML, typeset at build time by Temml, drawn in
+  Latin Modern Math cut to the site's formulas (:mod:`~attention_site.math_font`);
 - :mod:`~attention_site.versions`: the version menu, and the version and addresses each page is built for
   (:mod:`~attention_site.hosting`, :mod:`~attention_site.versions_json`);
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
@@ -125,13 +125,14 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("trained-head-heatmaps", trained_head.TrainedHeadHeatmaps)
     app.add_directive("trained-head-scores", trained_head.TrainedHeadScores)
 
+    # -- Maths: MathML, typeset at build time by Temml --
+    app.setup_extension("attention_site.mathml")
+
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")
 
-    # -- A build leaves nothing running and nothing in the system's temporary folder --
+    # -- A build leaves nothing running --
     app.setup_extension("attention_site.build_hygiene")
-    app.setup_extension("attention_site.math_cache")
-    app.setup_extension("attention_site.math_images")  # imgmath's maths with each image's size
 
     # -- Accessibility repairs, after furo builds its navigation --
     app.connect("html-page-context", a11y.repair_page, priority=900)
@@ -153,5 +154,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 9,  # 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 10,  # 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

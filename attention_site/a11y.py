@@ -12,6 +12,9 @@
   scaling tables and the example's matrices at 390 px), so :class:`RepairWrappers`
   makes each wrapper a :class:`scrolling_region`: ``tabindex="0"`` and, being focusable,
   a name: ``role="region"`` labelled by the table's caption ("Table" if it has none).
+  Display maths is MathML, which does not shrink to the column as an image did: a long
+  formula scrolls sideways in its ``math-wrapper`` on a phone, so that wrapper is made a
+  scrolling region too, labelled "Formula".
 
 The first two repairs are to HTML the theme writes from its templates and Pygments, so
 they are made to the page's HTML; the wrappers are nodes, repaired in the doctree.
@@ -22,6 +25,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .languages import pick
 
 CAPTION = 'class="caption" role="heading"'
 CODE = '<div class="highlight"><pre>'
@@ -44,6 +49,11 @@ def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 #: The classes of furo's wrappers (``WrapTableAndMathInAContainerTransform``).
 WRAPPERS = ("table-wrapper", "math-wrapper")
+#: A scrolling region's name when its table has no caption, and a display formula's.
+REGION_NAMES = {
+    "en": {"table": "Table", "formula": "Formula"},
+    "zh_TW": {"table": "表格", "formula": "數學式"},
+}
 
 
 class scrolling_region(nodes.container):
@@ -60,7 +70,7 @@ def depart_scrolling_region_html(self, node: scrolling_region) -> None:
 
 
 class RepairWrappers(SphinxPostTransform):
-    """furo's wrappers: drop the ids copied from what they wrap; make table wrappers scroll regions."""
+    """furo's wrappers: drop the ids copied from what they wrap; make them scrolling regions."""
 
     formats = ("html",)
     default_priority = 510  # after furo's transform (500)
@@ -73,11 +83,15 @@ class RepairWrappers(SphinxPostTransform):
                 id_ for child in wrapper.children if isinstance(child, nodes.Element) for id_ in child["ids"]
             }
             wrapper["ids"] = [id_ for id_ in wrapper["ids"] if id_ not in inner]
+            names = pick(REGION_NAMES, self.config.language)
             if "table-wrapper" in wrapper["classes"]:
                 titles = [
                     title for table in wrapper.findall(nodes.table) for title in table.findall(nodes.title)
                 ]
-                region = scrolling_region(label=titles[0].astext().strip() if titles else "Table")
-                region.update_all_atts(wrapper)
-                region.extend(wrapper.children)
-                wrapper.replace_self(region)
+                label = titles[0].astext().strip() if titles else names["table"]
+            else:
+                label = names["formula"]
+            region = scrolling_region(label=label)
+            region.update_all_atts(wrapper)
+            region.extend(wrapper.children)
+            wrapper.replace_self(region)

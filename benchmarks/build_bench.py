@@ -198,7 +198,6 @@ def main() -> int:
         **os.environ,
         "PYTHONPATH": str(tree),  # the copy's scenes and attention, ahead of the editable install
         "ATTENTION_RENDER_CACHE": str(work / "cache"),
-        "ATTENTION_MATH_CACHE": str(work / "math"),  # cold means every formula typeset too
         "ATTENTION_RENDER_JOBS": str(args.jobs),
     }
     results: dict = {"cpus": os.cpu_count(), "jobs": args.jobs, "builds": {}}
@@ -217,7 +216,6 @@ def main() -> int:
     both_env = {
         **env,
         "ATTENTION_RENDER_CACHE": str(work / "cache-both"),
-        "ATTENTION_MATH_CACHE": str(work / "math-both"),
     }
     both_out = "docs/_build/both"
     languages = {"cold_english": results["builds"]["cold"]}

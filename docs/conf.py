@@ -21,7 +21,6 @@ release = version = attention.__version__
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
-    "sphinx.ext.imgmath",
     "sphinx_sitemap",
     "attention_site",  # the clip, citation and table directives (the package beside docs/)
 ]
@@ -51,13 +50,7 @@ autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True}
 
-# -- Options for maths: typeset at build time (no page loads anything from another host) --
-imgmath_image_format = "svg"
-imgmath_embed = False  # SVG files beside the page: embedded, they tripled a page's HTML
-imgmath_font_size = 14
-# preview.sty measures each formula's depth: inline maths is lowered by it onto the text's baseline.
-imgmath_use_preview = True
-imgmath_latex_preamble = r"\usepackage{amsmath}"
+# -- Maths: MathML typeset at build time by Temml (attention_site.mathml); nothing loads from another host --
 
 # -- Options for the clips -------------------------------------------------------------
 phase_clips_quality = os.environ.get("ATTENTION_CLIP_QUALITY", "medium")

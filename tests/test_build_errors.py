@@ -20,8 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from attention_site import build_hygiene
-
 ROOT = Path(__file__).resolve().parents[1]
 CRASH_REPORT = ("please open an issue", "Traceback", "Extension error")
 
@@ -124,30 +122,7 @@ def test_the_transcript_option_is_refused_not_ignored(build_root):
     assert "Remove the option" in app.warning.getvalue()
 
 
-# -- Builds leave nothing in the temporary folder and nothing running ------------------------
-def test_imgmath_leaves_no_temporary_folder(tmp_path):
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "conf.py").write_text(
-        "extensions = ['sphinx.ext.imgmath', 'attention_site.build_hygiene']\nimgmath_image_format = 'svg'\n"
-    )
-    (source / "index.rst").write_text("Maths\n=====\n\n:math:`a^2` and :math:`\\sqrt{d_k}`\n")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    result = sphinx(source, tmp_path / "out", TMPDIR=str(temporary))
-    assert result.returncode == 0, result.stderr
-    assert list((tmp_path / "out" / "_images" / "math").glob("*.svg")), "no maths was rendered"
-    assert not list(temporary.iterdir()), "imgmath left temporary folders behind"
-
-
-def test_a_math_folder_of_a_killed_build_is_removed_by_the_next(tmp_path):
-    stale = tmp_path / f"{build_hygiene.IMGMATH_PREFIX}killed"
-    stale.mkdir()
-    (stale / build_hygiene.OWNER_LOCK).touch()  # nobody holds it: its build is gone
-    assert build_hygiene.remove_stale_math_folders(tmp_path) == [stale]
-    assert not stale.exists()
-
-
+# -- Builds leave nothing running ------------------------------------------------------------
 def running(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"

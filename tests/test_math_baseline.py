@@ -1,53 +1,55 @@
-"""Inline maths sits on the text's baseline at the text's size, in light and dark, on a laptop and a phone,
-and the page gives each formula's size, so nothing moves when the images arrive.
+"""Inline maths sits on the text's baseline at the text's size, in the text's colour, in light and
+dark, on a laptop and a phone; and the maths font the site serves draws every character of it.
 
-Each formula is an SVG image that imgmath typesets with preview.sty, which measures how far the
-formula reaches below its baseline (its depth); the image is lowered by that much. Read in
-Chromium: where the line's baseline is (a zero-size inline box kept on the image's line), where
-the image's bottom is, and the depth the SVG records. A parenthesis, whose depth TeX's fonts fix
-at a quarter of an em, checks the recorded depths against TeX itself.
+Each formula is MathML (attention_site/mathml.py). Read in Chromium: where the line's baseline is
+(a zero-size inline box just before the formula, on its line), where the formula's own baseline
+is (a zero-size ``mspace`` inside it), how tall a capital of the maths font is against one of
+the text's, and the colours.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from io import BytesIO
 
 import pytest
-from conftest import ROOT, show_as
+from conftest import show_as
+
+from attention_site.math_font import ALWAYS, PUBLISHED, characters
 
 PAGES = ("phases/04-scale-softmax.html", "phases/05-output.html", "saturation.html", "shapes.html")
-FONT_PT = int(re.search(r"^imgmath_font_size = (\d+)", (ROOT / "docs/conf.py").read_text(), re.M)[1])
-PX_PER_TEX_PT = 96 / 72.27  #: CSS pixels per TeX point (an SVG pt is 1/72 in, a TeX pt 1/72.27 in)
 
-MEASURE = """async () => {
+MEASURE = """() => {
   const found = [];
-  const capital = (p) => {
+  const capital = (element, family) => { // the height of a capital A in the element's size
     const context = document.createElement("canvas").getContext("2d");
-    context.font = getComputedStyle(p).font;
+    const style = getComputedStyle(element);
+    context.font = `${style.fontSize} ${family || style.fontFamily}`;
     return context.measureText("A").actualBoundingBoxAscent;
   };
-  for (const img of document.querySelectorAll("p img.math")) {
-    const probe = document.createElement("span"); // bottom on the baseline, on the image's own line
+  const mathFont = '"Latin Modern Math"';
+  for (const math of document.querySelectorAll("p math:not([display=block])")) {
+    const probe = document.createElement("span"); // bottom on the line's baseline, on the formula's line
     probe.style.cssText = "display: inline-block; width: 0; height: 0";
     const together = document.createElement("span");
     together.style.whiteSpace = "nowrap";
-    img.replaceWith(together);
-    together.append(probe, img);
-    const baseline = probe.getBoundingClientRect().bottom;
-    const svg = await (await fetch(img.src)).text();
-    const depth = svg.match(/<!-- DEPTH=(-?\\d+) -->/);
+    math.replaceWith(together);
+    together.append(probe, math);
+    const inner = document.createElementNS("http://www.w3.org/1998/Math/MathML", "mspace");
+    const row = math.querySelector("semantics > *") || math;
+    row.prepend(inner); // on the formula's baseline
     found.push({
-      alt: img.alt,
-      below: img.getBoundingClientRect().bottom - baseline,
-      height: img.getBoundingClientRect().height,
-      depth: depth ? Number(depth[1]) : null,
-      textCapital: capital(img.closest("p")),
-      filter: getComputedStyle(img).filter,
-      sized: [img.getAttribute("width"), img.getAttribute("height")].map(Number),
-      natural: [img.naturalWidth, img.naturalHeight],
+      latex: (math.querySelector("annotation") || {}).textContent,
+      off: inner.getBoundingClientRect().bottom - probe.getBoundingClientRect().bottom,
+      mathCapital: capital(math, mathFont),
+      mathFontLoaded: document.fonts.check(`16px ${mathFont}`),
+      textCapital: capital(math.closest("p")),
+      colour: getComputedStyle(math).color,
+      textColour: getComputedStyle(math.closest("p")).color,
     });
-    together.replaceWith(img);
+    inner.remove();
+    together.replaceWith(math);
   }
   return found;
 }"""
@@ -64,6 +66,7 @@ def measured(browser, site_url) -> list[tuple[str, str, int, dict]]:
     found = []
     for path in PAGES:
         page.goto(f"{site_url}/{path}", wait_until="networkidle")
+        page.evaluate("document.fonts.ready")
         for theme, width in STATES:
             show_as(page, theme, width)
             found += [(path, theme, width, m) for m in page.evaluate(MEASURE)]
@@ -78,18 +81,23 @@ def test_inline_maths_sits_on_the_baseline_at_the_texts_size(theme, width, measu
     measured = [(path, m) for path, t, w, m in measured if (t, w) == (theme, width)]
     assert len(measured) > 50
     for path, m in measured:
-        assert m["depth"] is not None, f"{path}: {m['alt']} has no measured depth (imgmath_use_preview)"
-        assert abs(m["below"] - m["depth"]) <= 1, (
-            f"{path}: {m['alt']} sits {m['below'] - m['depth']:+.1f} px off"
-        )
-        assert ("invert" in m["filter"]) == (theme == "dark"), f"{path}: {m['alt']} in {theme}: {m['filter']}"
-        # The page says each image's size, so the line is laid out once, before the image arrives.
-        assert all(abs(said - real) <= 1 for said, real in zip(m["sized"], m["natural"], strict=True)), m
-    parentheses = [m for _, m in measured if m["alt"] == "(n, n)"]
-    assert parentheses, "the spot check's formula is on the pages"
-    for m in parentheses:  # TeX's own metrics: a parenthesis reaches 0.25 em below the baseline
-        assert m["below"] == pytest.approx(0.25 * FONT_PT * PX_PER_TEX_PT, abs=1)
-    capitals = [m for _, m in measured if m["alt"] == "A"]
-    assert capitals, "a capital on its own is on the pages"
-    for m in capitals:  # a capital letter of the maths is as tall as one of the text
-        assert m["height"] == pytest.approx(m["textCapital"], rel=0.15)
+        assert abs(m["off"]) <= 1, f"{path}: {m['latex']} sits {m['off']:+.1f} px off the baseline"
+        # a capital letter of the maths is as tall as one of the text
+        assert m["mathFontLoaded"], "the maths is not drawn in Latin Modern Math"
+        assert m["mathCapital"] == pytest.approx(m["textCapital"], rel=0.1), (path, m)
+        assert m["colour"] == m["textColour"], f"{path}: {m['latex']} in {theme}: {m['colour']}"
+
+
+@pytest.mark.site
+def test_the_served_maths_font_draws_every_character_of_every_formula(site):
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(BytesIO((site / "_static" / PUBLISHED).read_bytes()))
+    drawn = set(font.getBestCmap())
+    assert "MATH" in font, "without its MATH table a browser cannot build fractions and radicals"
+    pages = [*site.glob("*.html"), *site.glob("*/*.html")]
+    formulas = [f for page in pages for f in re.findall(r"<math\b.*?</math>", page.read_text(), re.S)]
+    assert len(formulas) > 100
+    missing = {c for formula in formulas for c in characters(formula) if ord(c) not in drawn}
+    assert not missing, f"the maths font lacks {sorted(missing)}"
+    assert all(ord(c) in drawn for c in ALWAYS)

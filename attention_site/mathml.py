@@ -1,0 +1,316 @@
+"""Sphinx extension: the site's maths as MathML, typeset at build time by Temml.
+
+Every browser a reader uses draws MathML itself (Chromium since 109, Firefox, Safari): a formula
+is text on the line's baseline at the text's size, in the theme's colour, read aloud as maths by a
+screen reader, and it costs no request. The images ``sphinx.ext.imgmath`` drew instead sat in
+every page's critical path (56 requests on Scale & Softmax) and had to be inverted for the dark
+theme. `Temml <https://temml.org>`_ turns LaTeX into MathML; it runs in Node.js, installed by npm
+into the session's environment (``nox -s docs`` does it), once per build for every formula the
+build has not typeset before. The MathML is kept in Sphinx's environment, so a warm build runs
+nothing.
+
+Setting (``conf.py``): ``mathml_temml``, Temml's folder (the npm package); "" for
+``$ATTENTION_TEMML``, else ``node/node_modules/temml`` in the Python environment, where
+``nox`` installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.math import get_node_equation_number
+
+import attention
+
+from . import math_font
+from .setting_errors import stop_on_setting
+
+logger = logging.getLogger(__name__)
+
+ENVIRONMENT_VARIABLE = "ATTENTION_TEMML"
+#: Temml's options: MathML for the page, each formula's LaTeX kept in an annotation (copied with it).
+OPTIONS = {"annotate": True, "throwOnError": True, "trust": False}
+#: Reads [[latex, display], ...] as JSON on stdin; writes [{"mathml"} or {"error"}, ...].
+TYPESET = """
+const temml = require(require("path").join(process.argv[1], "dist", "temml.cjs"));
+if (typeof temml.renderToString !== "function") {
+  process.stderr.write("its dist/temml.cjs has no renderToString");
+  process.exit(1);
+}
+const options = JSON.parse(process.argv[2]);
+let input = "";
+process.stdin.on("data", (chunk) => (input += chunk));
+process.stdin.on("end", () => {
+  const out = JSON.parse(input).map(([latex, display]) => {
+    try {
+      return { mathml: temml.renderToString(latex, { ...options, displayMode: display }) };
+    } catch (error) {
+      return { error: String(error.message || error) };
+    }
+  });
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+
+#: A token element with Temml's ``scriptlevel`` on it (its primes): MathML Core allows that, the
+#: HTML standard's MathML (and the Nu HTML checker) only on ``mstyle``, which does the same.
+_TOKEN_SCRIPTLEVEL = re.compile(r'<(mo|mi|mn|mtext)\b([^>]*?) scriptlevel="(\d+)"([^>]*)>([^<]*)</\1>')
+
+
+def valid_html(mathml: str) -> str:
+    """``mathml`` with each ``scriptlevel`` of a token moved to an ``mstyle`` around it.
+
+    >>> valid_html('<mo lspace="0em" scriptlevel="2" class="tml-prime">′</mo>')
+    '<mstyle scriptlevel="2"><mo lspace="0em" class="tml-prime">′</mo></mstyle>'
+    """
+    return _TOKEN_SCRIPTLEVEL.sub(r'<mstyle scriptlevel="\3"><\1\2\4>\5</\1></mstyle>', mathml)
+
+
+class Formula(NamedTuple):
+    """One formula as a page writes it: its LaTeX and whether it stands on its own line."""
+
+    latex: str
+    display: bool
+
+
+class MathMLError(Exception):
+    """Temml cannot be run; the message names the setting and the fix."""
+
+
+def default_folder() -> Path:
+    """``node/node_modules/temml`` in this Python environment: where ``nox`` installs it."""
+    return Path(sys.prefix) / "node" / "node_modules" / "temml"
+
+
+def temml_folder(setting: str) -> Path:
+    """Temml's npm folder: the setting, else ``$ATTENTION_TEMML``, else the environment's."""
+    return Path(setting or os.environ.get(ENVIRONMENT_VARIABLE) or default_folder())
+
+
+def temml_version(folder: Path) -> str:
+    """The version in Temml's ``package.json``; MathMLError (with the fix) when it is not there."""
+    try:
+        return json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        raise MathMLError(
+            f"Temml, which typesets the site's maths, is not in {folder}. Run `nox -s docs` (it "
+            f"installs the pinned Temml with npm), or install it (`npm install temml`) and set "
+            f"mathml_temml ({ENVIRONMENT_VARIABLE}) to its folder, node_modules/temml."
+        ) from None
+
+
+def typeset(formulas: list[Formula], folder: Path) -> list[dict[str, str]]:
+    """Each formula's ``{"mathml": ...}``, or ``{"error": ...}`` when Temml cannot read its LaTeX.
+
+    One Node.js process typesets them all.
+    """
+    if not formulas:
+        return []
+    node = shutil.which("node")
+    if node is None:
+        raise MathMLError("Node.js (`node`) is needed to typeset the maths with Temml: install Node.js.")
+    result = subprocess.run(
+        [node, "-e", TYPESET, str(folder), json.dumps(OPTIONS)],
+        input=json.dumps([list(formula) for formula in formulas]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise MathMLError(f"Temml in {folder} failed: {result.stderr.strip()[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def display_parts(node: nodes.math_block) -> list[str]:
+    """The formulas of a display block: one unless its LaTeX has blank lines between formulas.
+
+    >>> display_parts(nodes.math_block("a = b\\n\\nc = d", "a = b\\n\\nc = d", nowrap=False))
+    ['a = b', 'c = d']
+    """
+    if node.get("nowrap"):
+        return [node.astext()]
+    return [part.strip() for part in node.astext().split("\n\n") if part.strip()]
+
+
+def formulas_in(doctree: nodes.Node) -> set[Formula]:
+    """Every formula a document writes."""
+    found = {Formula(node.astext(), False) for node in doctree.findall(nodes.math)}
+    for block in doctree.findall(nodes.math_block):
+        found.update(Formula(part, True) for part in display_parts(block))
+    return found
+
+
+# -- The environment: which document writes which formula, and each formula's MathML --
+def _state(env: BuildEnvironment) -> tuple[dict[str, set[Formula]], dict[Formula, str]]:
+    if not hasattr(env, "attention_math_formulas"):
+        env.attention_math_formulas = {}  # type: ignore[attr-defined]
+        env.attention_mathml = {}  # type: ignore[attr-defined]
+    return env.attention_math_formulas, env.attention_mathml  # type: ignore[attr-defined]
+
+
+def note_formulas(app: Sphinx, doctree: nodes.document) -> None:
+    _state(app.env)[0][app.env.docname] = formulas_in(doctree)
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _state(env)[0].pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    used, _ = _state(env)
+    theirs, _ = _state(other)
+    for docname in docnames:
+        if docname in theirs:
+            used[docname] = theirs[docname]
+
+
+def retry_failed_pages(app: Sphinx, env: BuildEnvironment) -> set[str]:
+    """The pages a build wrote with a formula Temml could not read: read again, never served stale."""
+    return env.__dict__.pop("attention_math_retry", set())
+
+
+def typeset_new_formulas(app: Sphinx, env: BuildEnvironment) -> None:
+    """Typeset, in one run of Temml, every formula the pages use and the environment lacks."""
+    if app.builder.format != "html":
+        return
+    used, mathml = _state(env)
+    env.attention_math_failed = set()  # type: ignore[attr-defined]
+    folder = temml_folder(app.config.mathml_temml)
+    try:
+        version = temml_version(folder)
+    except MathMLError as error:
+        stop_on_setting(str(error), "mathml")
+    if getattr(env, "attention_temml", None) != (version, OPTIONS):
+        mathml.clear()  # a new Temml typesets everything again
+        env.attention_temml = (version, OPTIONS)  # type: ignore[attr-defined]
+    wanted = set().union(*used.values()) if used else set()
+    for formula in set(mathml) - wanted:
+        del mathml[formula]
+    _typeset_into(env, sorted(wanted - set(mathml)), folder, used)
+    math_font.publish(app, env, list(mathml.values()))
+
+
+def preload_font(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Pages with maths ask for the maths font at once, so it is there when the maths is first drawn."""
+    used, _ = _state(app.env)
+    if used.get(pagename):
+        href = context["pathto"](f"_static/{math_font.PUBLISHED}", 1)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin="anonymous">'
+        )
+
+
+def _typeset_into(
+    env: BuildEnvironment, formulas: list[Formula], folder: Path, used: dict[str, set[Formula]]
+) -> None:
+    """Typeset ``formulas`` into the environment; warn once of each that Temml cannot read."""
+    _, mathml = _state(env)
+    failed = env.__dict__.setdefault("attention_math_failed", set())
+    try:
+        results = typeset(formulas, folder)
+    except MathMLError as error:
+        stop_on_setting(str(error), "mathml")
+    for formula, result in zip(formulas, results, strict=True):
+        if "mathml" in result:
+            mathml[formula] = valid_html(result["mathml"])
+            continue
+        failed.add(formula)
+        pages = sorted(docname for docname, found in used.items() if formula in found)
+        env.__dict__.setdefault("attention_math_retry", set()).update(pages)  # read again next build
+        logger.warning(
+            "Temml cannot typeset %s %r (on %s): %s. Correct the LaTeX.",
+            "display maths" if formula.display else "inline maths",
+            formula.latex,
+            ", ".join(pages) or "a page",
+            result["error"],
+            type="attention_site",
+            subtype="mathml",
+        )
+
+
+def mathml_of(translator, formula: Formula) -> str:
+    """The formula's MathML; one Temml has not typeset (added after reading) is typeset now."""
+    env = translator.builder.env
+    _, mathml = _state(env)
+    if formula not in mathml and formula not in env.__dict__.get("attention_math_failed", ()):
+        folder = temml_folder(translator.builder.config.mathml_temml)
+        _typeset_into(env, [formula], folder, {translator.builder.current_docname: {formula}})
+    if formula not in mathml:  # Temml could not read it (warned): the reader sees the LaTeX
+        return f'<code class="math-source">{translator.encode(formula.latex)}</code>'
+    return mathml[formula]
+
+
+def visit_math_html(translator, node: nodes.math) -> None:
+    translator.body.append(mathml_of(translator, Formula(node.astext(), False)))
+    raise nodes.SkipNode
+
+
+def visit_math_block_html(translator, node: nodes.math_block) -> None:
+    translator.body.append(translator.starttag(node, "div", CLASS="math"))
+    if node["number"]:
+        number = get_node_equation_number(translator, node)
+        translator.body.append(f'<span class="eqno">({number})')
+        translator.add_permalink_ref(node, "Link to this equation")
+        translator.body.append("</span>")
+    for part in display_parts(node):
+        translator.body.append(mathml_of(translator, Formula(part, True)))
+    translator.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+#: Temml's stylesheet for the browsers' MathML, and the font its primes use, published from its package.
+TEMML_FILES = {"Temml-Local.css": "temml.css", "Temml.woff2": "Temml.woff2"}
+STATIC_FOLDER = "temml"  #: under ``_static``
+
+
+def publish_temml_files(app: Sphinx) -> None:
+    """Copy Temml's stylesheet and font beside the site's own (an unchanged file is left as it is)."""
+    if app.builder.format != "html":
+        return
+    folder = temml_folder(app.config.mathml_temml)
+    try:
+        temml_version(folder)
+    except MathMLError as error:
+        stop_on_setting(str(error), "mathml")
+    target = Path(app.outdir) / "_static" / STATIC_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    for source, name in TEMML_FILES.items():
+        content = (folder / "dist" / source).read_bytes()
+        if not (target / name).is_file() or (target / name).read_bytes() != content:
+            (target / name).write_bytes(content)
+
+
+def choose_renderer(app: Sphinx, config) -> None:
+    """MathML, unless the project chose a renderer itself."""
+    if not config.html_math_renderer:
+        config.html_math_renderer = "mathml"
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("mathml_temml", "", "env", types=[str])
+    app.add_html_math_renderer(
+        "mathml", inline_renderers=(visit_math_html, None), block_renderers=(visit_math_block_html, None)
+    )
+    app.connect("config-inited", choose_renderer)
+    app.connect("builder-inited", publish_temml_files)
+    app.add_css_file(f"{STATIC_FOLDER}/temml.css")
+    app.add_css_file("mathml.css")  # after Temml's: the site's font and size
+    app.connect("doctree-read", note_formulas)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-get-updated", retry_failed_pages)
+    app.connect("env-updated", typeset_new_formulas)
+    app.connect("html-page-context", preload_font)
+    return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

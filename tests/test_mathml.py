@@ -1,0 +1,95 @@
+"""The maths is MathML typeset once by Temml: what a maintainer sees when a formula or Temml is wrong.
+
+Builds of a one-page project in a subprocess, as ``sphinx-build`` runs them; a ``node`` on the
+PATH that logs each run before running Node.js counts Temml's runs instead of timing builds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "Maths\n=====\n\n:math:`a_{ij}` and :math:`\\sqrt{d_k}`\n\n.. math:: QK^\\top\n"
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (nox -s tests has it)")
+
+
+def project(tmp_path: Path, page: str = PAGE, conf: str = "") -> Path:
+    source = tmp_path / "src"
+    source.mkdir(exist_ok=True)
+    (source / "conf.py").write_text(f"extensions = ['attention_site.mathml']\n{conf}")
+    (source / "index.rst").write_text(page)
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir(exist_ok=True)
+    node = bin_folder / "node"
+    node.write_text(f'#!/bin/sh\necho run >> "{tmp_path}/node-runs"\nexec {shutil.which("node")} "$@"\n')
+    node.chmod(0o755)
+    return source
+
+
+def build(source: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
+    path = f"{source.parent / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(out)]
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PATH": path, **env}
+    )
+
+
+def node_runs(tmp_path: Path) -> int:
+    log = tmp_path / "node-runs"
+    runs = len(log.read_text().splitlines()) if log.is_file() else 0
+    log.unlink(missing_ok=True)
+    return runs
+
+
+def test_formulas_are_mathml_typeset_in_one_run_and_not_again(tmp_path):
+    source = project(tmp_path)
+    first = build(source, tmp_path / "out")
+    assert first.returncode == 0 and not first.stderr, first.stderr
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert page.count("<math") == 3 and "<msqrt>" in page and "<img" not in page
+    assert '<annotation encoding="application/x-tex">a_{ij}</annotation>' in page  # copied with it
+    assert node_runs(tmp_path) == 1  # three formulas, one run of Temml
+    (source / "index.rst").write_text(PAGE + "\nAnd :math:`n`.\n")
+    assert build(source, tmp_path / "out").returncode == 0
+    assert node_runs(tmp_path) == 1  # only the new formula
+    assert build(source, tmp_path / "out").returncode == 0
+    assert node_runs(tmp_path) == 0  # a warm build runs nothing
+
+
+def test_a_formula_temml_cannot_read_is_named_and_its_page_is_not_served_stale(tmp_path):
+    source = project(tmp_path, PAGE + "\nBroken :math:`\\frac{a`.\n")
+    for _ in range(2):  # the page is read again: the warning comes back until the LaTeX is corrected
+        result = build(source, tmp_path / "out")
+        assert "Temml cannot typeset inline maths '\\\\frac{a' (on index)" in result.stderr, result.stderr
+        assert "Correct the LaTeX" in result.stderr
+        assert '<code class="math-source">\\frac{a</code>' in (tmp_path / "out" / "index.html").read_text()
+    (source / "index.rst").write_text(PAGE + "\nMended :math:`\\frac{a}{b}`.\n")
+    result = build(source, tmp_path / "out")
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert "math-source" not in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_a_missing_temml_stops_the_build_with_the_fix(tmp_path):
+    result = build(project(tmp_path), tmp_path / "out", ATTENTION_TEMML=str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert f"Temml, which typesets the site's maths, is not in {tmp_path / 'nowhere'}" in result.stderr
+    assert "Run `nox -s docs`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_maths_font_is_cut_to_the_formulas_and_preloaded(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    assert build(project(tmp_path), tmp_path / "out").returncode == 0
+    font = TTFont(tmp_path / "out" / "_static" / "math" / "latin-modern-math.woff2")
+    drawn = set(font.getBestCmap())
+    assert {ord(c) for c in "aijdkQK\u22a4\u221a"} <= drawn and ord("z") not in drawn
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert '<link rel="preload" href="_static/math/latin-modern-math.woff2" as="font"' in page
