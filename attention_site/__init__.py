@@ -8,6 +8,7 @@
 - :mod:`~attention_site.example_tables`: the ``example-matrix`` and ``scaling-table`` directives;
 - :mod:`~attention_site.explorer`: the ``temperature-explorer`` and ``width-explorer`` directives;
 - :mod:`~attention_site.build_hygiene`: sitemap's process ends with the build;
+- :mod:`~attention_site.one_stylesheet`: each page links one stylesheet, the theme's and the site's joined;
 - :mod:`~attention_site.mathml`: the maths as MathML, typeset at build time by Temml, drawn in
   Latin Modern Math cut to the site's formulas (:mod:`~attention_site.math_font`);
 - :mod:`~attention_site.versions`: the version menu, and the version and addresses each page is built for
@@ -130,6 +131,9 @@ def setup(app: Sphinx) -> dict:
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")
+
+    # -- One stylesheet a page, joined from the theme's and the site's --
+    app.setup_extension("attention_site.one_stylesheet")
 
     # -- A build leaves nothing running --
     app.setup_extension("attention_site.build_hygiene")

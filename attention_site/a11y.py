@@ -52,7 +52,7 @@ WRAPPERS = ("table-wrapper", "math-wrapper")
 #: A scrolling region's name when its table has no caption, and a display formula's.
 REGION_NAMES = {
     "en": {"table": "Table", "formula": "Formula"},
-    "zh_TW": {"table": "表格", "formula": "數學式"},
+    "zh_TW": {"table": "表格", "formula": "公式"},
 }
 
 

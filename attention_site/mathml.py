@@ -202,16 +202,6 @@ def typeset_new_formulas(app: Sphinx, env: BuildEnvironment) -> None:
     math_font.publish(app, env, list(mathml.values()))
 
 
-def preload_font(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Pages with maths ask for the maths font at once, so it is there when the maths is first drawn."""
-    used, _ = _state(app.env)
-    if used.get(pagename):
-        href = context["pathto"](f"_static/{math_font.PUBLISHED}", 1)
-        context["metatags"] = context.get("metatags", "") + (
-            f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin="anonymous">'
-        )
-
-
 def _typeset_into(
     env: BuildEnvironment, formulas: list[Formula], folder: Path, used: dict[str, set[Formula]]
 ) -> None:
@@ -312,5 +302,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge)
     app.connect("env-get-updated", retry_failed_pages)
     app.connect("env-updated", typeset_new_formulas)
-    app.connect("html-page-context", preload_font)
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
