@@ -78,6 +78,35 @@ def valid_html(mathml: str) -> str:
     return _TOKEN_SCRIPTLEVEL.sub(r'<mstyle scriptlevel="\3"><\1\2\4>\5</\1></mstyle>', mathml)
 
 
+#: An inline formula with the punctuation that touches it: a line may not break between them.
+_WITH_PUNCTUATION = re.compile(
+    r"([(\[（「『]*)(<math>(?:(?!</math>).)*</math>)([,.;:!?)\]，。；：、！？）」』]*)", re.S
+)
+
+
+def keep_punctuation_with_formulas(body: str) -> str:
+    """``body`` with each inline formula and the punctuation touching it held on one line.
+
+    A browser may break a line after a formula as after an image, leaving its comma to start the
+    next line; a ``math-nowrap`` span (``white-space: nowrap``) keeps them together.
+
+    >>> keep_punctuation_with_formulas("is <math><mi>A</mi></math>, and (<math><mi>n</mi></math>) <math><mi>x</mi></math> y")
+    'is <span class="math-nowrap"><math><mi>A</mi></math>,</span> and <span class="math-nowrap">(<math><mi>n</mi></math>)</span> <math><mi>x</mi></math> y'
+    """
+
+    def held(found: re.Match) -> str:
+        if not (found[1] or found[3]):
+            return found[0]
+        return f'<span class="math-nowrap">{found[0]}</span>'
+
+    return _WITH_PUNCTUATION.sub(held, body)
+
+
+def hold_punctuation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if isinstance(context.get("body"), str) and "<math>" in context["body"]:
+        context["body"] = keep_punctuation_with_formulas(context["body"])
+
+
 class Formula(NamedTuple):
     """One formula as a page writes it: its LaTeX and whether it stands on its own line."""
 
@@ -260,13 +289,14 @@ def visit_math_block_html(translator, node: nodes.math_block) -> None:
     raise nodes.SkipNode
 
 
-#: Temml's stylesheet for the browsers' MathML, and the font its primes use, published from its package.
-TEMML_FILES = {"Temml-Local.css": "temml.css", "Temml.woff2": "Temml.woff2"}
+#: The font Temml's primes use, published from its package (its stylesheet's rules the site needs
+#: are in static/mathml.css).
+TEMML_FILES = {"Temml.woff2": "Temml.woff2"}
 STATIC_FOLDER = "temml"  #: under ``_static``
 
 
 def publish_temml_files(app: Sphinx) -> None:
-    """Copy Temml's stylesheet and font beside the site's own (an unchanged file is left as it is)."""
+    """Copy Temml's font beside the site's stylesheets (an unchanged file is left as it is)."""
     if app.builder.format != "html":
         return
     folder = temml_folder(app.config.mathml_temml)
@@ -295,11 +325,11 @@ def setup(app: Sphinx) -> dict:
     )
     app.connect("config-inited", choose_renderer)
     app.connect("builder-inited", publish_temml_files)
-    app.add_css_file(f"{STATIC_FOLDER}/temml.css")
-    app.add_css_file("mathml.css")  # after Temml's: the site's font and size
+    app.add_css_file("mathml.css")
     app.connect("doctree-read", note_formulas)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-updated", retry_failed_pages)
     app.connect("env-updated", typeset_new_formulas)
+    app.connect("html-page-context", hold_punctuation)
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

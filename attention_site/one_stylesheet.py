@@ -4,7 +4,7 @@ A phase page linked ten stylesheets (Pygments, furo's two, Temml's and six of th
 them under 2 KB). A browser draws nothing until it has them all, and on a phone each costs a
 round trip: Lighthouse put the first paint at 1.4 s with ten and 0.9 s with one. So every page
 links one bundle instead, the same files in the same order (a later rule still wins), each
-``url()`` made relative to the bundle. Pages that link the same files share a bundle, named after
+``url()`` made relative to the bundle and the comments left in the sources. Pages that link the same files share a bundle, named after
 the files it joins (``_static/bundle-<digest>.css``, its first line lists them) and written when
 the build has finished, after the theme writes its last stylesheet. Every bundle in the output
 folder is written again from the files it lists, so a page this build did not write never
@@ -33,7 +33,7 @@ STATIC = "_static"
 #: A bundle's address in a page, with the checksum Sphinx gave it from the last build's copy (or none).
 _LINKED = re.compile(r"(bundle-[0-9a-f]{10}\.css)(\?v=[0-9a-f]*)?")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
-_SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)  #: the sources' comments (a source map's too) stay in the sources
 HEADER = "/* One stylesheet for the pages that link these files (attention_site/one_stylesheet.py): {} */\n"
 _HEADER = re.compile(
     r"/\* One stylesheet for the pages that link these files \(attention_site/one_stylesheet\.py\): (.*) \*/"
@@ -99,7 +99,7 @@ def joined(outdir: Path, bundle: str, members: list[str]) -> str:
     """The members' text in order, each ``url()`` to a file beside it made relative to the bundle."""
     parts = [HEADER.format(" ".join(members))]
     for member in members:
-        text = _SOURCE_MAP.sub("", (outdir / member).read_text(encoding="utf-8"))
+        text = _COMMENT.sub("", (outdir / member).read_text(encoding="utf-8"))
         folder = posixpath.dirname(member)
 
         def relative(found: re.Match, folder: str = folder) -> str:

@@ -101,3 +101,17 @@ def test_the_served_maths_font_draws_every_character_of_every_formula(site):
     missing = {c for formula in formulas for c in characters(formula) if ord(c) not in drawn}
     assert not missing, f"the maths font lacks {sorted(missing)}"
     assert all(ord(c) in drawn for c in ALWAYS)
+
+
+@pytest.mark.site
+def test_every_class_temml_writes_has_its_rule_in_the_pages_stylesheet(site):
+    page = (site / "phases" / "04-scale-softmax.html").read_text()
+    [bundle] = re.findall(r'<link rel="stylesheet" type="text/css" href="\.\./(_static/bundle-[^"?]+)', page)
+    rules = (site / bundle).read_text()
+    pages = [*site.glob("*.html"), *site.glob("*/*.html")]
+    formulas = [f for page in pages for f in re.findall(r"<math\b.*?</math>", page.read_text(), re.S)]
+    classes = {
+        name for f in formulas for names in re.findall(r'class="([^"]+)"', f) for name in names.split()
+    }
+    assert "tml-display" in classes
+    assert not [name for name in classes if f".{name}" not in rules], rules[:200]

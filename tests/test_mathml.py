@@ -7,6 +7,7 @@ PATH that logs each run before running Node.js counts Temml's runs instead of ti
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,3 +92,11 @@ def test_the_maths_font_is_cut_to_the_formulas(tmp_path):
     font = TTFont(tmp_path / "out" / "_static" / "math" / "latin-modern-math.woff2")
     drawn = set(font.getBestCmap())
     assert {ord(c) for c in "aijdkQK\u22a4\u221a"} <= drawn and ord("z") not in drawn
+
+
+def test_a_line_never_breaks_between_a_formula_and_its_punctuation(tmp_path):
+    source = project(tmp_path, "Maths\n=====\n\nIt is :math:`A`, and (:math:`n`) or :math:`x` alone.\n")
+    assert build(source, tmp_path / "out").returncode == 0
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert re.search(r'<span class="math-nowrap"><math>.*?</math>,</span> and', page)
+    assert re.search(r'<span class="math-nowrap">\(<math>.*?</math>\)</span> or <math>', page)

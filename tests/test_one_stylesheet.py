@@ -52,7 +52,7 @@ def test_a_page_links_one_stylesheet_with_every_rule_in_order_and_its_fonts_foun
     [font] = re.findall(r'src: url\("([^"]+)"\)', bundle)
     assert (out / "_static" / font).read_bytes() == b"wOF2"  # resolved from the bundle's folder
     assert 'url("data:image/png;base64,AA")' in bundle
-    assert "sourceMappingURL" not in bundle
+    assert "sourceMappingURL" not in bundle and "/* Literal.String" not in bundle  # comments stay out
 
 
 def test_a_changed_stylesheet_reaches_pages_the_build_does_not_write_again(tmp_path):
