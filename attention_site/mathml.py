@@ -210,11 +210,16 @@ def retry_failed_pages(app: Sphinx, env: BuildEnvironment) -> set[str]:
     return env.__dict__.pop("attention_math_retry", set())
 
 
-def typeset_new_formulas(app: Sphinx, env: BuildEnvironment) -> None:
-    """Typeset, in one run of Temml, every formula the pages use and the environment lacks."""
+def typeset_new_formulas(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Typeset, in one run of Temml, every formula the pages use and the environment lacks.
+
+    Returns the pages whose formulas' MathML changed (a new Temml typesets everything again), so
+    that Sphinx writes them again: a page never keeps the MathML of an older Temml.
+    """
     if app.builder.format != "html":
-        return
+        return []
     used, mathml = _state(env)
+    before = dict(mathml)
     env.attention_math_failed = set()  # type: ignore[attr-defined]
     folder = temml_folder(app.config.mathml_temml)
     try:
@@ -229,6 +234,8 @@ def typeset_new_formulas(app: Sphinx, env: BuildEnvironment) -> None:
         del mathml[formula]
     _typeset_into(env, sorted(wanted - set(mathml)), folder, used)
     math_font.publish(app, env, list(mathml.values()))
+    changed = {formula for formula in wanted if formula in before and before[formula] != mathml.get(formula)}
+    return sorted(docname for docname, found in used.items() if found & changed)
 
 
 def _typeset_into(

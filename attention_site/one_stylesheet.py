@@ -23,8 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 import attention
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -90,9 +93,14 @@ def announce(bundle: Path, members: list[str]) -> None:
             if text.readline() == header:
                 return
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    partial = bundle.with_name(f".{bundle.name}.{os.getpid()}")
-    partial.write_text(header, encoding="utf-8")
-    partial.replace(bundle)
+    _write_whole(bundle, header)
+
+
+def _write_whole(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` whole or not at all: a reader never gets half a file."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
 
 
 def joined(outdir: Path, bundle: str, members: list[str]) -> str:
@@ -134,14 +142,25 @@ def write_bundles(app: Sphinx, exception: Exception | None) -> None:
     bundles = {}
     for found in (outdir / STATIC).glob("bundle-*.css"):  # this build's and those of pages it kept
         members = members_of(found)
-        if members and all((outdir / member).is_file() for member in members):
+        missing = [member for member in members or [] if not (outdir / member).is_file()]
+        if missing:
+            logger.warning(
+                "stylesheet bundle %s: %s is not in the output, so the pages that link the bundle "
+                "lack its rules. Build again from a clean output folder (delete %s).",
+                found,
+                ", ".join(missing),
+                outdir,
+                type="attention_site",
+                subtype="one_stylesheet",
+            )
+        elif members:
             bundles[f"{STATIC}/{found.name}"] = members
     checksums = {}
     for name, members in bundles.items():
         text = joined(outdir, name, members)
         target = outdir / name
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+            _write_whole(target, text)
         checksums[name] = f"{zlib.crc32(text.encode()):08x}"  # how Sphinx checksums its assets
     by_file = {posixpath.basename(name): checksum for name, checksum in checksums.items()}
 
@@ -151,7 +170,7 @@ def write_bundles(app: Sphinx, exception: Exception | None) -> None:
     for page in pages(app):
         html = page.read_text(encoding="utf-8")
         if (linked := _LINKED.sub(current, html)) != html:
-            page.write_text(linked, encoding="utf-8")
+            _write_whole(page, linked)
 
 
 def setup(app: Sphinx) -> dict:

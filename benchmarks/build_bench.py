@@ -1,6 +1,6 @@
 """Build speed and reader weight: ``nox -s bench`` (or ``python benchmarks/build_bench.py``).
 
-Works in a temporary copy of the work tree with its own render and maths caches,
+Works in a temporary copy of the work tree with its own render cache,
 touching nothing here. Measures:
 
 - build seconds from cold, warm (nothing changed), after a prose edit, after a one-scene edit,

@@ -6,6 +6,7 @@ PATH that logs each run before running Node.js counts Temml's runs instead of ti
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from attention_site.math_font import italic
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "Maths\n=====\n\n:math:`a_{ij}` and :math:`\\sqrt{d_k}`\n\n.. math:: QK^\\top\n"
@@ -91,7 +94,8 @@ def test_the_maths_font_is_cut_to_the_formulas(tmp_path):
     assert build(project(tmp_path), tmp_path / "out").returncode == 0
     font = TTFont(tmp_path / "out" / "_static" / "math" / "latin-modern-math.woff2")
     drawn = set(font.getBestCmap())
-    assert {ord(c) for c in "aijdkQK\u22a4\u221a"} <= drawn and ord("z") not in drawn
+    letters = {ord(italic(c)) for c in "aijdkQK"}  # drawn as the italics of a lone <mi> letter
+    assert letters | {0x22A4, 0x221A} <= drawn and ord(italic("z")) not in drawn
 
 
 def test_a_line_never_breaks_between_a_formula_and_its_punctuation(tmp_path):
@@ -100,3 +104,22 @@ def test_a_line_never_breaks_between_a_formula_and_its_punctuation(tmp_path):
     page = (tmp_path / "out" / "index.html").read_text()
     assert re.search(r'<span class="math-nowrap"><math>.*?</math>,</span> and', page)
     assert re.search(r'<span class="math-nowrap">\(<math>.*?</math>\)</span> or <math>', page)
+
+
+def test_a_new_temml_rewrites_the_pages_whose_maths_it_typesets_differently(tmp_path):
+    source = project(tmp_path)
+    assert build(source, tmp_path / "out").returncode == 0
+    assert "data-new-temml" not in (tmp_path / "out" / "index.html").read_text()
+    installed = Path(sys.prefix) / "node" / "node_modules" / "temml"
+    newer = tmp_path / "temml"
+    shutil.copytree(installed, newer)
+    manifest = json.loads((newer / "package.json").read_text())
+    (newer / "package.json").write_text(json.dumps({**manifest, "version": "99.0.0"}))
+    with (newer / "dist" / "temml.cjs").open("a") as script:  # a Temml that writes other MathML
+        script.write(
+            "\nconst original = module.exports.renderToString;\n"
+            "module.exports.renderToString = (...args) => original(...args).replace('<math', '<math data-new-temml');\n"
+        )
+    result = build(source, tmp_path / "out", ATTENTION_TEMML=str(newer))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "index.html").read_text().count("<math data-new-temml") == 3
