@@ -6,7 +6,7 @@ and each draws the maths differently. So the site serves Latin Modern Math, the 
 LaTeX the formulas are written in, from its own host: TeX's copy (``kpsewhich
 latinmodern-math.otf``, Debian's fonts-lmodern), cut by fontTools to the characters of the site's
 formulas and what the MATH table needs to build them (larger brackets, radical signs), as WOFF2:
-about 28 KB instead of 700. A reader who has the font installed uses theirs (``local()``).
+about 38 KB instead of 700. A reader who has the font installed uses theirs (``local()``).
 
 The cut is made when the set of characters changes and is kept in Sphinx's environment.
 """
