@@ -38,9 +38,7 @@ _LINKED = re.compile(r"(bundle-[0-9a-f]{10}\.css)(\?v=[0-9a-f]*)?")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)  #: the sources' comments (a source map's too) stay in the sources
 HEADER = "/* One stylesheet for the pages that link these files (attention_site/one_stylesheet.py): {} */\n"
-_HEADER = re.compile(
-    r"/\* One stylesheet for the pages that link these files \(attention_site/one_stylesheet\.py\): (.*) \*/"
-)
+_HEADER = re.compile(re.escape(HEADER.rstrip("\n")).replace(re.escape("{}"), "(.*)"))
 
 
 def _bundled(stylesheet) -> bool:
