@@ -11,6 +11,7 @@
 - :mod:`~attention_site.one_stylesheet`: each page links one stylesheet, the theme's and the site's joined;
 - :mod:`~attention_site.mathml`: the maths as MathML, typeset at build time by Temml, drawn in
   Latin Modern Math cut to the site's formulas (:mod:`~attention_site.math_font`);
+  :mod:`~attention_site.translated_maths` lets a translation change a display formula;
 - :mod:`~attention_site.versions`: the version menu, and the version and addresses each page is built for
   (:mod:`~attention_site.hosting`, :mod:`~attention_site.versions_json`);
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
@@ -128,6 +129,7 @@ def setup(app: Sphinx) -> dict:
 
     # -- Maths: MathML, typeset at build time by Temml --
     app.setup_extension("attention_site.mathml")
+    app.setup_extension("attention_site.translated_maths")  # a translated formula, not "::"
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")

@@ -1,0 +1,55 @@
+"""Display maths that a translation changes, such as a ``\\text{...}`` gloss inside a formula.
+
+Sphinx translates a display formula by parsing ``"::\\n\\n   <msgstr>"`` as reST, whose ``::``
+starts a literal block. MyST reads those lines as a paragraph "::", so a translated formula
+would come out as the text "::". This transform runs just before Sphinx's ``Locale`` and puts
+the catalog's formula in the node itself; ``Locale`` then finds no message for it and leaves it.
+A formula whose translation is empty or the same as its source is left to ``Locale`` as before.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.i18n import Locale
+from sphinx.util.i18n import docname_to_domain
+
+
+def translated_source(source: str, msgstr: str) -> str | None:
+    """The formula to typeset, or None where the catalog has no translation of it.
+
+    >>> translated_source("x \\\\text{(row by row)}", "x \\\\text{（逐列）}")
+    'x \\\\text{（逐列）}'
+    >>> translated_source("x", "x") is None, translated_source("x", "") is None
+    (True, True)
+    """
+    return msgstr if msgstr.strip() and msgstr != source else None
+
+
+class TranslatedMathBlocks(SphinxTransform):
+    """Put each display formula's translation into its node before ``Locale`` would mangle it."""
+
+    default_priority = Locale.default_priority - 1
+
+    def apply(self, **kwargs: object) -> None:
+        domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
+        folders = [self.env.srcdir / folder for folder in self.config.locale_dirs]
+        catalog, found = init_locale(folders, self.config.language, domain)
+        if not found:
+            return
+        for block in list(self.document.findall(nodes.math_block)):
+            source = block.rawsource or block.astext()
+            formula = translated_source(source, catalog.gettext(source))
+            if formula is None:
+                continue
+            translated = nodes.math_block(formula, formula, **block.attributes)
+            translated.source, translated.line = block.source, block.line
+            translated["translated"] = True
+            block.replace_self(translated)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_transform(TranslatedMathBlocks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
