@@ -197,12 +197,31 @@ MOVED_IN_ARTICLE = """() => new Promise((done) => {
 })"""
 
 
+#: Each change of ``<html>``'s classes after the body began, as "before -> after". Such a change
+#: restyles every element of the page once more: furo's script took ``no-js`` off only when the page
+#: had loaded, and on a phone that restyle was a third of the page's longest task (Lighthouse's
+#: blocking time). The page's head settles the classes (``phase_clips.SCRIPTS_RUNNING``).
+ROOT_CLASS_CHANGES = """
+window.rootClassChanges = [];
+new MutationObserver((records) => {
+  const root = document.documentElement;
+  for (const record of records.filter((record) => record.target === root)) {
+    if (document.body && record.oldValue !== root.className) window.rootClassChanges.push(`${record.oldValue} -> ${root.className}`);
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["class"], attributeOldValue: true });
+"""
+
+
 def violations_in_states(page, url: str, path: str, states) -> list[str]:
     """axe's serious findings on ``url`` in each (name, theme, width, rules left out) state, after one
     load; and, first, anything in the article that moved as the page loaded (a reader loses their place,
-    and Lighthouse counts it as layout shift)."""
+    and Lighthouse counts it as layout shift) and any change of the root's classes once the body began."""
+    page.add_init_script(ROOT_CLASS_CHANGES)
     page.goto(url, wait_until="networkidle")
     found = [f"[as it loaded] {path}: {line}" for line in page.evaluate(MOVED_IN_ARTICLE)]
+    found += [
+        f"[as it loaded] {path}: <html> classes {line}" for line in page.evaluate("window.rootClassChanges")
+    ]
     backgrounds = {}
     for name, theme, width, left_out in states:
         show_as(page, theme, width)
