@@ -9,7 +9,9 @@ the files it joins (``_static/bundle-<digest>.css``, its first line lists them) 
 the build has finished, after the theme writes its last stylesheet. Every bundle in the output
 folder is written again from the files it lists, so a page this build did not write never
 keeps an old stylesheet, and every page gets the bundle's checksum in its address (``?v=``), as
-Sphinx gives every file, so no browser keeps a stale copy.
+Sphinx gives every file, so no browser keeps a stale copy. A bundle that no HTML file in the
+output folder links any more (the pages' stylesheets changed) is deleted; a file there that does
+not begin with a bundle's first line is not this extension's and is left alone.
 """
 
 from __future__ import annotations
@@ -132,14 +134,28 @@ def pages(app: Sphinx) -> list[Path]:
     return [path for path in map(Path, map(builder.get_outfilename, names)) if path.is_file()]
 
 
+def linked_bundles(outdir: Path) -> set[str]:
+    """The file names of the bundles that some HTML file in the output folder links, this build's
+    pages or not (a page whose source is gone, another language's pages in a folder inside)."""
+    return {
+        found[1]
+        for page in outdir.rglob("*.html")
+        for found in _LINKED.finditer(page.read_text(encoding="utf-8", errors="replace"))
+    }
+
+
 def write_bundles(app: Sphinx, exception: Exception | None) -> None:
     """Write every bundle from the files the build published, and its checksum into every page."""
     outdir = Path(app.outdir)
     if exception is not None or app.builder.format != "html" or not (outdir / STATIC).is_dir():
         return
+    linked = linked_bundles(outdir)
     bundles = {}
     for found in (outdir / STATIC).glob("bundle-*.css"):  # this build's and those of pages it kept
         members = members_of(found)
+        if members is not None and found.name not in linked:
+            found.unlink()  # a bundle of ours that no page links any more: it would only be published stale
+            continue
         missing = [member for member in members or [] if not (outdir / member).is_file()]
         if missing:
             logger.warning(

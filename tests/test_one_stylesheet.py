@@ -65,3 +65,19 @@ def test_a_changed_stylesheet_reaches_pages_the_build_does_not_write_again(tmp_p
     assert links[0].split("?")[0] == first_links[0].split("?")[0]
     assert links != first_links, "the address keeps the old checksum: a browser may keep the old copy"
     assert "p { color: blue; }" in bundle and "p { color: red; }" not in bundle
+
+
+def test_a_bundle_no_page_links_any_more_is_deleted_and_a_file_not_the_sites_is_kept(tmp_path):
+    source, out = project(tmp_path), tmp_path / "out"
+    build(source, out)
+    first_links, _ = linked(out)
+    not_ours = out / "_static" / "bundle-0123456789.css"
+    not_ours.write_text("p { color: green; }\n")  # a bundle's name, not a bundle's first line
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text().replace("'late.css'", "'late.css', 'extra.css'"))
+    (source / "_static" / "extra.css").write_text("em { color: teal; }\n")
+    build(source, out)  # the page links another set of files, so another bundle
+    links, bundle = linked(out)
+    assert links[0].split("?")[0] != first_links[0].split("?")[0] and "em { color: teal; }" in bundle
+    assert not (out / first_links[0].split("?")[0]).exists(), "the old bundle would be published stale"
+    assert not_ours.read_text() == "p { color: green; }\n"
