@@ -183,8 +183,8 @@ def write_bundles(app: Sphinx, exception: Exception | None) -> None:
 
     for page in pages(app):
         html = page.read_text(encoding="utf-8")
-        if (linked := _LINKED.sub(current, html)) != html:
-            _write_whole(page, linked)
+        if (rewritten := _LINKED.sub(current, html)) != html:
+            _write_whole(page, rewritten)
 
 
 def setup(app: Sphinx) -> dict:
