@@ -147,6 +147,10 @@ def visit_video_html(translator, node: video_node) -> None:
 def _still_html(translator, node: video_node, uri: str) -> str:
     """The phase's still (shown on narrow screens only, by phase-clips.css), sized so nothing shifts.
 
+    On a phone it is in view with the clip, whose poster is the page's largest paint: the still
+    is fetched at low priority so that it does not share the connection with the poster (Lighthouse
+    measured the largest paint 0.1-0.4 s later with a 110 KB still fetched beside it).
+
     Empty when no clip was published: a build whose render failed writes its pages, then stops on
     the render's own error.
     """
@@ -157,7 +161,7 @@ def _still_html(translator, node: video_node, uri: str) -> str:
         width, height = image.size
     return (
         f'<a class="clip-still" href="{uri}"><img src="{uri}" width="{width}" height="{height}" '
-        f'loading="lazy" decoding="async" alt="{html.escape(node["still"])}"></a>'
+        f'loading="lazy" decoding="async" fetchpriority="low" alt="{html.escape(node["still"])}"></a>'
     )
 
 

@@ -105,6 +105,23 @@ def test_on_a_phone_each_clip_is_followed_by_its_still_across_the_column(phase, 
     assert figure.locator(".clip-still").get_attribute("href").endswith(f"{phase.stem}.still.webp")
 
 
+def test_on_a_phone_the_poster_is_fetched_ahead_of_the_still_in_view_with_it(site_url, page):
+    """The poster is the page's largest paint; the still beside it in view must not share its bandwidth."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    priorities = {}
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda sent: priorities.setdefault(
+            sent["request"]["url"].rsplit("/", 1)[-1], sent["request"]["initialPriority"]
+        ),
+    )
+    page.goto(f"{site_url}/phases/07-multi-head.html", wait_until="networkidle")
+    assert priorities["07-multi-head.webp"] == "High"
+    assert priorities["07-multi-head.still.webp"] in ("Low", "VeryLow"), priorities
+
+
 def test_on_a_laptop_no_still_is_shown_or_fetched(site_url, page):
     requested = []
     page.on("request", lambda r: requested.append(r.url))
