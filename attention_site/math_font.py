@@ -7,6 +7,7 @@ LaTeX the formulas are written in, from its own host: TeX's copy (``kpsewhich
 latinmodern-math.otf``, Debian's fonts-lmodern), cut by fontTools to the characters of the site's
 formulas and what the MATH table needs to build them (larger brackets, radical signs), as WOFF2:
 about 38 KB instead of 700. A reader who has the font installed uses theirs (``local()``).
+Without TeX, the setting ``mathml_font`` (or ``$ATTENTION_MATH_FONT``) names the font file.
 
 The cut is made when the set of characters changes and is kept in Sphinx's environment.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -27,6 +29,8 @@ from sphinx.environment import BuildEnvironment
 from .setting_errors import stop_on_setting
 
 SOURCE_NAME = "latinmodern-math.otf"
+FAMILY = "Latin Modern Math"
+ENVIRONMENT_VARIABLE = "ATTENTION_MATH_FONT"  #: or ``mathml_font`` in ``conf.py``: the font file
 PUBLISHED = "math/latin-modern-math.woff2"  #: under ``_static``
 #: Always in the cut: glyphs the browser draws that are not characters of the MathML (the radical
 #: sign of ``msqrt``), and common punctuation.
@@ -73,8 +77,22 @@ def characters(mathml: str) -> str:
     return "".join(html.unescape(text) for text in _TEXT.findall(drawn))
 
 
-def source_font() -> Path:
-    """TeX's Latin Modern Math; stops the build, naming the package, when it is not installed."""
+def source_font(setting: str = "") -> Path:
+    """Latin Modern Math: the ``mathml_font`` setting, else ``$ATTENTION_MATH_FONT``, else TeX's
+    copy; stops the build, naming the fix, when there is none or the file is not that font."""
+    chosen = setting or os.environ.get(ENVIRONMENT_VARIABLE, "")
+    if chosen:
+        path = Path(chosen).expanduser()
+        family = _family_of(path)
+        if family != FAMILY:
+            what = "is not a font file" if family is None else f"is the font {family!r}"
+            stop_on_setting(
+                f"mathml_font ({ENVIRONMENT_VARIABLE}) names {chosen}, which {what}; the site's "
+                f"maths is drawn in {FAMILY}. Set it to {SOURCE_NAME} (TeX Live's lm-math), or unset "
+                "it to use TeX's copy.",
+                "math_font",
+            )
+        return path
     kpsewhich = shutil.which("kpsewhich")
     if kpsewhich:
         found = subprocess.run([kpsewhich, SOURCE_NAME], capture_output=True, text=True, check=False)
@@ -82,10 +100,22 @@ def source_font() -> Path:
         if found.returncode == 0 and path.is_file():
             return path
     stop_on_setting(
-        f"The maths font {SOURCE_NAME} (Latin Modern Math) is not installed: install Debian's "
-        "fonts-lmodern (`nox -s docs` installs it with LaTeX), or TeX Live's lm-math.",
+        f"The maths font {SOURCE_NAME} ({FAMILY}) is not installed: install Debian's "
+        "fonts-lmodern (`nox -s docs` installs it with LaTeX), or TeX Live's lm-math, or set "
+        f"mathml_font ({ENVIRONMENT_VARIABLE}) to the file {SOURCE_NAME}.",
         "math_font",
     )
+
+
+def _family_of(path: Path) -> str | None:
+    """The font family a font file names, or None when ``path`` is not a font fontTools can read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return font["name"].getBestFamilyName()
+    except (OSError, TTLibError, KeyError):
+        return None
 
 
 def cut(source: Path, wanted: str) -> bytes:
@@ -120,7 +150,7 @@ def cut(source: Path, wanted: str) -> bytes:
 def publish(app: Sphinx, env: BuildEnvironment, mathml: list[str]) -> None:
     """Write the cut for these formulas to ``_static`` (made again only when its characters change)."""
     wanted = "".join(sorted(set(ALWAYS + "".join(characters(formula) for formula in mathml))))
-    source = source_font()
+    source = source_font(app.config.mathml_font)
     stat = source.stat()
     key = hashlib.sha256(f"{wanted}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
     kept = getattr(env, "attention_math_font", None)

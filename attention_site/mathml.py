@@ -327,6 +327,7 @@ def choose_renderer(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("mathml_temml", "", "env", types=[str])
+    app.add_config_value("mathml_font", "", "", types=[str])  # the cut's key holds the file's path and size
     app.add_html_math_renderer(
         "mathml", inline_renderers=(visit_math_html, None), block_renderers=(visit_math_block_html, None)
     )

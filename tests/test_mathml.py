@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from attention_site.math_font import italic
+from attention_site.math_font import SOURCE_NAME, italic
+from attention_site.mathml import temml_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "Maths\n=====\n\n:math:`a_{ij}` and :math:`\\sqrt{d_k}`\n\n.. math:: QK^\\top\n"
@@ -96,6 +97,39 @@ def test_the_maths_font_is_cut_to_the_formulas(tmp_path):
     drawn = set(font.getBestCmap())
     letters = {ord(italic(c)) for c in "aijdkQK"}  # drawn as the italics of a lone <mi> letter
     assert letters | {0x22A4, 0x221A} <= drawn and ord(italic("z")) not in drawn
+
+
+def without_tex(source: Path) -> Path:
+    """The project's ``bin`` gets a ``kpsewhich`` that finds nothing, as on a machine without TeX."""
+    kpsewhich = source.parent / "bin" / "kpsewhich"
+    kpsewhich.write_text("#!/bin/sh\nexit 1\n")
+    kpsewhich.chmod(0o755)
+    return source
+
+
+def test_without_tex_the_maths_font_is_named_by_its_setting_and_a_wrong_file_is_refused(tmp_path):
+    tex_copy = subprocess.run(
+        ["kpsewhich", SOURCE_NAME], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    source, out = without_tex(project(tmp_path)), tmp_path / "out"
+    result = build(source, out)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "or set mathml_font (ATTENTION_MATH_FONT) to the file latinmodern-math.otf" in result.stderr
+
+    font = tmp_path / "fonts" / SOURCE_NAME
+    font.parent.mkdir()
+    shutil.copyfile(tex_copy, font)
+    assert build(source, out, ATTENTION_MATH_FONT=str(font)).returncode == 0
+    assert (out / "_static" / "math" / "latin-modern-math.woff2").is_file()
+
+    text = tmp_path / "fonts" / "notes.txt"
+    text.write_text("not a font")
+    other_font = temml_folder("") / "dist" / "Temml.woff2"  # Temml's own font, for primes
+    for wrong, said in ((text, "which is not a font file"), (other_font, "which is the font 'Temml-Script'")):
+        result = build(source, tmp_path / "wrong", ATTENTION_MATH_FONT=str(wrong))
+        assert result.returncode == 2, result.stderr
+        assert f"mathml_font (ATTENTION_MATH_FONT) names {wrong}, {said}" in result.stderr
+        assert "Set it to latinmodern-math.otf" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_line_never_breaks_between_a_formula_and_its_punctuation(tmp_path):
