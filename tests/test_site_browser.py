@@ -201,7 +201,8 @@ MOVED_IN_ARTICLE = """() => new Promise((done) => {
       for (const { node, previousRect, currentRect } of entry.sources) {
         const element = node && (node.nodeType === 1 ? node : node.parentElement);
         if (element && element.closest("article")) {
-          const name = element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "");
+          const section = element.closest("section[id]");  // where an element without an id is
+          const name = element.tagName.toLowerCase() + (element.id ? `#${element.id}` : section ? ` in section#${section.id}` : "");
           const down = currentRect.y - previousRect.y;
           if (currentRect.height && Math.abs(down) < 8) continue;
           moved.push(`${name} moved ${currentRect.height ? `${Math.round(down)} px down` : "out of view"}`);
