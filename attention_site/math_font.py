@@ -7,7 +7,8 @@ LaTeX the formulas are written in, from its own host: TeX's copy (``kpsewhich
 latinmodern-math.otf``, Debian's fonts-lmodern), cut by fontTools to the characters of the site's
 formulas and what the MATH table needs to build them (larger brackets, radical signs), as WOFF2:
 about 38 KB instead of 700. A reader who has the font installed uses theirs (``local()``).
-Without TeX, the setting ``mathml_font`` (or ``$ATTENTION_MATH_FONT``) names the font file.
+The setting ``mathml_font`` (or ``$ATTENTION_MATH_FONT``) names another copy of the font file,
+on a machine without TeX for example; a file that is not the font stops the build.
 
 The cut is made when the set of characters changes and is kept in Sphinx's environment.
 """
@@ -80,16 +81,16 @@ def characters(mathml: str) -> str:
 def source_font(setting: str = "") -> Path:
     """Latin Modern Math: the ``mathml_font`` setting, else ``$ATTENTION_MATH_FONT``, else TeX's
     copy; stops the build, naming the fix, when there is none or the file is not that font."""
+    named_by = "mathml_font" if setting else ENVIRONMENT_VARIABLE
     chosen = setting or os.environ.get(ENVIRONMENT_VARIABLE, "")
     if chosen:
         path = Path(chosen).expanduser()
-        family = _family_of(path)
-        if family != FAMILY:
-            what = "is not a font file" if family is None else f"is the font {family!r}"
+        problem = _not_the_source(path)
+        if problem:
             stop_on_setting(
-                f"mathml_font ({ENVIRONMENT_VARIABLE}) names {chosen}, which {what}; the site's "
-                f"maths is drawn in {FAMILY}. Set it to {SOURCE_NAME} (TeX Live's lm-math), or unset "
-                "it to use TeX's copy.",
+                f"{named_by} names {chosen}, which {problem}; the site's maths is drawn in {FAMILY}. "
+                f"Set it to the OpenType file {SOURCE_NAME} (TeX Live's lm-math), or unset it to "
+                "use TeX's copy.",
                 "math_font",
             )
         return path
@@ -107,15 +108,30 @@ def source_font(setting: str = "") -> Path:
     )
 
 
-def _family_of(path: Path) -> str | None:
-    """The font family a font file names, or None when ``path`` is not a font fontTools can read."""
-    from fontTools.ttLib import TTFont, TTLibError
+def _not_the_source(path: Path) -> str | None:
+    """What is wrong with ``path`` as the font to cut (None when it is Latin Modern Math's OpenType file)."""
+    from fontTools.ttLib import TTFont
 
+    if not path.is_file():
+        return "is not a file"
     try:
         with TTFont(path, lazy=True) as font:
-            return font["name"].getBestFamilyName()
-    except (OSError, TTLibError, KeyError):
-        return None
+            family, flavor, has_math = font["name"].getBestFamilyName(), font.flavor, "MATH" in font
+    except Exception:  # fontTools raises many kinds on a file that is not a font, or a cut-off one
+        return "cannot be read as a font"
+    if family != FAMILY:
+        return f"is the font {family!r}"
+    if flavor:
+        return f"is a web font ({flavor.upper()}, such as the site's own cut), not the OpenType file"
+    if not has_math:
+        return "has no MATH table"
+    return None
+
+
+def check_source(app: Sphinx) -> None:
+    """Stop an HTML build over a missing or wrong maths font before any page is read."""
+    if app.builder.format == "html":
+        source_font(app.config.mathml_font)
 
 
 def cut(source: Path, wanted: str) -> bytes:
@@ -155,7 +171,14 @@ def publish(app: Sphinx, env: BuildEnvironment, mathml: list[str]) -> None:
     key = hashlib.sha256(f"{wanted}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
     kept = getattr(env, "attention_math_font", None)
     if kept is None or kept[0] != key:
-        kept = (key, cut(source, wanted))
+        try:
+            kept = (key, cut(source, wanted))
+        except Exception as error:  # a damaged file that still names the font
+            stop_on_setting(
+                f"The maths font {source} cannot be cut ({type(error).__name__}: {error}): install "
+                f"it again, or set mathml_font ({ENVIRONMENT_VARIABLE}) to a good copy of {SOURCE_NAME}.",
+                "math_font",
+            )
         env.attention_math_font = kept  # type: ignore[attr-defined]
     target = Path(app.outdir) / "_static" / PUBLISHED
     if not target.is_file() or target.read_bytes() != kept[1]:

@@ -333,6 +333,7 @@ def setup(app: Sphinx) -> dict:
     )
     app.connect("config-inited", choose_renderer)
     app.connect("builder-inited", publish_temml_files)
+    app.connect("builder-inited", math_font.check_source)
     app.add_css_file("mathml.css")
     app.connect("doctree-read", note_formulas)
     app.connect("env-purge-doc", purge)

@@ -134,12 +134,13 @@ def pages(app: Sphinx) -> list[Path]:
     return [path for path in map(Path, map(builder.get_outfilename, names)) if path.is_file()]
 
 
-def linked_bundles(outdir: Path) -> set[str]:
-    """The file names of the bundles that some HTML file in the output folder links, this build's
-    pages or not (a page whose source is gone, another language's pages in a folder inside)."""
+def linked_bundles(outdir: Path, suffix: str) -> set[str]:
+    """The file names of the bundles that some page (a file ending in ``suffix``) in the output
+    folder links, this build's or not (a page whose source is gone, another language's pages in a
+    folder inside)."""
     return {
         found[1]
-        for page in outdir.rglob("*.html")
+        for page in outdir.rglob(f"*{suffix}")
         for found in _LINKED.finditer(page.read_text(encoding="utf-8", errors="replace"))
     }
 
@@ -149,7 +150,7 @@ def write_bundles(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     if exception is not None or app.builder.format != "html" or not (outdir / STATIC).is_dir():
         return
-    linked = linked_bundles(outdir)
+    linked = linked_bundles(outdir, cast("StandaloneHTMLBuilder", app.builder).out_suffix)
     bundles = {}
     for found in (outdir / STATIC).glob("bundle-*.css"):  # this build's and those of pages it kept
         members = members_of(found)

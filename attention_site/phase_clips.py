@@ -181,7 +181,7 @@ def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context:
 
 #: Run in <head>, before anything is drawn: controls that only scripts can work (the describe button)
 #: are laid out from the first paint instead of appearing later and pushing the page down. The
-#: theme's ``no-js`` goes here too: furo's script drops it only when the page has loaded, and that
+#: theme's ``no-js`` goes here too: furo's script drops it only at DOMContentLoaded, and that
 #: change restyled every element of the page a second time (about a third of the longest task on a phone).
 SCRIPTS_RUNNING = (
     '<script>document.documentElement.classList.remove("no-js");'

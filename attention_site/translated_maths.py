@@ -2,16 +2,17 @@
 
 Sphinx translates a display formula by parsing ``"::\\n\\n   <msgstr>"`` as reST, whose ``::``
 starts a literal block. MyST reads those lines as a paragraph "::", so a translated formula
-would come out as the text "::". This transform runs just before Sphinx's ``Locale`` and puts
-the catalog's formula in the node itself; ``Locale`` then finds no message for it and leaves it.
-A formula whose translation is empty or the same as its source is left to ``Locale`` as before.
+would come out as the text "::". This transform runs just before Sphinx's ``Locale``, puts the
+catalog's formula in the node itself and marks the node done, so ``Locale`` leaves it. A formula
+whose translation is empty or the same as its source is left to ``Locale`` as before.
 """
 
 from __future__ import annotations
 
+import gettext
+
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
 from sphinx.util.i18n import docname_to_domain
@@ -34,20 +35,25 @@ class TranslatedMathBlocks(SphinxTransform):
     default_priority = Locale.default_priority - 1
 
     def apply(self, **kwargs: object) -> None:
-        domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
-        folders = [self.env.srcdir / folder for folder in self.config.locale_dirs]
-        catalog, found = init_locale(folders, self.config.language, domain)
-        if not found:
+        if not self.config.language:
             return
-        for block in list(self.document.findall(nodes.math_block)):
+        domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
+        # The page's compiled catalogs, first folder first, as Locale merges them. Read through
+        # gettext's own cache, not sphinx.locale.init, which adds a fallback on every call.
+        catalogs = [
+            gettext.translation(domain, str(self.env.srcdir / folder), [self.config.language], fallback=True)
+            for folder in self.config.locale_dirs
+        ]
+        for block in self.document.findall(nodes.math_block):
             source = block.rawsource or block.astext()
-            formula = translated_source(source, catalog.gettext(source))
+            found = (catalog.gettext(source) for catalog in catalogs)
+            formula = translated_source(source, next((text for text in found if text != source), ""))
             if formula is None:
                 continue
-            translated = nodes.math_block(formula, formula, **block.attributes)
-            translated.source, translated.line = block.source, block.line
-            translated["translated"] = True
-            block.replace_self(translated)
+            block.rawsource = formula
+            block[:] = [nodes.Text(formula)]  # in place: ids, labels and numbers stay with the node
+            block["translatable"] = False  # Locale skips it
+            block["translated"] = True  # and it counts as translated
 
 
 def setup(app: Sphinx) -> dict:

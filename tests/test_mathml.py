@@ -108,6 +108,8 @@ def without_tex(source: Path) -> Path:
 
 
 def test_without_tex_the_maths_font_is_named_by_its_setting_and_a_wrong_file_is_refused(tmp_path):
+    if shutil.which("kpsewhich") is None:
+        pytest.skip("needs TeX's latinmodern-math.otf to copy (nox -s tests installs it)")
     tex_copy = subprocess.run(
         ["kpsewhich", SOURCE_NAME], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -116,20 +118,36 @@ def test_without_tex_the_maths_font_is_named_by_its_setting_and_a_wrong_file_is_
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "or set mathml_font (ATTENTION_MATH_FONT) to the file latinmodern-math.otf" in result.stderr
 
-    font = tmp_path / "fonts" / SOURCE_NAME
-    font.parent.mkdir()
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    font = fonts / SOURCE_NAME
     shutil.copyfile(tex_copy, font)
     assert build(source, out, ATTENTION_MATH_FONT=str(font)).returncode == 0
-    assert (out / "_static" / "math" / "latin-modern-math.woff2").is_file()
+    cut = out / "_static" / "math" / "latin-modern-math.woff2"
+    assert cut.is_file()
 
-    text = tmp_path / "fonts" / "notes.txt"
-    text.write_text("not a font")
-    other_font = temml_folder("") / "dist" / "Temml.woff2"  # Temml's own font, for primes
-    for wrong, said in ((text, "which is not a font file"), (other_font, "which is the font 'Temml-Script'")):
-        result = build(source, tmp_path / "wrong", ATTENTION_MATH_FONT=str(wrong))
+    (fonts / "notes.txt").write_text("not a font")
+    (fonts / "cut-short.otf").write_bytes(font.read_bytes()[:5000])
+    wrong = {
+        fonts / "notes.txt": "which cannot be read as a font",
+        fonts: "which is not a file",
+        temml_folder("") / "dist" / "Temml.woff2": "which is the font 'Temml-Script'",  # Temml's, for primes
+        cut: "which is a web font (WOFF2, such as the site's own cut), not the OpenType file",
+    }
+    for path, said in wrong.items():
+        result = build(source, tmp_path / "wrong", ATTENTION_MATH_FONT=str(path))
         assert result.returncode == 2, result.stderr
-        assert f"mathml_font (ATTENTION_MATH_FONT) names {wrong}, {said}" in result.stderr
-        assert "Set it to latinmodern-math.otf" in result.stderr and "Traceback" not in result.stderr
+        assert f"ATTENTION_MATH_FONT names {path}, {said}" in result.stderr
+        assert "Set it to the OpenType file latinmodern-math.otf" in result.stderr
+        assert "Traceback" not in result.stderr
+    result = build(source, tmp_path / "short", ATTENTION_MATH_FONT=str(fonts / "cut-short.otf"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "cut-short.otf" in result.stderr
+
+    # the setting in conf.py comes before the environment's
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text() + f"mathml_font = {str(font)!r}\n")
+    assert build(source, tmp_path / "set", ATTENTION_MATH_FONT=str(fonts / "notes.txt")).returncode == 0
 
 
 def test_a_line_never_breaks_between_a_formula_and_its_punctuation(tmp_path):

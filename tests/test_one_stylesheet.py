@@ -81,3 +81,23 @@ def test_a_bundle_no_page_links_any_more_is_deleted_and_a_file_not_the_sites_is_
     assert links[0].split("?")[0] != first_links[0].split("?")[0] and "em { color: teal; }" in bundle
     assert not (out / first_links[0].split("?")[0]).exists(), "the old bundle would be published stale"
     assert not_ours.read_text() == "p { color: green; }\n"
+
+
+def test_a_bundle_that_a_page_outside_this_build_links_is_kept(tmp_path):
+    """Another language's pages in a folder inside, or a page whose source is gone, still link theirs."""
+    source, out = project(tmp_path), tmp_path / "out"
+    build(source, out)
+    links, bundle = linked(out)
+    header = bundle.splitlines(keepends=True)[0]
+    for name, linker in (
+        ("bundle-aaaaaaaaaa.css", out / "zh-tw" / "index.html"),
+        ("bundle-bbbbbbbbbb.css", None),
+    ):
+        (out / "_static" / name).write_text(header + "p { color: olive; }\n")
+        if linker:
+            linker.parent.mkdir()
+            linker.write_text(f'<link rel="stylesheet" href="../_static/{name}?v=0">')
+    build(source, out)
+    assert (out / "_static" / "bundle-aaaaaaaaaa.css").is_file()
+    assert not (out / "_static" / "bundle-bbbbbbbbbb.css").exists()
+    assert linked(out)[0][0].split("?")[0] == links[0].split("?")[0]

@@ -8,6 +8,7 @@ accessibility violation, in the light and the dark theme and on a 390 px wide ph
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -105,20 +106,34 @@ def test_on_a_phone_each_clip_is_followed_by_its_still_across_the_column(phase, 
     assert figure.locator(".clip-still").get_attribute("href").endswith(f"{phase.stem}.still.webp")
 
 
+def fetch_priorities(page, url: str) -> dict[str, str]:
+    """Each file's fetch priority when ``url`` has loaded, by file name: Chromium's first, or the
+    one it changed to. Chromium raises an image in view once the page is laid out, if it is still
+    loading then: the clips' images are answered 0.3 s late, as on a slow network, so that it can."""
+    page.route("**/_clips/*.webp", lambda route: (time.sleep(0.3), route.continue_()))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    names, priorities = {}, {}
+
+    def sent(event) -> None:
+        names[event["requestId"]] = event["request"]["url"].split("?")[0].rsplit("/", 1)[-1]
+        priorities.setdefault(names[event["requestId"]], event["request"]["initialPriority"])
+
+    def changed(event) -> None:
+        if event["requestId"] in names:
+            priorities[names[event["requestId"]]] = event["newPriority"]
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.resourceChangedPriority", changed)
+    page.goto(url, wait_until="networkidle")
+    return priorities
+
+
 def test_on_a_phone_the_poster_is_fetched_ahead_of_the_still_in_view_with_it(site_url, page):
     """The poster is the page's largest paint; the still beside it in view must not share its bandwidth."""
     page.set_viewport_size({"width": 390, "height": 844})
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    priorities = {}
-    cdp.on(
-        "Network.requestWillBeSent",
-        lambda sent: priorities.setdefault(
-            sent["request"]["url"].rsplit("/", 1)[-1], sent["request"]["initialPriority"]
-        ),
-    )
-    page.goto(f"{site_url}/phases/07-multi-head.html", wait_until="networkidle")
-    assert priorities["07-multi-head.webp"] == "High"
+    priorities = fetch_priorities(page, f"{site_url}/phases/07-multi-head.html")
+    assert priorities["07-multi-head.webp"] in ("High", "VeryHigh"), priorities
     assert priorities["07-multi-head.still.webp"] in ("Low", "VeryLow"), priorities
 
 
@@ -216,8 +231,8 @@ MOVED_IN_ARTICLE = """() => new Promise((done) => {
 
 
 #: Each change of ``<html>``'s classes after the body began, as "before -> after". Such a change
-#: restyles every element of the page once more: furo's script took ``no-js`` off only when the page
-#: had loaded, and on a phone that restyle was a third of the page's longest task (Lighthouse's
+#: restyles every element of the page once more: furo's script took ``no-js`` off only at
+#: DOMContentLoaded, and on a phone that restyle was a third of the page's longest task (Lighthouse's
 #: blocking time). The page's head settles the classes (``phase_clips.SCRIPTS_RUNNING``).
 ROOT_CLASS_CHANGES = """
 window.rootClassChanges = [];
