@@ -21,6 +21,7 @@ from .captions import (
     full_descriptions_webvtt,
 )
 from .files import has_ordinary_mode, temporary_beside
+from .page_image import write_page_image
 from .registry import PHASES, Phase
 from .render import Clip
 from .translations import in_language
@@ -30,9 +31,9 @@ from .translations import in_language
 FILE_SUFFIXES = {
     "video": ".mp4",
     "poster": ".png",  #: the cited poster: the clip's last frame
-    "page_poster": ".webp",  #: the same pixels, lossless, for the page
+    "page_poster": ".webp",  #: the same frame for the page, about half the bytes (scenes.page_image)
     "still": ".still.png",  #: a phase's subject composed for a phone held upright (scenes.stills), cited
-    "page_still": ".still.webp",  #: the same pixels, lossless, for the page
+    "page_still": ".still.webp",  #: the same frame for the page (scenes.page_image)
     "captions": ".vtt",
     "descriptions": ".descriptions.vtt",
     "chapters": ".chapters.vtt",  #: the full-length video's only
@@ -68,21 +69,6 @@ def _copy_if_changed(source: Path, destination: Path) -> bool:
     return True
 
 
-def _page_image(png: Path, destination: Path, png_changed: bool) -> None:
-    """The picture the page shows: the PNG's pixels as lossless WebP, about half its bytes.
-
-    The PNG stays the citable file (``clips.json``); the page loads this one (the poster of its
-    ``<video>``, the still beside it). It is made again whenever the PNG was published anew (or it
-    is missing or private).
-    """
-    if not png_changed and destination.is_file() and has_ordinary_mode(destination):
-        return
-    from PIL import Image
-
-    with temporary_beside(destination) as temporary, Image.open(png) as image:
-        image.save(temporary, format="WEBP", lossless=True, method=6)
-
-
 def _write_if_changed(text: str, destination: Path) -> None:
     if (
         destination.is_file()
@@ -103,7 +89,7 @@ def publish(
     ``en`` or ``zh_TW``), from the registry's words or their translation.
 
     Returns, per stem, the paths written: ``video``, ``poster`` (PNG, cited), ``page_poster``
-    (the same pixels as WebP, for the page), ``still`` and ``page_still`` (a phase's only), ``captions``,
+    (the same frame as WebP, for the page), ``still`` and ``page_still`` (a phase's only), ``captions``,
     ``descriptions`` (and ``chapters`` for the full video). Several processes may publish into one folder at
     once. An OS error (a full disk, no permission) is a :class:`PublishError` naming the
     folder, and leaves no temporary file behind.
@@ -151,10 +137,12 @@ def _publish_one(clip: Clip, tracks: dict[str, str], directory: Path) -> dict[st
         role: directory / file_name(clip.stem, role) for role in ("video", "poster", "page_poster", *tracks)
     }
     _copy_if_changed(clip.video, paths["video"])
-    _page_image(paths["poster"], paths["page_poster"], _copy_if_changed(clip.poster, paths["poster"]))
+    _copy_if_changed(clip.poster, paths["poster"])
+    write_page_image(paths["poster"], paths["page_poster"])
     if clip.still is not None:
         paths |= {role: directory / file_name(clip.stem, role) for role in ("still", "page_still")}
-        _page_image(paths["still"], paths["page_still"], _copy_if_changed(clip.still, paths["still"]))
+        _copy_if_changed(clip.still, paths["still"])
+        write_page_image(paths["still"], paths["page_still"])
     for role, text in tracks.items():
         _write_if_changed(text, paths[role])
     return paths
