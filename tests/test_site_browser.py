@@ -137,6 +137,41 @@ def test_on_a_phone_the_poster_is_fetched_ahead_of_the_still_in_view_with_it(sit
     assert priorities["07-multi-head.still.webp"] in ("Low", "VeryLow"), priorities
 
 
+def edge_bands(page, element) -> tuple[float, float]:
+    """How much of ``element``'s left and right edge (a 4 px band, its middle half) is not the page's
+    background: near 0 where nothing is drawn, near 1 where a shadow tints it."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    background = page.evaluate(
+        "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"
+    )
+    pixels = np.asarray(Image.open(io.BytesIO(element.screenshot())).convert("RGB")).astype(int)
+    height, width = pixels.shape[:2]
+    middle = pixels[height // 4 : 3 * height // 4]
+    tinted = np.abs(middle - np.array(background)).max(axis=2) > 3
+    return float(tinted[:, 1:5].mean()), float(tinted[:, width - 5 : width - 1].mean())
+
+
+def test_on_a_phone_a_formula_wider_than_the_screen_shows_which_way_it_goes_on(site_url, page):
+    """A display formula wider than a phone scrolls sideways (phase 4's variance of a dot product):
+    a shadow on the edge it continues past says so, and moves to the other edge at its end."""
+    page.goto(f"{site_url}/phases/04-scale-softmax.html")
+    for theme in ("light", "dark"):
+        show_as(page, theme, 390)
+        wide = page.locator(".math-wrapper").filter(has=page.locator("munderover")).first
+        wide.scroll_into_view_if_needed()
+        assert wide.evaluate("(e) => e.scrollWidth > e.clientWidth + 20"), "it fits: pick a wider formula"
+        wide.evaluate("(e) => { e.scrollLeft = 0; }")
+        left, right = edge_bands(page, wide)
+        assert right > 0.6 and left < 0.3, (theme, "at its start", left, right)
+        wide.evaluate("(e) => { e.scrollLeft = e.scrollWidth; }")
+        left, right = edge_bands(page, wide)
+        assert left > 0.6 and right < 0.3, (theme, "at its end", left, right)
+
+
 def test_on_a_laptop_no_still_is_shown_or_fetched(site_url, page):
     requested = []
     page.on("request", lambda r: requested.append(r.url))
@@ -245,6 +280,29 @@ new MutationObserver((records) => {
 """
 
 
+#: What a phone reader would trip over, one line each: a heading whose permalink (hidden until hovered)
+#: starts a line of its own, which reads as a blank line under the heading (Chinese may break between
+#: any two characters); a table of the worked example too wide for the column, its last key cut off.
+ON_A_PHONE = """() => {
+  const found = [];
+  for (const link of document.querySelectorAll("article :is(h1, h2, h3, h4) > a.headerlink")) {
+    const heading = link.parentElement;
+    const lines = Math.round(heading.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight));
+    const start = heading.getBoundingClientRect().left + parseFloat(getComputedStyle(heading).paddingLeft);
+    if (lines > 1 && link.getBoundingClientRect().left - parseFloat(getComputedStyle(link).marginLeft) <= start + 1) {
+      found.push(`the heading "${heading.textContent.slice(0, 30)}" leaves a blank line (its permalink alone)`);
+    }
+  }
+  for (const table of document.querySelectorAll("article table.example-matrix")) {
+    const column = table.closest(".table-wrapper") || table.parentElement;
+    if (table.getBoundingClientRect().right > column.getBoundingClientRect().right + 1) {
+      found.push(`the table "${(table.caption || table).textContent.slice(0, 40)}" is cut off on the right`);
+    }
+  }
+  return found;
+}"""
+
+
 def violations_in_states(page, url: str, path: str, states) -> list[str]:
     """axe's serious findings on ``url`` in each (name, theme, width, rules left out) state, after one
     load; and, first, anything in the article that moved as the page loaded (a reader loses their place,
@@ -260,6 +318,8 @@ def violations_in_states(page, url: str, path: str, states) -> list[str]:
         show_as(page, theme, width)
         backgrounds[theme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         found += [f"[{name}] {line}" for line in serious_violations(page, path, left_out)]
+        if width < 600:
+            found += [f"[{name}] {path}: {line}" for line in page.evaluate(ON_A_PHONE)]
     assert len(set(backgrounds.values())) == len(backgrounds), f"the theme did not switch: {backgrounds}"
     return found
 
