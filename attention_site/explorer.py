@@ -54,8 +54,9 @@ from sphinx.util.docutils import SphinxDirective
 import attention
 from scenes import palette
 from scenes.formats import format_number, row_maximum
+from scenes.screen_words import feature_name
 
-from .languages import pick
+from .languages import language_of, pick
 from .node_helpers import html_only
 
 logger = logging.getLogger(__name__)
@@ -411,7 +412,7 @@ def temperature_html(row_token: str, serial: int, language: str | None = None) -
         inks=INKS,
         ramp=f"linear-gradient(to right, {', '.join(palette.VIRIDIS)})",
         tokens=list(ex.tokens),
-        features=list(ex.features),
+        features=[feature_name(feature, language_of(language).code) for feature in ex.features],
         query=row_token,
     )
 

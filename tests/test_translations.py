@@ -23,6 +23,7 @@ import pytest
 from markdown_it import MarkdownIt
 from test_site_browser import PAGES, PageWatch, axe_states, violations_in_states
 
+import attention
 from attention_site import clip_words, example_tables, explorer, figures, glossary_table
 from attention_site.languages import language_of, page_in
 from attention_site.trained_head import WORDS
@@ -233,10 +234,14 @@ def prose(text: str) -> str:
 
 def test_each_glossary_term_is_translated_as_its_one_entry():
     """Longer terms first ("induction head" before "head"), each then removed from the English;
-    a term's short forms count inside compounds (查詢 in 查詢 token)."""
+    a term's short forms count inside compounds (查詢 in 查詢 token). A display formula is notation
+    (its ``mask_{ij}`` and ``n_\\text{layers}`` are names, as in the code); its words are held by
+    the test below."""
     missing = []
     longest_first = sorted(TERMS, key=lambda term: -len(term.english))
-    for name, entry in (item for item in translated_entries() if not kept_as_is(item[1])):
+    for name, entry in translated_entries():
+        if kept_as_is(entry) or is_display_formula(entry):
+            continue
         english = prose(entry.msgid).lower()
         for term in longest_first:
             pattern = r"\b" + re.escape(term.english).replace(r"\ ", r"[\s-]") + r"(?:s|es)?\b"
@@ -330,6 +335,13 @@ def test_the_chinese_explorers_show_and_announce_chinese(zh_site_url, browser):
         assert root.locator(".explorer-title").inner_text() == said["t_title"]
         assert root.locator("label").inner_text() == said["t_label"]
         assert root.locator("thead th").first.inner_text() == "查詢向量"
+        # The output's columns are the example's features, named as Table 13 on phase 5 names them.
+        features = [screen_words.feature_name(f, "zh_TW") for f in attention.example().features]
+        assert (
+            root.locator(".explorer-output th").all_inner_texts()
+            == features
+            == ["名詞", "動詞", "關係", "地點"]
+        )
         note = root.locator("[role=status]").inner_text()
         assert "連結中的 T =「abc」不是數字" in note and "連結中的列「dog」不是範例的 token" in note
         slider = root.locator('input[type="range"]')
@@ -420,6 +432,24 @@ def test_no_chinese_page_shows_an_english_sentence_the_directives_wrote(zh_site)
 def is_display_formula(entry) -> bool:
     """A display formula's message is LaTeX alone; prose with maths keeps its ``$`` delimiters."""
     return "\\" in entry.msgid and "$" not in entry.msgid and not entry.msgid.startswith(("{", "```"))
+
+
+#: English words set as text inside a formula: a phrase ("bytes per token") or a connective ("if",
+#: "otherwise"); a single name (``\\text{embed}``, ``n_\\text{layers}``) is notation and stays.
+ENGLISH_IN_A_FORMULA = re.compile(
+    r"\\text\{\s*([A-Za-z]+\s+[A-Za-z][^}]*|(?:if|otherwise|of|for|where|and|with)\s*)\}"
+)
+
+
+def test_no_formula_on_a_chinese_page_keeps_english_words():
+    kept = [  # an untranslated formula (no msgstr) is shown as its English
+        (name, english)
+        for name, catalog in catalogs().items()
+        for entry in catalog
+        if is_display_formula(entry) and not entry.obsolete
+        for english in ENGLISH_IN_A_FORMULA.findall(entry.msgstr or entry.msgid)
+    ]
+    assert kept == []
 
 
 @pytest.mark.site
