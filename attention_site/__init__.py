@@ -160,5 +160,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 11,  # 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 12,  # 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

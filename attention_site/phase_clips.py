@@ -337,13 +337,12 @@ class PhaseTable(SphinxDirective):
             target = posixpath.join("/", folder, phase.stem)
             link = pending_xref("", refdomain="std", reftype="doc", reftarget=target, refexplicit=True)
             link += nodes.inline("", shown.title)
+            seconds = said["seconds"].format(seconds=f"{phase.duration:g}")
+            # On a phone the length goes under the phase's name (the column is hidden, site CSS), so the
+            # summary has the width to read; one of the two is shown at any width.
+            in_name = nodes.inline("", "", link, nodes.inline("", seconds, classes=["phase-length"]))
             rows.append(
-                [
-                    nodes.Text(str(phase.number)),
-                    link,
-                    nodes.Text(said["seconds"].format(seconds=f"{phase.duration:g}")),
-                    nodes.Text(shown.summary),
-                ]
+                [nodes.Text(str(phase.number)), in_name, nodes.Text(seconds), nodes.Text(shown.summary)]
             )
         names = ("number_header", "phase_header", "length_header", "shows_header")
         headers = [nodes.Text(said[name]) for name in names]

@@ -282,7 +282,8 @@ new MutationObserver((records) => {
 
 #: What a phone reader would trip over, one line each: a heading whose permalink (hidden until hovered)
 #: starts a line of its own, which reads as a blank line under the heading (Chinese may break between
-#: any two characters); a table of the worked example too wide for the column, its last key cut off.
+#: any two characters); a table of the worked example too wide for the column, its last key cut off;
+#: the home page's phase table squeezing its summaries (each phase's length goes under its name).
 ON_A_PHONE = """() => {
   const found = [];
   for (const link of document.querySelectorAll("article :is(h1, h2, h3, h4) > a.headerlink")) {
@@ -297,6 +298,12 @@ ON_A_PHONE = """() => {
     const column = table.closest(".table-wrapper") || table.parentElement;
     if (table.getBoundingClientRect().right > column.getBoundingClientRect().right + 1) {
       found.push(`the table "${(table.caption || table).textContent.slice(0, 40)}" is cut off on the right`);
+    }
+  }
+  for (const table of document.querySelectorAll("article table.phase-table")) {
+    const summary = table.querySelector("tbody td:last-child").getBoundingClientRect().width;
+    if (summary < table.getBoundingClientRect().width / 2) {
+      found.push(`the phase table leaves what each phase shows ${Math.round(summary)} px, two words a line`);
     }
   }
   return found;
