@@ -12,6 +12,7 @@
 - :mod:`~attention_site.mathml`: the maths as MathML, typeset at build time by Temml, drawn in
   Latin Modern Math cut to the site's formulas (:mod:`~attention_site.math_font`);
   :mod:`~attention_site.translated_maths` lets a translation change a display formula;
+  :mod:`~attention_site.values_in_maths` puts the example's numbers inside formulas;
 - :mod:`~attention_site.versions`: the version menu, and the version and addresses each page is built for
   (:mod:`~attention_site.hosting`, :mod:`~attention_site.versions_json`);
   :mod:`~attention_site.deploy` merges a build into a site that keeps every earlier release;
@@ -130,6 +131,7 @@ def setup(app: Sphinx) -> dict:
     # -- Maths: MathML, typeset at build time by Temml --
     app.setup_extension("attention_site.mathml")
     app.setup_extension("attention_site.translated_maths")  # a translated formula, not "::"
+    app.setup_extension("attention_site.values_in_maths")  # $d_k = {{ d_k }}$: the number in the formula
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")
@@ -160,5 +162,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 12,  # 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 13,  # 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

@@ -1,8 +1,8 @@
 """Numbers for the prose: MyST substitutions computed from ``attention`` when the site builds.
 
 Write ``{{ w_sat_cat }}`` in a page and it becomes the weight with which "sat"
-attends to "cat", formatted as the tables and clips format it. (Substitutions
-work in prose, not inside ``$...$`` maths.)
+attends to "cat", formatted as the tables and clips format it. Inside maths too:
+``$d_k = {{ d_k }}$`` sets the number in the formula (:mod:`attention_site.values_in_maths`).
 
 >>> values = substitutions()
 >>> values["w_sat_cat"], values["top_sat"], values["d_k"]
