@@ -340,7 +340,8 @@ class PhaseTable(SphinxDirective):
             seconds = said["seconds"].format(seconds=f"{phase.duration:g}")
             # On a phone the length goes under the phase's name (the column is hidden, site CSS), so the
             # summary has the width to read; one of the two is shown at any width.
-            in_name = nodes.inline("", "", link, nodes.inline("", seconds, classes=["phase-length"]))
+            length = nodes.inline("", seconds, classes=["phase-length"])
+            in_name = nodes.inline("", "", link, nodes.Text(" "), length)  # "Intro 3 s" as text
             rows.append(
                 [nodes.Text(str(phase.number)), in_name, nodes.Text(seconds), nodes.Text(shown.summary)]
             )

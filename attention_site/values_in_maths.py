@@ -5,7 +5,8 @@ MyST fills ``{{ name }}`` in prose but leaves a formula's LaTeX as written, so a
 next line. This transform fills each ``{{ name }}`` inside inline and display maths from
 ``myst_substitutions`` (:mod:`attention_site.site_values`), after translation, so a Chinese
 page's formula is filled the same way. The source and the catalogs keep the name. A name that is
-not a substitution is a build error naming the page and the name.
+not a substitution, or a value that cannot go inside maths, is a build error naming the page and
+the name.
 """
 
 from __future__ import annotations
@@ -24,24 +25,39 @@ logger = logging.getLogger(__name__)
 REFERENCE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
-def filled(latex: str, values: dict[str, str]) -> tuple[str, list[str]]:
-    """``latex`` with each ``{{ name }}`` replaced by its value, and the names that have none.
+#: Characters that mean something to TeX in a value, with how a formula writes them as text.
+_TEX_ESCAPES = {"%": r"\%", "#": r"\#", "&": r"\&", "_": r"\_"}
+#: Characters a value may not bring into a formula: it would end the maths or be Markdown.
+_NOT_IN_MATHS = ("$", "`")
 
-    >>> filled(r"\\sqrt{d_k} = {{ sqrt_d_k }}", {"sqrt_d_k": "2"})
-    ('\\\\sqrt{d_k} = 2', [])
-    >>> filled("d = {{ nope }}", {})
-    ('d = {{ nope }}', ['nope'])
+
+def filled(latex: str, values: dict[str, str]) -> tuple[str, list[str]]:
+    r"""``latex`` with each ``{{ name }}`` replaced by its value, and the problems, one line each.
+
+    A value's ``%`` (say ``11%``) is escaped, so it is a percent sign and not a TeX comment that
+    would drop the rest of the formula.
+
+    >>> print(filled(r"\sqrt{d_k} = {{ sqrt_d_k }}", {"sqrt_d_k": "2"})[0])
+    \sqrt{d_k} = 2
+    >>> print(filled("p = {{ share }}", {"share": "11%"})[0])
+    p = 11\%
+    >>> filled("d = {{ nope }}", {})[1]
+    ["{{ nope }} is not one of the site's values"]
     """
-    unknown: list[str] = []
+    problems: list[str] = []
 
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name not in values:
-            unknown.append(name)
+            problems.append(f"{{{{ {name} }}}} is not one of the site's values")
             return match.group(0)
-        return str(values[name])
+        text = str(values[name])
+        if any(mark in text for mark in _NOT_IN_MATHS):
+            problems.append(f"{{{{ {name} }}}} is {text!r}, which cannot go inside maths")
+            return match.group(0)
+        return "".join(_TEX_ESCAPES.get(character, character) for character in text)
 
-    return REFERENCE.sub(value, latex), unknown
+    return REFERENCE.sub(value, latex), problems
 
 
 class ValuesInMaths(SphinxTransform):
@@ -56,11 +72,12 @@ class ValuesInMaths(SphinxTransform):
             latex = formula.astext()
             if "{{" not in latex:
                 continue
-            text, unknown = filled(latex, values)
-            for name in unknown:
+            text, problems = filled(latex, values)
+            for problem in problems:
                 logger.warning(
-                    f"the formula {latex!r} names {{{{ {name} }}}}, which is not one of the site's values: "
-                    "use a name from attention_site/site_values.py or add it there",
+                    f"the formula {latex!r}: {problem}. Use a name from attention_site/site_values.py "
+                    "(or add it there), write that value in prose, or, for LaTeX's own double braces, "
+                    "write { {x} }",
                     location=formula,
                     type="attention",
                     subtype="maths_value",

@@ -2,9 +2,10 @@
 
 A clip's poster and still are cited as PNGs (``clips.json``), byte for byte. The page loads a
 lighter copy: the frame reduced to a palette of at most 256 colours (Pillow's octree, no
-dithering) and packed as lossless WebP. The frames are flat colour and text, so only the
-anti-aliased edges of glyphs move, by a few levels: about half the bytes of a full-colour
-lossless WebP, and on a phone the poster (the page's largest paint) arrives about 0.3 s sooner.
+dithering) and packed as lossless WebP. The frames are flat colour and text, so colours move by a
+level or two and the anti-aliased edges of glyphs a little more: a half to two thirds of the bytes
+of a full-colour lossless WebP, and on a phone the poster (the page's largest paint) arrives
+about 0.3 s sooner.
 A frame the palette would visibly change (peak signal-to-noise below :data:`MIN_PSNR_DB`) is
 packed in full colour instead.
 
@@ -15,16 +16,18 @@ one is left alone (its mtime stays, as servers like).
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
 
-from .files import has_ordinary_mode, sha256_file, temporary_beside
+from .files import has_ordinary_mode, temporary_beside
 
 #: The palette's size: WebP packs up to 256 colours as indices, a quarter of the bytes of RGB.
 PALETTE_COLOURS = 256
 #: Below this peak signal-to-noise ratio a palette could be seen; the frame keeps every colour.
-#: (The clip's own H.264 frames are at 32-35 dB against the same PNG; the palettes made here are 43-65 dB.)
+#: (The clip's own H.264 frames are at 32-35 dB against the same PNG; the palettes made here are 42-65 dB.)
 MIN_PSNR_DB = 40.0
 #: What a copy was made by; changing how copies are made must change this, so they are made again.
 RECIPE = f"attention page image 2: palette of {PALETTE_COLOURS} (octree, no dither) if >= {MIN_PSNR_DB:g} dB"
@@ -46,7 +49,9 @@ def psnr_db(original: np.ndarray, copy: np.ndarray) -> float:
 
 
 def page_pixels(image):
-    """``image`` (RGB) in at most :data:`PALETTE_COLOURS` colours, or unchanged if that would show.
+    """``image`` in at most :data:`PALETTE_COLOURS` colours, or unchanged if that would show.
+
+    A frame with see-through pixels keeps them, in full colour (the clips' frames are opaque).
 
     >>> from PIL import Image
     >>> flat = Image.new("RGB", (8, 8), (20, 30, 40))
@@ -55,6 +60,10 @@ def page_pixels(image):
     """
     from PIL import Image
 
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        with_alpha = image.convert("RGBA")
+        if with_alpha.getchannel("A").getextrema() != (255, 255):
+            return with_alpha
     rgb = image.convert("RGB")
     reduced = rgb.quantize(
         colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
@@ -64,37 +73,46 @@ def page_pixels(image):
     return reduced
 
 
-def _description(png: Path) -> str:
-    return f"{RECIPE}; from sha256 {sha256_file(png)}"
+def _description(digest: str) -> str:
+    return f"{RECIPE}; from sha256 {digest}"
 
 
-def is_current(png: Path, destination: Path) -> bool:
-    """Whether ``destination`` is the page's copy of ``png`` as this recipe makes it (and readable by all)."""
+def _recorded(destination: Path) -> str | None:
+    """The recipe and source ``destination`` says it was made from; None if it is not a readable copy."""
     if not destination.is_file() or not has_ordinary_mode(destination):
-        return False
+        return None
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(destination) as image:
             recorded = image.getexif().get(_DESCRIPTION_TAG)
     except (OSError, UnidentifiedImageError, SyntaxError):  # a truncated or foreign file: make it again
-        return False
-    return recorded == _description(png)
+        return None
+    return recorded if isinstance(recorded, str) else None
+
+
+def is_current(png: Path, destination: Path) -> bool:
+    """Whether ``destination`` is the page's copy of ``png`` as this recipe makes it (and readable by all)."""
+    return _recorded(destination) == _description(hashlib.sha256(png.read_bytes()).hexdigest())
 
 
 def write_page_image(png: Path, destination: Path) -> bool:
     """Make the page's copy of ``png`` at ``destination`` unless it is current; returns whether it wrote.
 
-    The copy is written beside ``destination`` and renamed over it, so a reader never meets half a file.
+    The PNG is read once: the pixels and the digest recorded with them are of the same bytes, even
+    if another build replaces the PNG meanwhile. The copy is written beside ``destination`` and
+    renamed over it, so a reader never meets half a file.
     """
-    if is_current(png, destination):
-        return False
     from PIL import Image
 
-    with Image.open(png) as image:
+    data = png.read_bytes()
+    description = _description(hashlib.sha256(data).hexdigest())
+    if _recorded(destination) == description:
+        return False
+    with Image.open(io.BytesIO(data)) as image:
         pixels = page_pixels(image)
     exif = Image.Exif()
-    exif[_DESCRIPTION_TAG] = _description(png)
+    exif[_DESCRIPTION_TAG] = description
     with temporary_beside(destination) as temporary:
         pixels.save(temporary, format="WEBP", lossless=True, method=6, exif=exif)
     return True

@@ -103,3 +103,13 @@ def test_a_damaged_or_unreadable_copy_is_made_again(tmp_path, damage):
     assert write_page_image(png, copy)
     assert pixels(copy).shape == pixels(png).shape
     assert has_ordinary_mode(copy), "the web server can read it"
+
+
+def test_a_frame_with_see_through_pixels_keeps_them(tmp_path):
+    png, copy = tmp_path / "badge.png", tmp_path / "badge.webp"
+    image = Image.new("RGBA", (40, 20), (200, 60, 60, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 20, 20))
+    image.save(png)
+    write_page_image(png, copy)
+    with Image.open(copy) as shown:
+        assert shown.mode == "RGBA" and shown.getpixel((5, 5))[3] == 0 and shown.getpixel((30, 5))[3] == 255

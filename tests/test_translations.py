@@ -458,13 +458,23 @@ ENGLISH_IN_A_FORMULA = re.compile(
 )
 
 
+def formulas_in(entry) -> list[str]:
+    """The formulas a Chinese page shows for a catalog entry: the whole message if it is a display
+    formula, else each ``$...$`` of its prose."""
+    shown = entry.msgstr or entry.msgid
+    return [shown] if is_display_formula(entry) else re.findall(r"\$[^$]+\$", shown)
+
+
 def test_no_formula_on_a_chinese_page_keeps_english_words():
-    kept = [  # an untranslated formula (no msgstr) is shown as its English
+    """Display formulas and the inline ones in prose (``$...$``); an untranslated formula (no msgstr)
+    is shown as its English."""
+    kept = [
         (name, english)
         for name, catalog in catalogs().items()
         for entry in catalog
-        if is_display_formula(entry) and not entry.obsolete
-        for english in ENGLISH_IN_A_FORMULA.findall(entry.msgstr or entry.msgid)
+        if not entry.obsolete
+        for formula in formulas_in(entry)
+        for english in ENGLISH_IN_A_FORMULA.findall(formula)
     ]
     assert kept == []
 
