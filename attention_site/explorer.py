@@ -140,7 +140,7 @@ WORDS = {
         "t_reset": "回到 T = √d_k",
         "t_caption": "{t} 時的權重：列是查詢向量，行是鍵向量；每列最大的權重加上外框",
         "t_caption_js": "；按各列的按鈕選擇查詢向量",
-        "t_headers": ("查詢向量", "總和", "最大權重"),
+        "t_headers": ("查詢", "總和", "最大權重"),  # 查詢: the glossary's short form, one line on a phone
         "t_output": "{query} 的輸出：它的權重乘以 V",
         "t_status": "T = {t} 時，「{query}」把最大的權重 {weight} 給了「{key}」。",
         "t_not_number": "連結中的 T =「{asked}」不是數字；改為顯示 T = √d_k。",

@@ -338,7 +338,7 @@ class PhaseTable(SphinxDirective):
             link = pending_xref("", refdomain="std", reftype="doc", reftarget=target, refexplicit=True)
             link += nodes.inline("", shown.title)
             seconds = said["seconds"].format(seconds=f"{phase.duration:g}")
-            # On a phone the length goes under the phase's name (the column is hidden, site CSS), so the
+            # On a phone the length goes under the phase's name (its column is hidden there, phase-clips.css), so the
             # summary has the width to read; one of the two is shown at any width.
             length = nodes.inline("", seconds, classes=["phase-length"])
             in_name = nodes.inline("", "", link, nodes.Text(" "), length)  # "Intro 3 s" as text
