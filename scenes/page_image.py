@@ -91,11 +91,6 @@ def _recorded(destination: Path) -> str | None:
     return recorded if isinstance(recorded, str) else None
 
 
-def is_current(png: Path, destination: Path) -> bool:
-    """Whether ``destination`` is the page's copy of ``png`` as this recipe makes it (and readable by all)."""
-    return _recorded(destination) == _description(hashlib.sha256(png.read_bytes()).hexdigest())
-
-
 def write_page_image(png: Path, destination: Path) -> bool:
     """Make the page's copy of ``png`` at ``destination`` unless it is current; returns whether it wrote.
 
