@@ -162,5 +162,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 15,  # 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 16,  # 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

@@ -224,6 +224,19 @@ def test_unknown_phase_fails_the_build_naming_it(build_root):
     assert "unknown phase 'no-such-phase'" in warnings and "3 attention-scores" in warnings
 
 
+@pytest.mark.parametrize("directive", ["{phase-clip} 3", "{full-video}", "{phase-table}"])
+def test_a_page_that_shows_clip_words_is_read_again_when_they_change(directive, build_root):
+    """Transcripts, description pauses, chapters and summaries come from Python files Sphinx does not
+    watch; without the dependency, a warm build kept serving the old transcript."""
+    from attention_site.phase_clips import WORD_SOURCES
+
+    app = build_root("clip-directive", f"# Page\n\n```{directive}\n```\n", tags=("fast",))
+    assert app.statuscode == 0, app.warning.getvalue()
+    sources = {Path(source).resolve() for source in WORD_SOURCES}
+    assert {Path(name).name for name in sources} == {"registry.py", "translations.py"}
+    assert sources <= {Path(dependency).resolve() for dependency in app.env.dependencies["index"]}
+
+
 def test_fast_mode_says_so_on_the_page(build_root):
     app = build_root("clip-directive", "# Page\n\n```{phase-clip} 3\n```\n", tags=("fast",))
     assert app.statuscode == 0 and not app.warning.getvalue(), app.warning.getvalue()
