@@ -233,7 +233,8 @@ PHASES: tuple[Phase, ...] = (
                 2.0,
                 "Dark: low score. Bright: high",
                 "The grid becomes a heatmap: dark purple cells are low scores, bright yellow cells high, "
-                "with a colour scale below it.",
+                "with a colour scale below it. At the bottom, the grid is named: S equals Q times K "
+                "transpose.",
             ),
         ),
     ),
@@ -263,7 +264,9 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 2.0,
                 "Largest weight per row outlined",
-                "The largest weight in each row of A is outlined: the key each token attends to most.",
+                "The largest weight in each row of A is outlined: the key each token attends to most. The "
+                "note gives way to the formula so far: A equals softmax of Q times K transpose over the "
+                "square root of d_k.",
             ),
         ),
     ),
@@ -278,7 +281,8 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 3.0,
                 "Output of sat: its row of A times V",
-                "The output row of 'sat' is built: its row of A and the V panel are outlined, the sum of "
+                "The formula at the bottom gives way, and the output row of 'sat' is built: its row of A and "
+                "the V panel are outlined, the sum of "
                 "the rows of V weighted by that row is written at the bottom, and its output card appears.",
             ),
             Cue(

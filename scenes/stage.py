@@ -9,7 +9,8 @@ at phase boundaries the same in two separate renders.
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
 as context (from phase 3), making room for the heatmap. So do the outputs:
 large while they are the subject (phase 5), then as context (from phase 6),
-making room for the formula. X has two sizes within phase 2: large where Q will
+making room for the formula. Until then the formula band names what the heatmap holds:
+S = Q K^T as phase 3 ends, A = softmax(Q K^T / sqrt(d_k)) as phase 4 ends. X has two sizes within phase 2: large where Q will
 be while it is alone, then small under the panels while they fill. The two heads
 have two sizes within phase 7: large while their weights are explained, then
 small over the mixed outputs, which are large.
@@ -40,6 +41,14 @@ FORMULA_PARTS = {
     "sqrt": slice(29, 33),
     "v": slice(34, 35),
 }
+#: The formula so far, in the formula band as phases 3 and 4 end: what the heatmap holds, in the
+#: letters the pages use (S, the scores; A, the weights), coloured as the full formula colours them.
+SCORES_TEX = r"S=QK^{T}"
+SCORES_PARTS = {"q": slice(2, 3), "k": slice(3, 5)}
+WEIGHTS_TEX = r"A=\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)"
+WEIGHTS_PARTS = {"q": slice(10, 11), "k": slice(11, 13), "sqrt": slice(14, 18)}
+#: The hue of each coloured part, in every formula.
+PART_HUES = {"q": palette.QUERY, "k": palette.KEY, "v": palette.VALUE, "sqrt": palette.SCALE}
 
 
 class Stage:
@@ -214,18 +223,26 @@ class Stage:
         """The outputs as context, from phase 6: three cards to a row in the output band."""
         return self._cards(self.ex.output)
 
+    def _formula_band(self, tex: str, parts: dict[str, slice]):
+        """``tex`` at formula size, its named ``parts`` in their hues, centred in the formula band."""
+        formula = builders.build_math(tex, palette.TEXT, layout.FORMULA_SIZE)
+        for part, glyphs in parts.items():
+            formula[0][glyphs].set_color(builders.color(PART_HUES[part]))
+        return self._placed(formula.move_to(self.regions.formula), "formula")
+
+    @cached_property
+    def score_formula(self):
+        """``S = QK^T`` as phase 3 ends, under the scores it names."""
+        return self._formula_band(SCORES_TEX, SCORES_PARTS)
+
+    @cached_property
+    def weight_formula(self):
+        """``A = softmax(QK^T / sqrt(d_k))`` as phase 4 ends, under the weights it names."""
+        return self._formula_band(WEIGHTS_TEX, WEIGHTS_PARTS)
+
     @cached_property
     def formula(self):
-        formula = builders.build_math(FORMULA_TEX, palette.TEXT, layout.FORMULA_SIZE)
-        glyphs = formula[0]
-        for part, hue in (
-            ("q", palette.QUERY),
-            ("k", palette.KEY),
-            ("v", palette.VALUE),
-            ("sqrt", palette.SCALE),
-        ):
-            glyphs[FORMULA_PARTS[part]].set_color(builders.color(hue))
-        return self._placed(formula.move_to(self.regions.formula), "formula")
+        return self._formula_band(FORMULA_TEX, {part: FORMULA_PARTS[part] for part in PART_HUES})
 
     def formula_part(self, name: str) -> VGroup:
         """The glyphs of one named part of the formula (see ``FORMULA_PARTS``)."""
@@ -332,22 +349,28 @@ class Stage:
 
     def picture_after(self, number: int) -> list[Mobject]:
         """The mobjects on screen when phase ``number`` ends (0: the empty frame before the intro)."""
-        pictures: dict[int, Callable[[], list[Mobject]]] = {
-            0: lambda: [],
-            1: lambda: [self.title, self.tokens],
-            2: lambda: [*pictures[1](), self.qkv_subject],
-            3: lambda: [*pictures[1](), self.qkv, self.heatmap_axes, self.score_cells, self.score_scale],
-            4: lambda: [
-                *pictures[1](),
-                self.qkv,
+
+        def scores() -> list[Mobject]:
+            return [*pictures[1](), self.qkv, self.heatmap_axes, self.score_cells, self.score_scale]
+
+        def weights() -> list[Mobject]:
+            heatmap = [
                 self.heatmap_axes,
                 self.weight_cells,
                 self.weight_scale,
                 self.row_sums,
                 self.max_outlines,
-            ],
-            5: lambda: [*pictures[4](), self.output_subject],
-            6: lambda: [*pictures[4](), self.output_cards, self.formula],
+            ]
+            return [*pictures[1](), self.qkv, *heatmap]
+
+        pictures: dict[int, Callable[[], list[Mobject]]] = {
+            0: lambda: [],
+            1: lambda: [self.title, self.tokens],
+            2: lambda: [*pictures[1](), self.qkv_subject],
+            3: lambda: [*scores(), self.score_formula],
+            4: lambda: [*weights(), self.weight_formula],
+            5: lambda: [*weights(), self.output_subject],
+            6: lambda: [*weights(), self.output_cards, self.formula],
             7: lambda: [*pictures[1](), self.heads, self.multi_head_cards, self.concat_note],
             8: lambda: [*pictures[1](), self.summary, self.formula],
         }

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from manim import DOWN, LEFT, RIGHT, UP, Camera, Mobject, VGroup
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Camera, Mobject, VGroup
 
 from . import builders, layout, palette
 from .stage import Stage
@@ -56,12 +56,18 @@ def _heatmap(stage: Stage, cells, scale, *extra: Mobject) -> VGroup:
     return VGroup(*_copies(stage.heatmap_axes, cells, *extra, scale))
 
 
+def _named(heatmap: VGroup, formula: Mobject) -> VGroup:
+    """The heatmap over the formula that names it, as the phase ends."""
+    return _stacked(heatmap, formula.copy(), edge=ORIGIN)
+
+
 def _scores(stage: Stage) -> VGroup:
-    return _heatmap(stage, stage.score_cells, stage.score_scale)
+    return _named(_heatmap(stage, stage.score_cells, stage.score_scale), stage.score_formula)
 
 
 def _weights(stage: Stage) -> VGroup:
-    return _heatmap(stage, stage.weight_cells, stage.weight_scale, stage.max_outlines, stage.row_sums)
+    heatmap = _heatmap(stage, stage.weight_cells, stage.weight_scale, stage.max_outlines, stage.row_sums)
+    return _named(heatmap, stage.weight_formula)
 
 
 def _outputs(stage: Stage) -> VGroup:

@@ -21,7 +21,7 @@ import attention
 from scenes import builders, layout, palette
 from scenes.base import PhaseScene, StoryboardError
 from scenes.registry import PHASES
-from scenes.stage import FORMULA_GLYPHS
+from scenes.stage import FORMULA_GLYPHS, SCORES_PARTS, WEIGHTS_PARTS
 
 EXAMPLE = attention.example()
 CARD = [("intro", 3), ("qkv-projection", 8), ("attention-scores", 10), ("scale-softmax", 6), ("output", 8),
@@ -248,6 +248,35 @@ def test_formula_is_one_mathtex_with_the_expected_glyphs(constructed):
     stage = constructed["full-formula"][0].stage
     assert len(stage.formula[0]) == FORMULA_GLYPHS
     assert stage.formula_part("v").get_center()[0] == max(g.get_center()[0] for g in stage.formula[0])
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "parts"),
+    [("attention-scores", "score_formula", SCORES_PARTS), ("scale-softmax", "weight_formula", WEIGHTS_PARTS)],
+)
+def test_the_formula_so_far_colours_the_glyphs_the_full_formula_colours(slug, name, parts, constructed):
+    """S = QK^T and A = softmax(QK^T / sqrt(d_k)) are read against phase 6's formula: the same Q, K^T and
+    sqrt(d_k), in the same hues."""
+    stage = constructed[slug][0].stage
+    so_far = getattr(stage, name)
+    for part, glyphs in parts.items():
+        shown, full = so_far[0][glyphs], stage.formula_part(part)
+        assert len(shown) == len(full), part
+        for a, b in zip(shown, full, strict=True):
+            np.testing.assert_allclose(a.points - a.get_center(), b.points - b.get_center(), atol=1e-6)
+            assert a.get_fill_color() == b.get_fill_color(), part
+    coloured = {i for glyphs in parts.values() for i in range(glyphs.start, glyphs.stop)}
+    plain = {glyph.get_fill_color().to_hex() for i, glyph in enumerate(so_far[0]) if i not in coloured}
+    assert plain == {builders.color(palette.TEXT).to_hex()}
+
+
+@pytest.mark.parametrize("number", [3, 4, 5, 6])
+def test_while_the_heatmap_is_on_screen_the_lower_bands_hold_what_it_leads_to(number, constructed):
+    """A last frame is also its clip's poster: under the heatmap stands the formula so far (3, 4), the
+    outputs (5) or the whole formula (6), never an empty lower half."""
+    stage = constructed[PHASES[number - 1].slug][0].stage
+    below = [m for m in stage.picture_after(number) if stage.region_of(m) in ("output", "formula", "lower")]
+    assert below, number
 
 
 # -- Layout -----------------------------------------------------------------------------------

@@ -60,7 +60,8 @@ class OutputComputation(PhaseScene):
         row_box = builders.surround(VGroup(*stage.weight_cells[i]), palette.TEXT, buff=0)
         v_box = builders.surround(stage.qkv.v.frame, palette.VALUE)
         line = WeightedSum(stage.ex, i).move_to(cards[-1]).set_x(stage.regions.lower.get_x())
-        self.play(Create(row_box), Create(v_box), run_time=0.5)
+        # phase 4's formula leaves the band the outputs take until phase 6 writes the whole formula
+        self.play(Create(row_box), Create(v_box), FadeOut(stage.weight_formula), run_time=0.5)
         self.play(FadeIn(line), run_time=0.9)
         self.play(FadeIn(card.frame), FadeIn(card.values), run_time=0.8)
         self.play(FadeOut(VGroup(row_box, v_box, line)), run_time=0.4)

@@ -3,13 +3,13 @@
 Q, K and V first shrink to context size, making room for the grid. Two cells are
 worked in full (the query and key rows highlighted, the four products and their
 sum written under the grid); the rest fill row by row; then the grid takes its
-viridis colours and the colour scale appears.
+viridis colours, the colour scale appears and the formula band names the grid: S = Q K^T.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+from manim import DOWN, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, Write
 
 from scenes import builders, layout, palette
 from scenes.base import PhaseScene
@@ -62,6 +62,7 @@ class AttentionScores(PhaseScene):
         self.play(
             *(ReplacementTransform(cell, coloured[i][j]) for (i, j), cell in self.indexed(plain)),
             FadeIn(self.stage.score_scale, shift=layout.ENTRY_SHIFT * DOWN),
+            Write(self.stage.score_formula),
             run_time=1.2,
         )
 

@@ -3,14 +3,27 @@
 The note says why the division, and on which assumption: if q and k have independent
 entries of mean 0 and variance 1, q · k has variance d_k, and the division brings it
 back to 1, keeping softmax away from saturation, where its gradients become extremely small
-(the paper's words; the toy's own scaled scores need not have variance 1). Each row of A then sums to 1.00 and its largest weight is outlined.
+(the paper's words; the toy's own scaled scores need not have variance 1). Each row of A then sums
+to 1.00 and its largest weight is outlined. The note takes the output and formula bands, so phase 3's
+S = Q K^T leaves before it comes, and A = softmax(Q K^T / sqrt(d_k)) takes its place once it goes.
 """
 
 from __future__ import annotations
 
 import math
 
-from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    ReplacementTransform,
+    Succession,
+    VGroup,
+)
 
 from scenes import builders, layout, palette, screen_words
 from scenes.base import PhaseScene
@@ -25,7 +38,8 @@ class ScaleSoftmax(PhaseScene):
     def show_scaling(self):
         stage = self.stage
         self.note = self.build_scaling_note()
-        self.play(FadeIn(self.note, shift=layout.ENTRY_SHIFT * DOWN), run_time=0.6)
+        self.play(FadeOut(stage.score_formula), run_time=0.3)
+        self.play(FadeIn(self.note, shift=layout.ENTRY_SHIFT * DOWN), run_time=0.5)
         self.play(
             *self.replace_cells(stage.score_cells, stage.scaled_cells),
             ReplacementTransform(stage.score_scale, stage.scaled_scale),
@@ -53,7 +67,8 @@ class ScaleSoftmax(PhaseScene):
     def show_row_maxima(self):
         self.play(
             LaggedStart(*(Create(outline) for outline in self.stage.max_outlines), lag_ratio=0.25),
-            FadeOut(self.note),
+            # one after the other: the note and the formula share the formula band
+            Succession(FadeOut(self.note, run_time=0.5), FadeIn(self.stage.weight_formula, run_time=0.7)),
             run_time=1.4,
         )
 
