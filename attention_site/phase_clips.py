@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import urllib.parse
 from pathlib import Path
 
 from docutils import nodes
@@ -144,12 +145,27 @@ def visit_video_html(translator, node: video_node) -> None:
     raise nodes.SkipNode
 
 
+#: Where the still is hidden: phase-clips.css shows it at ``max-width: 599px`` only.
+STILL_HIDDEN = "(min-width: 600px)"
+
+
+def _blank_image(width: int, height: int) -> str:
+    """An empty picture of the given shape, written in the page: nothing to fetch, nothing stretched.
+
+    >>> _blank_image(720, 520)
+    'data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22%20width%3D%22720%22%20height%3D%22520%22/%3E'
+    """
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'
+    return "data:image/svg+xml," + urllib.parse.quote(svg)  # no space: srcset splits its URLs at spaces
+
+
 def _still_html(translator, node: video_node, uri: str) -> str:
     """The phase's still (shown on narrow screens only, by phase-clips.css), sized so nothing shifts.
 
-    On a phone it is in view with the clip, whose poster is the page's largest paint: the still
-    is fetched at low priority so that it does not share the connection with the poster (Lighthouse
-    measured the largest paint 0.1-0.4 s later with a 110 KB still fetched beside it).
+    On a phone it is what the reader reads, and often the largest paint (a still with its formula
+    under the heatmap is taller than the clip): the page's first still is fetched at once, at high
+    priority. Where it is hidden, its ``<picture>`` shows an empty image of its shape, written in the
+    page, so a laptop downloads nothing for it. Later stills wait until they are near view.
 
     Empty when no clip was published: a build whose render failed writes its pages, then stops on
     the render's own error.
@@ -159,9 +175,13 @@ def _still_html(translator, node: video_node, uri: str) -> str:
         return ""
     with Image.open(path) as image:
         width, height = image.size
+    first = not getattr(translator, "still_written", False)
+    translator.still_written = True
+    fetch = 'fetchpriority="high"' if first else 'loading="lazy" decoding="async"'
     return (
-        f'<a class="clip-still" href="{uri}"><img src="{uri}" width="{width}" height="{height}" '
-        f'loading="lazy" decoding="async" fetchpriority="low" alt="{html.escape(node["still"])}"></a>'
+        f'<a class="clip-still" href="{uri}"><picture><source media="{STILL_HIDDEN}" srcset="{_blank_image(width, height)}">'
+        f'<img src="{uri}" width="{width}" height="{height}" {fetch} alt="{html.escape(node["still"])}">'
+        "</picture></a>"
     )
 
 

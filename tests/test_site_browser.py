@@ -129,12 +129,14 @@ def fetch_priorities(page, url: str) -> dict[str, str]:
     return priorities
 
 
-def test_on_a_phone_the_poster_is_fetched_ahead_of_the_still_in_view_with_it(site_url, page):
-    """The poster is the page's largest paint; the still beside it in view must not share its bandwidth."""
+def test_on_a_phone_the_still_is_fetched_at_once_at_high_priority(site_url, page):
+    """On a phone the still is what the reader reads, and taller than the clip: the page's largest
+    paint. It is fetched with the poster, neither left until layout (lazy) nor behind it (low)."""
     page.set_viewport_size({"width": 390, "height": 844})
-    priorities = fetch_priorities(page, f"{site_url}/phases/07-multi-head.html")
-    assert priorities["07-multi-head.webp"] in ("High", "VeryHigh"), priorities
-    assert priorities["07-multi-head.still.webp"] in ("Low", "VeryLow"), priorities
+    for stem in ("04-scale-softmax", "07-multi-head"):
+        priorities = fetch_priorities(page, f"{site_url}/phases/{stem}.html")
+        assert priorities[f"{stem}.still.webp"] in ("High", "VeryHigh"), priorities
+        assert priorities[f"{stem}.webp"] in ("High", "VeryHigh"), priorities
 
 
 def edge_bands(page, element) -> tuple[float, float]:
