@@ -178,8 +178,9 @@ def _still_html(translator, node: video_node, uri: str) -> str:
     first = not getattr(translator, "still_written", False)
     translator.still_written = True
     fetch = 'fetchpriority="high"' if first else 'loading="lazy" decoding="async"'
+    hidden = f'<source media="{STILL_HIDDEN}" srcset="{_blank_image(width, height)}">'
     return (
-        f'<a class="clip-still" href="{uri}"><picture><source media="{STILL_HIDDEN}" srcset="{_blank_image(width, height)}">'
+        f'<a class="clip-still" href="{uri}"><picture>{hidden}'
         f'<img src="{uri}" width="{width}" height="{height}" {fetch} alt="{html.escape(node["still"])}">'
         "</picture></a>"
     )

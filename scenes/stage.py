@@ -9,9 +9,10 @@ at phase boundaries the same in two separate renders.
 Q, K and V come in two sizes: large while they are the subject (phase 2), then
 as context (from phase 3), making room for the heatmap. So do the outputs:
 large while they are the subject (phase 5), then as context (from phase 6),
-making room for the formula. Until then the formula band names what the heatmap holds:
-S = Q K^T as phase 3 ends, A = softmax(Q K^T / sqrt(d_k)) as phase 4 ends. X has two sizes within phase 2: large where Q will
-be while it is alone, then small under the panels while they fill. The two heads
+making room for the formula. Before the outputs, the formula band names what
+the heatmap holds: S = Q K^T as phase 3 ends, A = softmax(Q K^T / sqrt(d_k)) as
+phase 4 ends. X has two sizes within phase 2: large where Q will be while it is
+alone, then small under the panels while they fill. The two heads
 have two sizes within phase 7: large while their weights are explained, then
 small over the mixed outputs, which are large.
 """
