@@ -194,6 +194,20 @@ def test_site_loads_nothing_from_another_host(site):
                     assert not url.startswith(("http:", "https:", "//")), f"{page}: {url}"
 
 
+def test_no_page_but_search_stops_its_parser_for_a_script(site):
+    """A plain ``<script src>`` stops the parser until it arrives; a phone paints what it has parsed
+    meanwhile, and the script then lays out the whole page in one long task after that first paint
+    (Lighthouse's blocking time, on every page with a clip). The search page's own scripts, which
+    need Sphinx's first, are written by its template in that order."""
+    for page in site.rglob("*.html"):
+        if page.name == "search.html":
+            continue
+        scripts = [attrs for attrs in tags(page, "script") if "src" in attrs]
+        assert any("furo.js" in attrs["src"] for attrs in scripts), page
+        waiting = [attrs["src"] for attrs in scripts if not {"defer", "async"} & set(attrs)]
+        assert not waiting, (page.relative_to(site), waiting)
+
+
 def test_dirhtml_pages_find_the_same_clips(release_site):
     for phase in PHASES:
         page = release_site / "phases" / phase.stem / "index.html"
