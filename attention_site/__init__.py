@@ -99,7 +99,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("attention_site.languages")
     # -- A copy button on each code block, in the page's language --
     app.setup_extension("attention_site.copy_code")
-    # -- Scripts wait for the page to be parsed: its first layout is its first paint --
+    # -- Scripts wait for the page to be parsed: its first layout does not wait for them --
     app.setup_extension("attention_site.deferred_scripts")
 
     # -- Citing: cite blocks, clips.json, OpenGraph tags --
@@ -164,5 +164,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 18,  # 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 19,  # 19: directives note the Python they write from; 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

@@ -6,7 +6,7 @@ stops at each until it arrives, and a phone's browser paints what it has parsed 
 the scripts come, furo.js reads the page's scroll position, which lays out the whole page in one
 long task after that first paint. Lighthouse counted it as blocking time on every page with a clip
 (95-99 on a phone, where pages without one scored 100). Deferred, the scripts run in the same order
-once the page is parsed, and the page's first layout is its first paint.
+once the page is parsed, and the page's first layout no longer waits for them.
 
 The search page keeps Sphinx's order as written: its template loads ``searchtools.js`` and the
 search index itself, without ``defer``, after these scripts, and they need them first.
@@ -18,16 +18,16 @@ from sphinx.application import Sphinx
 
 import attention
 
-#: Pages whose template writes scripts of its own after the page's scripts, in that order.
-KEPT_AS_WRITTEN = ("search",)
+#: Templates that write scripts of their own after the page's scripts, in that order.
+KEPT_AS_WRITTEN = ("search.html",)
 
 
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Give every external script of the page that neither waits nor runs apart (``defer``,
     ``async``) the ``defer`` attribute; inline scripts run where they stand, as they must."""
-    if pagename in KEPT_AS_WRITTEN or "script_files" not in context:
+    if templatename in KEPT_AS_WRITTEN or "script_files" not in context:
         return
-    context["script_files"] = [
+    context["script_files"][:] = [  # in place: the list Sphinx renders, whoever adds to it later
         type(script)(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
         if script.filename and not {"defer", "async"} & set(script.attributes)
         else script

@@ -23,6 +23,7 @@ from scenes.screen_words import feature_name
 
 from .languages import language_of, pick
 from .node_helpers import table
+from .sources import NUMBER_FORMATS, NUMBERS, SCREEN_WORDS, note_sources
 
 #: For each array: what its rows and its columns are ("tokens" or "features").
 AXES = {
@@ -105,6 +106,7 @@ class ExampleMatrix(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS, SCREEN_WORDS)
         name = self.arguments[0]
         try:
             values = matrix(name, self.options.get("head"))
@@ -165,6 +167,7 @@ class ScalingTable(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS)
         columns = self.COLUMNS[self.options.get("measure", "spread")]
         said = pick(WORDS, self.config.language)
         headers = ("d_k", *(said[field] for field, _ in columns))

@@ -58,6 +58,7 @@ from scenes.screen_words import feature_name
 
 from .languages import language_of, pick
 from .node_helpers import html_only
+from .sources import NUMBER_FORMATS, NUMBERS, SCREEN_WORDS, note_sources
 
 logger = logging.getLogger(__name__)
 
@@ -454,6 +455,7 @@ class TemperatureExplorer(SphinxDirective):
     option_spec = {"row": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS, SCREEN_WORDS)
         tokens = attention.example().tokens
         row = self.options.get("row", DEFAULT_ROW).strip()
         by_name = {token.lower(): token for token in tokens}
@@ -476,6 +478,7 @@ class WidthExplorer(SphinxDirective):
     option_spec = {"d-k": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS, SCREEN_WORDS)
         value = self.options.get("d-k", str(DEFAULT_D_K)).strip()
         d_k = int(value) if value.isdigit() else None
         if d_k not in D_KS:

@@ -25,6 +25,7 @@ import attention
 from scenes.formats import format_share
 
 from .languages import pick
+from .sources import NUMBER_FORMATS, NUMBERS, note_sources
 
 #: The figure's geometry, in SVG user units (it scales to the column's width).
 #: Narrow enough that its 15-unit text stays about 13 px high on a 390 px phone.
@@ -120,6 +121,7 @@ class SaturationFigure(SphinxDirective):
     option_spec = {"caption": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS)
         rows, language = attention.scaling_demo(), self.config.language
         # A container, not a figure: Sphinx numbers figures, and this site's figure numbers are clips'.
         figure = nodes.container(classes=["saturation-figure-wrapper"])

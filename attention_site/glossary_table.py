@@ -14,6 +14,7 @@ from scenes.glossary import TERMS
 
 from .languages import pick
 from .node_helpers import table
+from .sources import GLOSSARY, note_sources
 
 #: Headers of the table, by the build's language.
 HEADERS = {
@@ -26,6 +27,7 @@ class GlossaryTable(SphinxDirective):
     """Every term of :data:`scenes.glossary.TERMS`: English, zh-Hant and the meaning in the page's language."""
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, GLOSSARY)
         headers = pick(HEADERS, self.config.language)
         rows = [
             [

@@ -33,7 +33,7 @@ from sphinx.util.console import bold
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from scenes import registry, translations
+from scenes import registry
 from scenes.captions import description_pauses, transcript
 from scenes.clips import (
     CLIP_ERRORS,
@@ -53,6 +53,7 @@ from .clip_words import clip_in, clip_name, words_for
 from .languages import language_of
 from .node_helpers import table
 from .setting_errors import stop_on_setting
+from .sources import CLIP_WORDS, note_sources
 from .state import ClipPage, SiteBuild, clip_pages
 
 logger = logging.getLogger(__name__)
@@ -145,8 +146,9 @@ def visit_video_html(translator, node: video_node) -> None:
     raise nodes.SkipNode
 
 
-#: Where the still is hidden: phase-clips.css shows it at ``max-width: 599px`` only.
-STILL_HIDDEN = "(min-width: 600px)"
+#: Where the still is hidden: everywhere phase-clips.css does not show it (``max-width: 599px``),
+#: fractional widths included.
+STILL_HIDDEN = "not all and (max-width: 599px)"
 
 
 def _blank_image(width: int, height: int) -> str:
@@ -249,19 +251,6 @@ def _fast_notice(what: str) -> nodes.Node:
     return notice
 
 
-#: The files a clip's words come from: titles, summaries, captions and descriptions, in English and in
-#: translation. They are Python, not pages, so Sphinx would not see them change: every directive that
-#: writes those words notes them, and a page whose transcript, chapters or phase table would be stale
-#: is read again.
-WORD_SOURCES = (Path(registry.__file__), Path(translations.__file__))
-
-
-def note_word_sources(directive: SphinxDirective) -> None:
-    """Have the directive's page read again when a clip's words change (see :data:`WORD_SOURCES`)."""
-    for source in WORD_SOURCES:
-        directive.env.note_dependency(source)
-
-
 class PhaseClip(SphinxDirective):
     """``phase-clip PHASE``: the phase's clip as a numbered figure with captions and a transcript."""
 
@@ -279,7 +268,7 @@ class PhaseClip(SphinxDirective):
                 "phase-clip: the :transcript: option does nothing and is refused: the transcript always "
                 "follows the clip, written from the phase's captions in scenes/registry.py. Remove the option."
             )
-        note_word_sources(self)
+        note_sources(self, CLIP_WORDS)
         width, height = frame_size(self.config.phase_clips_quality)
         clip_pages(self.env).note_page(phase.slug, ClipPage(self.env.docname, clip_anchor(phase.stem)))
         language, said = self.config.language, words_for(self.config.language)
@@ -330,7 +319,7 @@ class FullVideo(SphinxDirective):
     """``full-video``: every phase in one clip, with a chapters track and a chapter list."""
 
     def run(self) -> list[nodes.Node]:
-        note_word_sources(self)
+        note_sources(self, CLIP_WORDS)
         width, height = frame_size(self.config.phase_clips_quality)
         # A container, not a figure: the phase clips alone are numbered, Clip 1 to Clip 8.
         figure = nodes.container(classes=["phase-clip", "full-video"])
@@ -365,7 +354,7 @@ class PhaseTable(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from sphinx.addnodes import pending_xref
 
-        note_word_sources(self)
+        note_sources(self, CLIP_WORDS)
         folder = self.options.get("pages", "phases")
         language, said = self.config.language, words_for(self.config.language)
         rows = []

@@ -44,6 +44,7 @@ from scenes.palette import HIGHLIGHT, viridis_hex
 
 from .languages import pick
 from .node_helpers import table
+from .sources import NUMBER_FORMATS, NUMBERS, note_sources
 
 #: What the directives write, by the build's language (the page's prose goes through the catalogs;
 #: these words are generated, so they are kept here, in the glossary's terms).
@@ -260,6 +261,7 @@ class TrainedHeadHeatmaps(SphinxDirective):
     option_spec = {"caption": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS)
         facts = trained_head()
         shown = facts.shown
         first, length = int(shown.first[0]), int(shown.length[0])
@@ -302,6 +304,7 @@ class TrainedHeadScores(SphinxDirective):
     option_spec = {"caption": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+        note_sources(self, NUMBERS, NUMBER_FORMATS)
         facts = trained_head()
         headers = words(self.config.language)["headers"]
         rows = [

@@ -102,8 +102,8 @@ def description_pauses(phases: Iterable[Phase], language: str) -> list[float]:
     before the picture moves on: an extended description. 0 where the cue itself is long enough.
 
     >>> from scenes.registry import get_phase
-    >>> description_pauses([get_phase(4)], "en")  # its first description: 390 characters in a 2 s cue
-    [24.0, 5.4, 11.0]
+    >>> description_pauses([get_phase(4)], "en")  # its first description: 396 characters in a 2 s cue
+    [24.4, 5.4, 11.0]
     """
     rate = SPEAKING_RATE[language]
     return [

@@ -250,7 +250,7 @@ PHASES: tuple[Phase, ...] = (
             Cue(
                 2.0,
                 "Every score is divided by √d_k",
-                "S equals Q K transpose gives way to a note, and every score is divided by the square root "
+                "S equals Q times K transpose gives way to a note, and every score is divided by the square root "
                 "of d_k, which is 2 here. The note says why, and on "
                 "which assumption: if the query's and the key's entries are independent, with mean 0 and "
                 "variance 1, their dot product has variance d_k; divided, its variance is 1, which keeps "

@@ -174,9 +174,12 @@ def test_on_a_phone_a_formula_wider_than_the_screen_shows_which_way_it_goes_on(s
         assert left > 0.6 and right < 0.3, (theme, "at its end", left, right)
 
 
-def test_on_a_laptop_no_still_is_shown_or_fetched(site_url, page):
+@pytest.mark.parametrize("width", [600, 1280])
+def test_on_a_laptop_no_still_is_shown_or_fetched(width, site_url, page):
+    """From 600 px, where phase-clips.css hides the still, its <picture> fetches nothing."""
     requested = []
     page.on("request", lambda r: requested.append(r.url))
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{site_url}/phases/04-scale-softmax.html", wait_until="networkidle")
     assert page.locator(".clip-still").count() == 1
     assert not page.locator(".clip-still img").is_visible()
