@@ -380,6 +380,40 @@ def manifest(app: Sphinx, published: ClipManifest) -> dict:
     }
 
 
+def checksums_written(outdir: Path) -> dict[str, tuple[str, str | None]]:
+    """``slug -> (video SHA-256, still SHA-256)`` as the ``clips.json`` in ``outdir`` lists them.
+
+    Empty when the folder has none, or one this code cannot read: then every clip counts as new.
+    """
+    try:
+        clips = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))["clips"]
+        return {clip["slug"]: (clip["sha256"], clip.get("still_sha256")) for clip in clips}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def pages_showing_new_clips(app: Sphinx, published: ClipManifest) -> list[str]:
+    """The pages whose clip changed since this output folder's ``clips.json`` was written.
+
+    A page shows its clip's SHA-256 (in the cite block) and its still's size, both read when the
+    page is written; a clip rendered anew (a scene changed) changes them while the page's source
+    does not, so Sphinx would keep the old page. Run before this build's ``clips.json`` replaces
+    the last one.
+    """
+    before = checksums_written(Path(app.outdir))
+    pages = phase_pages(app)
+    every = [
+        *zip(PHASES, published.phases, strict=True),
+        *zip(STANDALONE_CLIPS, published.standalone, strict=True),
+    ]
+    changed = {
+        pages[phase.slug].docname
+        for phase, clip in every
+        if phase.slug in pages and before.get(phase.slug) != (clip.sha256, clip.still_sha256)
+    }
+    return sorted(changed)
+
+
 def write_manifest(app: Sphinx, exception, build: SiteBuild) -> None:
     if exception is not None or build.published is None:
         return

@@ -47,7 +47,7 @@ from scenes.clips import (
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
 
-from .clip_citation import absolute, cite_node
+from .clip_citation import absolute, cite_node, pages_showing_new_clips
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .clip_words import clip_in, clip_name, words_for
 from .languages import language_of
@@ -177,9 +177,11 @@ def _still_html(translator, node: video_node, uri: str) -> str:
         return ""
     with Image.open(path) as image:
         width, height = image.size
-    first = not getattr(translator, "still_written", False)
-    translator.still_written = True
-    fetch = 'fetchpriority="high"' if first else 'loading="lazy" decoding="async"'
+    fetch = (
+        'fetchpriority="high"'
+        if node is first_clip(translator.document, still=True)
+        else 'loading="lazy" decoding="async"'
+    )
     hidden = f'<source media="{STILL_HIDDEN}" srcset="{_blank_image(width, height)}">'
     return (
         f'<a class="clip-still" href="{uri}"><picture>{hidden}'
@@ -188,14 +190,20 @@ def _still_html(translator, node: video_node, uri: str) -> str:
     )
 
 
+def first_clip(doctree: nodes.Node, still: bool = False) -> video_node | None:
+    """The page's first clip (``still``: the first with a still), or None: what is seen first is fetched first."""
+    shown = (node for node in doctree.findall(video_node) if not node["fast"])
+    return next((node for node in shown if node.get("still") or not still), None)
+
+
 def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The first clip's poster, usually the largest thing a reader sees first, is fetched first.
 
     A ``poster`` attribute is found only once the page's body is parsed, and at a low priority;
     a preload in the page's head at ``fetchpriority="high"`` starts it with the stylesheets.
     """
-    first = next(iter(doctree.findall(video_node)), None) if doctree is not None else None
-    if first is None or first["fast"]:
+    first = first_clip(doctree) if doctree is not None else None
+    if first is None:
         return
     poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], "page_poster"))
     tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
@@ -386,18 +394,20 @@ def _generated(node: nodes.Element) -> nodes.Element:
 
 
 # -- Build hooks -----------------------------------------------------------------
-def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
+def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     """After reading: have every clip rendered (or taken from the cache) and copied into ``_clips/``.
 
-    Runs on every build, so clips reappear even when only the HTML was deleted.
+    Runs on every build, so clips reappear even when only the HTML was deleted. Returns the pages
+    whose clip changed since the last build here, which Sphinx then writes again although their
+    sources did not change (their cite block and still show the clip's bytes).
     """
     if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         build.published = None
-        return
+        return []
     if app.builder.format != "html":
         build.published = None
-        return
+        return []
     cache = Path(app.config.phase_clips_cache) if app.config.phase_clips_cache else None
     try:
         build.published = publish_clips(
@@ -413,10 +423,11 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> None:
         logger.error(f"phase clips: {error}", type="phase_clips", subtype="render")
         app.statuscode = 1
         build.published = None
-        return
+        return []
     rendered = len(build.published.rendered)
     total = len(build.published.every_clip)
     logger.info(f"phase clips: {rendered} rendered, {total - rendered} from the cache")
+    return pages_showing_new_clips(app, build.published)
 
 
 def _jobs(config) -> int | None:

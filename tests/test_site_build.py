@@ -311,6 +311,47 @@ def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatc
     )
 
 
+def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
+    """A scene's change re-renders its clip but leaves the page's source alone: the page is written
+    again all the same, so its cite block and still show the new clip, not the last build's."""
+    from PIL import Image
+
+    from attention_site import phase_clips
+    from scenes.clips import ClipManifest, PublishedClip
+    from scenes.registry import STANDALONE_CLIPS
+
+    drawn = {"sha256": "a" * 64, "still": (720, 520)}
+
+    def publish(directory, quality, **kwargs):
+        directory.mkdir(parents=True, exist_ok=True)
+
+        def clip(phase, stem):
+            if phase in PHASES:
+                Image.new("RGB", drawn["still"]).save(directory / f"{stem}.still.webp")
+            still_sha256 = drawn["sha256"] if phase in PHASES else None
+            return PublishedClip(stem, phase, {}, 1.0, 1280, 720, drawn["sha256"], True, still_sha256)
+
+        return ClipManifest(
+            quality,
+            tuple(clip(phase, phase.stem) for phase in PHASES),
+            clip(None, FULL_STEM),
+            tuple(clip(phase, phase.stem) for phase in STANDALONE_CLIPS),
+        )
+
+    monkeypatch.setattr(phase_clips, "publish_clips", publish)
+    body = "# Page\n\n```{phase-clip} attention-scores\n```\n"
+    app = build_root(
+        "clip-directive", body, suppress_warnings=["phase_clips"]
+    )  # one page: clips.json says so
+    assert app.statuscode == 0, app.warning.getvalue()
+    drawn.update(sha256="b" * 64, still=(720, 600))
+    app.build()  # nothing in the source changed
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert "b" * 64 in page and "a" * 64 not in page
+    [still] = [img for img in tags(app.outdir / "index.html", "img") if "still" in img.get("src", "")]
+    assert (still["width"], still["height"]) == ("720", "600")
+
+
 def test_the_saturation_figure_shows_what_the_table_below_it_says(site):
     """Two renderings of one measurement on one page: the figure's bars and the table's columns agree."""
     page = (site / "saturation.html").read_text(encoding="utf-8")
