@@ -34,6 +34,7 @@ from sphinx.util.math import get_node_equation_number
 import attention
 
 from . import math_font
+from .math_text import math_text
 from .setting_errors import stop_on_setting
 
 logger = logging.getLogger(__name__)
@@ -279,8 +280,27 @@ def mathml_of(translator, formula: Formula) -> str:
 
 
 def visit_math_html(translator, node: nodes.math) -> None:
-    translator.body.append(mathml_of(translator, Formula(node.astext(), False)))
+    latex = node.get(
+        "latex", node.astext()
+    )  # a heading's maths keeps its LaTeX here (headings_searched_as_text)
+    translator.body.append(mathml_of(translator, Formula(latex, False)))
     raise nodes.SkipNode
+
+
+def headings_searched_as_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A heading's maths is found and listed by the search as text ("Why √d_k"), and drawn as MathML.
+
+    Sphinx's search index takes each heading's text from the page as it is written, where a
+    formula's text is its LaTeX (``\\sqrt{d_k}``). Its LaTeX moves to the node's ``latex``, which
+    the page's MathML is made from, and the text becomes :func:`~.math_text.math_text`'s.
+    """
+    if app.builder.format != "html":
+        return
+    for title in doctree.findall(nodes.title):
+        for node in list(title.findall(nodes.math)):
+            node["latex"] = node.astext()
+            node.children = []
+            node += nodes.Text(math_text(node["latex"]))
 
 
 def visit_math_block_html(translator, node: nodes.math_block) -> None:
@@ -341,4 +361,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", retry_failed_pages)
     app.connect("env-updated", typeset_new_formulas)
     app.connect("html-page-context", hold_punctuation)
+    app.connect("doctree-resolved", headings_searched_as_text)
     return {"version": attention.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,45 +21,10 @@ from sphinx.application import Sphinx
 from scenes import registry
 
 from .clip_words import clip_in, words_for
+from .math_text import math_text
 from .state import clip_pages
 
 LIMIT = 200  #: columns at most (a Chinese character is two): about what search results show
-
-#: LaTeX a lead's maths uses, as the text a reader would type; anything else is dropped with its braces.
-_SYMBOLS = {
-    r"\top": "ᵀ",
-    r"\times": "×",
-    r"\cdot": "·",
-    r"\ldots": "…",
-    r"\dots": "…",
-    r"\le": "≤",
-    r"\ge": "≥",
-    r"\in": "∈",
-    r"\to": "→",
-    r"\infty": "∞",
-    r"\partial": "∂",
-    r"\sum": "Σ",
-}
-
-
-def math_text(latex: str) -> str:
-    r"""Inline maths as plain text.
-
-    >>> math_text(r"\sqrt{d_k}"), math_text(r"\operatorname{softmax}(QK^\top / \sqrt{d_k})")
-    ('√d_k', 'softmax(QKᵀ / √d_k)')
-    >>> math_text(r"(B, h, n, d_\text{head})"), math_text(r"n \times n")
-    ('(B, h, n, d_head)', 'n × n')
-    """
-    text = re.sub(r"\\(?:operatorname|text|mathrm|mathbf|mathit)\{([^{}]*)\}", r"\1", latex)
-    text = re.sub(
-        r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if re.fullmatch(r"\w+", m[1]) else f"({m[1]})"), text
-    )
-    for command, symbol in sorted(_SYMBOLS.items(), key=lambda item: -len(item[0])):
-        text = re.sub(re.escape(command) + r"(?![A-Za-z])", symbol, text)
-    text = text.replace("^ᵀ", "ᵀ").replace("^{ᵀ}", "ᵀ")
-    text = re.sub(r"\\[A-Za-z]+\s*", "", text)  # what is left unnamed above: dropped, not shown raw
-    text = text.replace("{", "").replace("}", "")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _plain(node: nodes.Node) -> str:

@@ -208,6 +208,39 @@ def test_no_page_but_search_stops_its_parser_for_a_script(site):
         assert not waiting, (page.relative_to(site), waiting)
 
 
+#: Headings whose notation was plain text (d_k, W_Q) before it was maths: links cited since then
+#: name these anchors.
+HEADINGS_WITH_MATHS = {
+    "api.html": ["why-scale-by-d-k"],
+    "confusions.html": [
+        "rows-or-columns-of-a",
+        "only-w-q-w-k-matters-for-the-scores",
+        "and-w-v-w-o-for-what-is-written-the-ov-view",
+        "d-k-or-d-model",
+        "why-d-k-and-not-d-k",
+    ],
+    "phases/04-scale-softmax.html": ["why-divide-by-the-square-root-of-d-k"],
+    "position.html": ["rotary-embeddings-rope-rotating-q-and-k"],
+}
+
+
+def test_headings_draw_their_maths_and_keep_their_anchors(site, zh_site):
+    for root in (site, zh_site):
+        for page, anchors in HEADINGS_WITH_MATHS.items():
+            text = (root / page).read_text(encoding="utf-8")
+            for anchor in anchors:
+                heading = re.search(rf'<section id="{anchor}">(.*?)</h2>', text, re.S)
+                assert heading and "<math" in heading[1], (root.name, page, anchor)
+
+
+def test_the_search_lists_headings_with_their_maths_as_text(site):
+    """A search result names the heading as a reader would type it, not in LaTeX."""
+    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    titles = json.loads(index[index.index("(") + 1 : index.rindex(")")])["alltitles"]
+    assert not [title for title in titles if "\\" in title]
+    assert [anchor for _, anchor in titles["Why √d_k and not d_k?"]] == ["why-d-k-and-not-d-k"]
+
+
 def test_dirhtml_pages_find_the_same_clips(release_site):
     for phase in PHASES:
         page = release_site / "phases" / phase.stem / "index.html"
