@@ -174,11 +174,38 @@ def display_parts(node: nodes.math_block) -> list[str]:
     return [part.strip() for part in node.astext().split("\n\n") if part.strip()]
 
 
+#: What a display formula's pieces are split at, and what nests (a piece is never cut inside these).
+_NESTING = re.compile(r"\\[{}]|\\(?:begin|end|left|right)(?![A-Za-z])|\\qquad(?![A-Za-z])|[{}]")
+
+
+def side_by_side(formula: str) -> list[str]:
+    r"""A display formula's pieces: written ``A, \qquad B``, it is two formulas, set side by side
+    where the line has room for both and one under the other where it has not (a phone).
+
+    >>> side_by_side(r"x = y, \qquad f(x) = \left\{ \begin{cases} 1 \qquad 2 \end{cases} \right.")
+    ['x = y,', 'f(x) = \\left\\{ \\begin{cases} 1 \\qquad 2 \\end{cases} \\right.']
+    >>> side_by_side("a = b")
+    ['a = b']
+    """
+    pieces, depth, start = [], 0, 0
+    for token in _NESTING.finditer(formula):
+        text = token[0]
+        if text in ("{", "\\begin", "\\left"):
+            depth += 1
+        elif text in ("}", "\\end", "\\right"):
+            depth -= 1
+        elif text == "\\qquad" and depth == 0:
+            pieces.append(formula[start : token.start()])
+            start = token.end()
+    pieces.append(formula[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
 def formulas_in(doctree: nodes.Node) -> set[Formula]:
     """Every formula a document writes."""
-    found = {Formula(node.astext(), False) for node in doctree.findall(nodes.math)}
+    found = {Formula(node.get("latex", node.astext()), False) for node in doctree.findall(nodes.math)}
     for block in doctree.findall(nodes.math_block):
-        found.update(Formula(part, True) for part in display_parts(block))
+        found.update(Formula(piece, True) for part in display_parts(block) for piece in side_by_side(part))
     return found
 
 
@@ -311,7 +338,12 @@ def visit_math_block_html(translator, node: nodes.math_block) -> None:
         translator.add_permalink_ref(node, "Link to this equation")
         translator.body.append("</span>")
     for part in display_parts(node):
-        translator.body.append(mathml_of(translator, Formula(part, True)))
+        pieces = side_by_side(part)
+        if len(pieces) > 1:
+            translator.body.append('<div class="math-pieces">')
+        translator.body.extend(mathml_of(translator, Formula(piece, True)) for piece in pieces)
+        if len(pieces) > 1:
+            translator.body.append("</div>")
     translator.body.append("</div>\n")
     raise nodes.SkipNode
 

@@ -115,3 +115,41 @@ def test_every_class_temml_writes_has_its_rule_in_the_pages_stylesheet(site):
     }
     assert "tml-display" in classes
     assert not [name for name in classes if f".{name}" not in rules], rules[:200]
+
+
+#: Each display formula wider than its box (it scrolls sideways), by its LaTeX.
+SCROLLED = """() => [...document.querySelectorAll("div.math")]
+  .filter((box) => box.scrollWidth > box.clientWidth + 1)
+  .map((box) => [...box.querySelectorAll("annotation")].map((a) => a.textContent).join(" "))"""
+#: Per formula written "A, \\qquad B": whether its pieces share one line (every piece spans a common height).
+ON_ONE_LINE = """() => [...document.querySelectorAll(".math-pieces")].map((row) => {
+  const boxes = [...row.children].map((piece) => piece.getBoundingClientRect());
+  return Math.max(...boxes.map((b) => b.top)) < Math.min(...boxes.map((b) => b.bottom));
+})"""
+
+
+@pytest.mark.site
+@pytest.mark.browser
+def test_display_maths_fits_a_phone_and_its_pieces_share_a_laptops_line(browser, site, site_url, zh_site_url):
+    """On a 390 px phone no display formula scrolls: one written as two ("A, \\qquad B") puts the
+    second under the first. On a laptop the two share a line, as they are written."""
+    pages = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.glob("**/*.html"))
+        if 'class="math"' in p.read_text()
+    ]
+    pages = [page for page in pages if not page.startswith("zh-tw/")]  # a build with both languages
+    assert len(pages) >= 8
+    page = browser.new_page()
+    shared = 0
+    for root in (site_url, zh_site_url):
+        for path in pages:
+            page.goto(f"{root}/{path}", wait_until="load")
+            show_as(page, "light", 390)
+            assert not page.evaluate(SCROLLED), f"{root}/{path} at 390 px"
+            show_as(page, "light", 1280)
+            lines = page.evaluate(ON_ONE_LINE)
+            assert all(lines), f"{root}/{path} at 1280 px"
+            shared += len(lines)
+    page.close()
+    assert shared >= 8  # 04's variance, 07's head, masking, position: in both languages

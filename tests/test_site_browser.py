@@ -158,12 +158,13 @@ def edge_bands(page, element) -> tuple[float, float]:
 
 
 def test_on_a_phone_a_formula_wider_than_the_screen_shows_which_way_it_goes_on(site_url, page):
-    """A display formula wider than a phone scrolls sideways (phase 4's variance of a dot product):
-    a shadow on the edge it continues past says so, and moves to the other edge at its end."""
-    page.goto(f"{site_url}/phases/04-scale-softmax.html")
+    """A display formula wider than a phone scrolls sideways (Multi-Head's Concat on a 320 px phone;
+    every formula fits 390 px, test_math_baseline.py): a shadow on the edge it continues past says
+    so, and moves to the other edge at its end."""
+    page.goto(f"{site_url}/phases/07-multi-head.html")
     for theme in ("light", "dark"):
-        show_as(page, theme, 390)
-        wide = page.locator(".math-wrapper").filter(has=page.locator("munderover")).first
+        show_as(page, theme, 320)
+        wide = page.locator(".math-wrapper").filter(has_text="Concat").first
         wide.scroll_into_view_if_needed()
         assert wide.evaluate("(e) => e.scrollWidth > e.clientWidth + 20"), "it fits: pick a wider formula"
         wide.evaluate("(e) => { e.scrollLeft = 0; }")
