@@ -34,7 +34,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from scenes import registry
-from scenes.clips import ClipManifest, file_name, frame_size
+from scenes.clips import ClipManifest, PublishedClip, file_name, frame_size
 from scenes.registry import FULL_STEM, PHASES, STANDALONE_CLIPS, Phase
 
 from .citation_file import release_date as version_release_date
@@ -322,15 +322,24 @@ def add_clip_to_open_graph(app: Sphinx, pagename: str, templatename: str, contex
     }
 
 
+def clips_on_pages(published: ClipManifest) -> list[tuple[Phase, PublishedClip]]:
+    """Each clip a page shows (the phases', then the standalone clips') with what was published of it."""
+    return [
+        *zip(PHASES, published.phases, strict=True),
+        *zip(STANDALONE_CLIPS, published.standalone, strict=True),
+    ]
+
+
+def checksums(clip: PublishedClip) -> tuple[str, str | None]:
+    """What a page shows of a published clip's bytes: its video's and its still's SHA-256."""
+    return clip.sha256, clip.still_sha256
+
+
 def manifest(app: Sphinx, published: ClipManifest) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
     pages = phase_pages(app)
     clips = []
-    every = [
-        *zip(PHASES, published.phases, strict=True),
-        *zip(STANDALONE_CLIPS, published.standalone, strict=True),
-    ]
-    for phase, clip in every:
+    for phase, clip in clips_on_pages(published):
         docname, anchor = pages.get(phase.slug, (None, None))
         clips.append(
             {
@@ -387,7 +396,7 @@ def checksums_written(outdir: Path) -> dict[str, tuple[str, str | None]]:
     """
     try:
         clips = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))["clips"]
-        return {clip["slug"]: (clip["sha256"], clip.get("still_sha256")) for clip in clips}
+        return {clip["slug"]: (clip["sha256"], clip.get("still_sha256")) for clip in clips}  # as checksums()
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -402,16 +411,18 @@ def pages_showing_new_clips(app: Sphinx, published: ClipManifest) -> list[str]:
     """
     before = checksums_written(Path(app.outdir))
     pages = phase_pages(app)
-    every = [
-        *zip(PHASES, published.phases, strict=True),
-        *zip(STANDALONE_CLIPS, published.standalone, strict=True),
-    ]
     changed = {
         pages[phase.slug].docname
-        for phase, clip in every
-        if phase.slug in pages and before.get(phase.slug) != (clip.sha256, clip.still_sha256)
+        for phase, clip in clips_on_pages(published)
+        if phase.slug in pages and before.get(phase.slug) != checksums(clip)
     }
     return sorted(changed)
+
+
+def forget_manifest(app: Sphinx) -> None:
+    """Remove ``clips.json`` when this build's pages were written without clips (a failed render):
+    it no longer says what they show, so the next build writes every clip page again."""
+    (Path(app.outdir) / MANIFEST).unlink(missing_ok=True)
 
 
 def write_manifest(app: Sphinx, exception, build: SiteBuild) -> None:

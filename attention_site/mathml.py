@@ -175,7 +175,8 @@ def display_parts(node: nodes.math_block) -> list[str]:
 
 
 #: What a display formula's pieces are split at, and what nests (a piece is never cut inside these).
-_NESTING = re.compile(r"\\[{}]|\\(?:begin|end|left|right)(?![A-Za-z])|\\qquad(?![A-Za-z])|[{}]")
+#: A control symbol (``\{``, ``\\``, ``\,``) is one token: its brace, if any, nests nothing.
+_NESTING = re.compile(r"\\[^A-Za-z]|\\(?:begin|end|left|right)(?![A-Za-z])|\\qquad(?![A-Za-z])|[{}]")
 
 
 def side_by_side(formula: str) -> list[str]:
@@ -184,6 +185,8 @@ def side_by_side(formula: str) -> list[str]:
 
     >>> side_by_side(r"x = y, \qquad f(x) = \left\{ \begin{cases} 1 \qquad 2 \end{cases} \right.")
     ['x = y,', 'f(x) = \\left\\{ \\begin{cases} 1 \\qquad 2 \\end{cases} \\right.']
+    >>> side_by_side(r"\begin{cases} 1 \\{x} \qquad 2 \end{cases}")  # a new row, then a brace
+    ['\\begin{cases} 1 \\\\{x} \\qquad 2 \\end{cases}']
     >>> side_by_side("a = b")
     ['a = b']
     """
@@ -203,7 +206,7 @@ def side_by_side(formula: str) -> list[str]:
 
 def formulas_in(doctree: nodes.Node) -> set[Formula]:
     """Every formula a document writes."""
-    found = {Formula(node.get("latex", node.astext()), False) for node in doctree.findall(nodes.math)}
+    found = {Formula(latex_of(node), False) for node in doctree.findall(nodes.math)}
     for block in doctree.findall(nodes.math_block):
         found.update(Formula(piece, True) for part in display_parts(block) for piece in side_by_side(part))
     return found
@@ -306,11 +309,13 @@ def mathml_of(translator, formula: Formula) -> str:
     return mathml[formula]
 
 
+def latex_of(node: nodes.math) -> str:
+    """An inline formula's LaTeX: its text, or where a heading's formula keeps it (:func:`headings_searched_as_text`)."""
+    return node.get("latex", node.astext())
+
+
 def visit_math_html(translator, node: nodes.math) -> None:
-    latex = node.get(
-        "latex", node.astext()
-    )  # a heading's maths keeps its LaTeX here (headings_searched_as_text)
-    translator.body.append(mathml_of(translator, Formula(latex, False)))
+    translator.body.append(mathml_of(translator, Formula(latex_of(node), False)))
     raise nodes.SkipNode
 
 
@@ -321,8 +326,8 @@ def headings_searched_as_text(app: Sphinx, doctree: nodes.document, docname: str
     formula's text is its LaTeX (``\\sqrt{d_k}``). Its LaTeX moves to the node's ``latex``, which
     the page's MathML is made from, and the text becomes :func:`~.math_text.math_text`'s.
     """
-    if app.builder.format != "html":
-        return
+    if getattr(app.builder, "math_renderer_name", None) != "mathml":  # HTML builders only have one
+        return  # another renderer (MathJax, imgmath) reads the node's text as LaTeX
     for title in doctree.findall(nodes.title):
         for node in list(title.findall(nodes.math)):
             node["latex"] = node.astext()

@@ -47,7 +47,7 @@ from scenes.clips import (
 from scenes.formats import format_time
 from scenes.registry import FULL_STEM, PHASES, phase_starts
 
-from .clip_citation import absolute, cite_node, pages_showing_new_clips
+from .clip_citation import absolute, cite_node, forget_manifest, pages_showing_new_clips
 from .clip_paths import CLIPS_DIR, clip_anchor, clip_path
 from .clip_words import clip_in, clip_name, words_for
 from .languages import language_of
@@ -191,7 +191,8 @@ def _still_html(translator, node: video_node, uri: str) -> str:
 
 
 def first_clip(doctree: nodes.Node, still: bool = False) -> video_node | None:
-    """The page's first clip (``still``: the first with a still), or None: what is seen first is fetched first."""
+    """The page's first clip drawn (not a fast build's notice; ``still``: the first with a still), or
+    None: what is seen first is fetched first."""
     shown = (node for node in doctree.findall(video_node) if not node["fast"])
     return next((node for node in shown if node.get("still") or not still), None)
 
@@ -423,6 +424,7 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
         logger.error(f"phase clips: {error}", type="phase_clips", subtype="render")
         app.statuscode = 1
         build.published = None
+        forget_manifest(app)
         return []
     rendered = len(build.published.rendered)
     total = len(build.published.every_clip)

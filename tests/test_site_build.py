@@ -346,16 +346,20 @@ def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatc
 
 def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
     """A scene's change re-renders its clip but leaves the page's source alone: the page is written
-    again all the same, so its cite block and still show the new clip, not the last build's."""
+    again all the same, so its cite block and still show the new clip, not the last build's; after a
+    failed render, the next build puts the clip back. Unchanged clips rewrite nothing."""
     from PIL import Image
 
     from attention_site import phase_clips
     from scenes.clips import ClipManifest, PublishedClip
     from scenes.registry import STANDALONE_CLIPS
+    from scenes.render import RenderError
 
-    drawn = {"sha256": "a" * 64, "still": (720, 520)}
+    drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
 
     def publish(directory, quality, **kwargs):
+        if drawn["fails"]:
+            raise RenderError("phase 3 (attention-scores) failed to render")
         directory.mkdir(parents=True, exist_ok=True)
 
         def clip(phase, stem):
@@ -377,12 +381,25 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
         "clip-directive", body, suppress_warnings=["phase_clips"]
     )  # one page: clips.json says so
     assert app.statuscode == 0, app.warning.getvalue()
+    written = (app.outdir / "index.html").stat().st_mtime_ns
+    app.build()  # the same clips: the page is left as it is
+    assert (app.outdir / "index.html").stat().st_mtime_ns == written
+
     drawn.update(sha256="b" * 64, still=(720, 600))
     app.build()  # nothing in the source changed
     page = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "b" * 64 in page and "a" * 64 not in page
     [still] = [img for img in tags(app.outdir / "index.html", "img") if "still" in img.get("src", "")]
     assert (still["width"], still["height"]) == ("720", "600")
+
+    drawn.update(fails=True)  # a render fails: the page is written without its clip, and the build fails
+    (app.srcdir / "index.md").write_text(body + "\nA new sentence.\n", encoding="utf-8")
+    app.build()
+    assert app.statuscode == 1 and "b" * 64 not in (app.outdir / "index.html").read_text(encoding="utf-8")
+    drawn.update(fails=False)  # the same clip renders again: the page shows it again
+    app.statuscode = 0
+    app.build()
+    assert "b" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_saturation_figure_shows_what_the_table_below_it_says(site):
