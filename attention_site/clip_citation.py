@@ -330,11 +330,6 @@ def clips_on_pages(published: ClipManifest) -> list[tuple[Phase, PublishedClip]]
     ]
 
 
-def checksums(clip: PublishedClip) -> tuple[str, str | None]:
-    """What a page shows of a published clip's bytes: its video's and its still's SHA-256."""
-    return clip.sha256, clip.still_sha256
-
-
 def manifest(app: Sphinx, published: ClipManifest) -> dict:
     """The contents of ``clips.json``: every clip with its page, files, size, duration and checksum."""
     pages = phase_pages(app)
@@ -396,7 +391,9 @@ def checksums_written(outdir: Path) -> dict[str, tuple[str, str | None]]:
     """
     try:
         clips = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))["clips"]
-        return {clip["slug"]: (clip["sha256"], clip.get("still_sha256")) for clip in clips}  # as checksums()
+        return {
+            clip["slug"]: (clip["sha256"], clip.get("still_sha256")) for clip in clips
+        }  # as manifest() writes them
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -414,7 +411,7 @@ def pages_showing_new_clips(app: Sphinx, published: ClipManifest) -> list[str]:
     changed = {
         pages[phase.slug].docname
         for phase, clip in clips_on_pages(published)
-        if phase.slug in pages and before.get(phase.slug) != checksums(clip)
+        if phase.slug in pages and before.get(phase.slug) != (clip.sha256, clip.still_sha256)
     }
     return sorted(changed)
 

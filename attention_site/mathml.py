@@ -204,11 +204,16 @@ def side_by_side(formula: str) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
+def display_pieces(node: nodes.math_block) -> list[list[str]]:
+    """Each formula of a display block (:func:`display_parts`) as its pieces (:func:`side_by_side`)."""
+    return [side_by_side(part) for part in display_parts(node)]
+
+
 def formulas_in(doctree: nodes.Node) -> set[Formula]:
     """Every formula a document writes."""
     found = {Formula(latex_of(node), False) for node in doctree.findall(nodes.math)}
     for block in doctree.findall(nodes.math_block):
-        found.update(Formula(piece, True) for part in display_parts(block) for piece in side_by_side(part))
+        found.update(Formula(piece, True) for pieces in display_pieces(block) for piece in pieces)
     return found
 
 
@@ -342,13 +347,11 @@ def visit_math_block_html(translator, node: nodes.math_block) -> None:
         translator.body.append(f'<span class="eqno">({number})')
         translator.add_permalink_ref(node, "Link to this equation")
         translator.body.append("</span>")
-    for part in display_parts(node):
-        pieces = side_by_side(part)
-        if len(pieces) > 1:
-            translator.body.append('<div class="math-pieces">')
-        translator.body.extend(mathml_of(translator, Formula(piece, True)) for piece in pieces)
-        if len(pieces) > 1:
-            translator.body.append("</div>")
+    for pieces in display_pieces(node):
+        mathml = [mathml_of(translator, Formula(piece, True)) for piece in pieces]
+        translator.body.extend(
+            ['<div class="math-pieces">', *mathml, "</div>"] if len(mathml) > 1 else mathml
+        )
     translator.body.append("</div>\n")
     raise nodes.SkipNode
 
