@@ -134,6 +134,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("attention_site.mathml")
     app.setup_extension("attention_site.translated_maths")  # a translated formula, not "::"
     app.setup_extension("attention_site.values_in_maths")  # $d_k = {{ d_k }}$: the number in the formula
+    app.setup_extension("attention_site.heading_slugs")  # a heading's anchor spells its maths
 
     # -- Explorers for T and d_k (their script and style load only on the pages that use them) --
     app.setup_extension("attention_site.explorer")
@@ -164,5 +165,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 21,  # 21: a display formula written "A, \\qquad B" set as two pieces; 20: headings searched with their maths as text; 19: directives note the Python they write from; 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 22,  # 22: a heading's slug spells its maths; 21: a display formula written "A, \\qquad B" set as two pieces; 20: headings searched with their maths as text; 19: directives note the Python they write from; 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

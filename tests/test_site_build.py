@@ -237,6 +237,23 @@ def test_headings_draw_their_maths_and_keep_their_anchors(site, zh_site):
             assert all(f'<section id="{anchor}">' in text for anchor in anchors), (root.name, page)
 
 
+def test_a_headings_anchors_leave_no_hole_where_its_maths_is(site, zh_site):
+    """MyST's slug skips maths ("why--and-not-"); a later "$X$ or $Y$" would collide with "-or-"."""
+    anchors = re.compile(
+        r'<section id="([^"]*)">\s*((?:<span id="[^"]*"></span>)*)\s*<h[1-6]>(.*?)</h[1-6]>', re.S
+    )
+    checked = 0
+    for root in (site, zh_site):
+        for page in [*root.glob("*.html"), *root.glob("*/*.html")]:
+            for first, spans, heading in anchors.findall(page.read_text(encoding="utf-8")):
+                if "<math" not in heading:
+                    continue
+                ids = [first, *re.findall(r'id="([^"]*)"', spans)]
+                checked += 1
+                assert not [i for i in ids if "--" in i or i.startswith("-") or i.endswith("-")], (page, ids)
+    assert checked >= 2 * sum(map(len, HEADINGS_WITH_MATHS.values()))
+
+
 def test_the_search_lists_headings_with_their_maths_as_text(site):
     """A search result names the heading as a reader would type it, not in LaTeX."""
     index = (site / "searchindex.js").read_text(encoding="utf-8")
