@@ -112,6 +112,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", clip_citation.add_clip_to_open_graph, priority=400)  # before it writes
     app.connect("html-page-context", page_description.add_description, priority=400)
     app.connect("build-finished", partial(clip_citation.write_manifest, build=build))
+    app.connect("build-finished", partial(phase_clips.date_pages_left_stale, build=build))
 
     # -- Tables of the worked example --
     app.add_directive("example-matrix", example_tables.ExampleMatrix)

@@ -427,7 +427,11 @@ def write_manifest(app: Sphinx, exception, build: SiteBuild) -> None:
         return
     missing = [p.slug for p in (*PHASES, *STANDALONE_CLIPS) if p.slug not in phase_pages(app)]
     if missing:
-        logger.warning(f"clips.json: no page has a phase-clip for {', '.join(missing)}", type="phase_clips")
+        logger.warning(
+            f"clips.json: no page has a phase-clip for {', '.join(missing)}",
+            type="phase_clips",
+            subtype="unshown",
+        )
     text = json.dumps(manifest(app, build.published), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (Path(app.outdir) / MANIFEST).write_text(text, encoding="utf-8")
     logger.info(f"wrote {MANIFEST} and {CLIPS_DIR}/")

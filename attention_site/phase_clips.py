@@ -19,6 +19,7 @@ prose-only work: each clip's place then says so on the page.
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import urllib.parse
 from pathlib import Path
@@ -27,6 +28,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from PIL import Image
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.console import bold
@@ -402,6 +404,7 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     whose clip changed since the last build here, which Sphinx then writes again although their
     sources did not change (their cite block and still show the clip's bytes).
     """
+    build.rewrite = {}
     if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         build.published = None
@@ -429,7 +432,49 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     rendered = len(build.published.rendered)
     total = len(build.published.every_clip)
     logger.info(f"phase clips: {rendered} rendered, {total - rendered} from the cache")
-    return pages_showing_new_clips(app, build.published)
+    build.rewrite = {
+        docname: _mtime(app, docname) for docname in pages_showing_new_clips(app, build.published)
+    }
+    return sorted(build.rewrite)
+
+
+def _page_file(app: Sphinx, docname: str) -> Path:
+    """The file the HTML builder (html, dirhtml) writes ``docname`` to."""
+    assert isinstance(app.builder, StandaloneHTMLBuilder), app.builder.name  # only html formats publish clips
+    return Path(app.builder.get_outfilename(docname))
+
+
+def _mtime(app: Sphinx, docname: str) -> int | None:
+    page = _page_file(app, docname)
+    return page.stat().st_mtime_ns if page.is_file() else None
+
+
+def date_pages_left_stale(app: Sphinx, exception, build: SiteBuild) -> None:
+    """After writing: a page whose clip was rendered anew but which this build did not write is
+    dated 1970, so that the next build writes it, and named in a warning.
+
+    A build of named files (``sphinx-build docs out docs/index.md``) writes only those pages,
+    whatever ``env-updated`` asks, while ``clips.json`` and ``_clips/`` hold the new clips: the
+    other pages would show the old clip's SHA-256 and still, and the next build, finding their
+    sources unchanged and ``clips.json`` up to date, would leave them so.
+    """
+    if exception is not None:
+        return
+    stale = [
+        docname
+        for docname, before in build.rewrite.items()
+        if before is not None and _mtime(app, docname) == before
+    ]
+    for docname in stale:
+        os.utime(_page_file(app, docname), ns=(0, 0))
+    if stale:
+        logger.warning(
+            f"phase clips: {', '.join(stale)} show a clip rendered anew but this build did not write "
+            "them (only the files named were written): they show the old clip until the next build "
+            "of the whole site (nox -s docs), which writes them again",
+            type="phase_clips",
+            subtype="stale",
+        )
 
 
 def _jobs(config) -> int | None:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 from sphinx.domains import Domain
@@ -61,3 +61,6 @@ class SiteBuild:
     """One build run's state outside the environment; ``published`` is None in fast or non-HTML builds."""
 
     published: ClipManifest | None = None  #: from :func:`scenes.clips.publish_clips`
+    #: The pages whose clip was rendered anew, which this run asked Sphinx to write again, with
+    #: their HTML file's ``st_mtime_ns`` before the writing (None: no such file yet).
+    rewrite: dict[str, int | None] = field(default_factory=dict)

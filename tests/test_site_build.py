@@ -365,18 +365,14 @@ def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatc
     )
 
 
-def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
-    """A scene's change re-renders its clip but leaves the page's source alone: the page is written
-    again all the same, so its cite block and still show the new clip, not the last build's; after a
-    failed render, the next build puts the clip back. Unchanged clips rewrite nothing."""
+def clips_drawn_as(drawn: dict):
+    """A stand-in for ``publish_clips`` whose every clip has ``drawn["sha256"]`` and a still of
+    ``drawn["still"]`` pixels, or which fails as a render does when ``drawn["fails"]``."""
     from PIL import Image
 
-    from attention_site import phase_clips
     from scenes.clips import ClipManifest, PublishedClip
     from scenes.registry import STANDALONE_CLIPS
     from scenes.render import RenderError
-
-    drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
 
     def publish(directory, quality, **kwargs):
         if drawn["fails"]:
@@ -396,6 +392,17 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
             tuple(clip(phase, phase.stem) for phase in STANDALONE_CLIPS),
         )
 
+    return publish
+
+
+def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
+    """A scene's change re-renders its clip but leaves the page's source alone: the page is written
+    again all the same, so its cite block and still show the new clip, not the last build's; after a
+    failed render, the next build puts the clip back. Unchanged clips rewrite nothing."""
+    from attention_site import phase_clips
+
+    drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
+    publish = clips_drawn_as(drawn)
     monkeypatch.setattr(phase_clips, "publish_clips", publish)
     body = "# Page\n\n```{phase-clip} attention-scores\n```\n"
     app = build_root(
@@ -420,6 +427,30 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
     drawn.update(fails=False)  # the same clip renders again: the page shows it again
     app.statuscode = 0
     app.build()
+    assert "b" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_a_build_of_named_files_left_stale_is_written_by_the_next_build(build_root, monkeypatch):
+    """``sphinx-build docs out docs/other.md`` writes only other.md, though a clip of index.md was
+    rendered anew: index.html is named in a warning and written again by the next build."""
+    from attention_site import phase_clips
+
+    drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
+    monkeypatch.setattr(phase_clips, "publish_clips", clips_drawn_as(drawn))
+    app = build_root(
+        "clip-directive",
+        "# Page\n\n```{phase-clip} attention-scores\n```\n",
+        suppress_warnings=["phase_clips.unshown"],
+    )
+    (app.srcdir / "other.md").write_text("---\norphan: true\n---\n# Other\n\nText.\n", encoding="utf-8")
+    app.build()
+    assert app.statuscode == 0, app.warning.getvalue()
+
+    drawn.update(sha256="b" * 64)
+    app.build(filenames=[str(app.srcdir / "other.md")])
+    assert "a" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")  # not written
+    assert "index show a clip rendered anew but this build did not write" in app.warning.getvalue()
+    app.build()  # nothing changed since, but index.html is out of date
     assert "b" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")
 
 
