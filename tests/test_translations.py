@@ -135,8 +135,10 @@ def placeholders(text: str) -> Counter:
 
     A reStructuredText role (``:func:`x```, in docstrings) and its MyST spelling (``{func}`x```) are
     the same role: Sphinx parses a translated message with its page's parser, MyST on these pages.
+    A role's title is prose: ``{ref}`Rotary embeddings <rope>``` keeps its role and target only.
     """
     text = re.sub(r":([\w~.-]+):`", r"{\1}`", text)
+    text = re.sub(r"(\{[\w:-]+\}`)[^`<]*<([^>`]+)>`", r"\1<\2>`", text)
     found = Counter(re.findall(r"\{\{\s*\w+\s*\}\}", text))
     found.update(re.findall(r"\{[\w:-]+\}`[^`]*`|:[\w:~.-]+:`[^`]*`", text))  # {doc}`saturation`, :func:`x`
     text = re.sub(r"\{[\w:-]+\}`[^`]*`|:[\w:~.-]+:`[^`]*`", "", text)
