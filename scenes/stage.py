@@ -29,8 +29,10 @@ import attention
 
 from . import builders, layout, palette, screen_words
 
+#: The weights, softmax(QK^T / sqrt(d_k)): the right-hand side of the formula, but for its V.
+SOFTMAX_TEX = r"\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)"
 #: Glyph slices of the formula's single MathTex (one LaTeX run), checked by the tests.
-FORMULA_TEX = r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)V"
+FORMULA_TEX = rf"\mathrm{{Attention}}(Q,K,V)={SOFTMAX_TEX}V"
 FORMULA_GLYPHS = 35
 FORMULA_PARTS = {
     "lhs": slice(0, 16),
@@ -46,8 +48,13 @@ FORMULA_PARTS = {
 #: letters the pages use (S, the scores; A, the weights), coloured as the full formula colours them.
 SCORES_TEX = r"S=QK^{T}"
 SCORES_PARTS = {"q": slice(2, 3), "k": slice(3, 5)}
-WEIGHTS_TEX = r"A=\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)"
-WEIGHTS_PARTS = {"q": slice(10, 11), "k": slice(11, 13), "sqrt": slice(14, 18)}
+WEIGHTS_TEX = f"A={SOFTMAX_TEX}"
+#: The formula's parts, moved to where the softmax starts after the 2 glyphs of ``A=``.
+_SHIFT = 2 - FORMULA_PARTS["softmax"].start
+WEIGHTS_PARTS = {
+    part: slice(FORMULA_PARTS[part].start + _SHIFT, FORMULA_PARTS[part].stop + _SHIFT)
+    for part in ("q", "k", "sqrt")
+}
 #: The hue of each coloured part, in every formula.
 PART_HUES = {"q": palette.QUERY, "k": palette.KEY, "v": palette.VALUE, "sqrt": palette.SCALE}
 
