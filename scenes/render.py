@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import ENVIRONMENT_VARIABLE, CacheError, RenderCache
-from .cache_key import TRACKED_PACKAGES, clip_fonts, clip_key, full_video_key
+from .cache_key import clip_fonts, clip_key, full_video_key
+from .imports import TRACKED_PACKAGES
 from .lifetime import PARENT_VARIABLE
 from .registry import FULL_POSTER_PHASE, FULL_STEM, PHASES, Phase
 from .worker import SOURCE_CHANGED, settings_for

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from scenes import cache as render_cache
-from scenes import cache_key
+from scenes import cache_key, imports
 from scenes.registry import PHASES, get_phase
 from scenes.render import RenderError, settings_for
 
@@ -32,7 +32,7 @@ LOW = settings_for("low")
 def test_each_phase_depends_on_no_other_phase_module():
     phase_modules = {phase.module for phase in PHASES}
     for phase in PHASES:
-        closure = cache_key.module_closure(phase.module)
+        closure = imports.module_closure(phase.module)
         assert phase.module in closure
         assert not (set(closure) & phase_modules) - {phase.module}, f"{phase.slug} imports another phase"
         assert "attention.example" in closure, f"{phase.slug} should read its numbers from attention"
@@ -47,7 +47,7 @@ def test_keys_are_stable_distinct_and_follow_the_quality():
 
 def pretend_edited(monkeypatch, module: str) -> None:
     """Make the cache see ``module``'s source as changed, without touching the file."""
-    edited = cache_key.module_path(module)
+    edited = imports.module_path(module)
     original = cache_key.sha256_file
     monkeypatch.setattr(cache_key, "sha256_file", lambda path: "edited" if path == edited else original(path))
 
