@@ -2,10 +2,10 @@
 
 MyST gives each heading a GitHub-style slug from the heading's text and code, skipping maths, so
 "Why $\\sqrt{d_k}$ and not $d_k$?" was also reachable as ``#why--and-not-``: an anchor with holes
-that the next heading "$X$ or $Y$" would collide with. Before MyST writes its slugs as ids, this
-transform makes the slug of a heading with maths the id docutils makes of the heading's whole
-text, LaTeX included (``why-sqrt-d-k-and-not-d-k``), which the section usually holds already, so
-no extra id is added. The section's explicit labels are untouched.
+that the next heading "$X$ or $Y$" would collide with. This transform makes the slug of a heading
+with maths the id docutils makes of the heading's whole English text, LaTeX included
+(``why-sqrt-d-k-and-not-d-k``), which the section usually holds already, so no extra id is added,
+and a translated page has the same anchors. The section's explicit labels are untouched.
 """
 
 from __future__ import annotations
@@ -27,9 +27,13 @@ def slug_of(title: nodes.title) -> str:
 
 
 class SlugsSpellTheirMaths(Transform):
-    """Replace the slug of each section whose title has maths (before MyST's AddSlugIds, 700)."""
+    """Replace the slug of each section whose title has maths.
 
-    default_priority = 690
+    Priority 15: after MyST's parse has made its slugs, before Sphinx puts a translated title in
+    the English one's place (20), so a Chinese page's anchors are the English page's.
+    """
+
+    default_priority = 15
 
     def apply(self, **kwargs) -> None:
         slugs = getattr(self.document, "myst_slugs", None)
@@ -40,10 +44,14 @@ class SlugsSpellTheirMaths(Transform):
             title = section.next_node(nodes.title)
             if not old or title is None or not any(title.findall(nodes.math)):
                 continue
-            del slugs[old]
-            new = unique_slug(slug_of(title), slugs)
+            entry = slugs.pop(old)
+            spelt = slug_of(title)
+            if not spelt:  # a title of maths alone, such as "$2$", has no words to make an anchor of
+                del section["slug"]
+                continue
+            new = unique_slug(spelt, slugs)
             section["slug"] = new
-            slugs[new] = (section.line, section["ids"][0], title.astext())
+            slugs[new] = entry
 
 
 def setup(app: Sphinx) -> dict:

@@ -404,7 +404,7 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     whose clip changed since the last build here, which Sphinx then writes again although their
     sources did not change (their cite block and still show the clip's bytes).
     """
-    build.rewrite = {}
+    build.rewrite = set()
     if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         build.published = None
@@ -432,9 +432,10 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     rendered = len(build.published.rendered)
     total = len(build.published.every_clip)
     logger.info(f"phase clips: {rendered} rendered, {total - rendered} from the cache")
-    build.rewrite = {
-        docname: _mtime(app, docname) for docname in pages_showing_new_clips(app, build.published)
-    }
+    build.rewrite = set(pages_showing_new_clips(app, build.published))
+    for docname in build.rewrite:  # out of date until written: see date_pages_left_stale
+        if _page_file(app, docname).is_file():
+            os.utime(_page_file(app, docname), ns=(0, 0))
     return sorted(build.rewrite)
 
 
@@ -444,34 +445,28 @@ def _page_file(app: Sphinx, docname: str) -> Path:
     return Path(app.builder.get_outfilename(docname))
 
 
-def _mtime(app: Sphinx, docname: str) -> int | None:
-    page = _page_file(app, docname)
-    return page.stat().st_mtime_ns if page.is_file() else None
-
-
 def date_pages_left_stale(app: Sphinx, exception, build: SiteBuild) -> None:
-    """After writing: a page whose clip was rendered anew but which this build did not write is
-    dated 1970, so that the next build writes it, and named in a warning.
+    """After writing: name the pages whose clip was rendered anew but which this build did not write.
 
-    A build of named files (``sphinx-build docs out docs/index.md``) writes only those pages,
-    whatever ``env-updated`` asks, while ``clips.json`` and ``_clips/`` hold the new clips: the
-    other pages would show the old clip's SHA-256 and still, and the next build, finding their
-    sources unchanged and ``clips.json`` up to date, would leave them so.
+    Before writing, each such page was dated 1970, so any writing dates it anew. A build of named
+    files (``sphinx-build docs out docs/index.md``) writes only those pages, whatever
+    ``env-updated`` asks, while ``clips.json`` and ``_clips/`` take the new clips: the other pages
+    show the old clip's SHA-256 and still until a build writes them, which their date makes the
+    next build do.
     """
     if exception is not None:
         return
     stale = [
         docname
-        for docname, before in build.rewrite.items()
-        if before is not None and _mtime(app, docname) == before
+        for docname in sorted(build.rewrite)
+        if _page_file(app, docname).is_file() and _page_file(app, docname).stat().st_mtime_ns == 0
     ]
-    for docname in stale:
-        os.utime(_page_file(app, docname), ns=(0, 0))
     if stale:
+        one = len(stale) == 1
         logger.warning(
-            f"phase clips: {', '.join(stale)} show a clip rendered anew but this build did not write "
-            "them (only the files named were written): they show the old clip until the next build "
-            "of the whole site (nox -s docs), which writes them again",
+            f"phase clips: {', '.join(stale)} {'shows' if one else 'show'} a clip rendered anew, but "
+            "this build wrote only the files named: the old clip is shown until the next build "
+            f"(nox -s docs), which writes {'it' if one else 'them'} again",
             type="phase_clips",
             subtype="stale",
         )

@@ -61,6 +61,5 @@ class SiteBuild:
     """One build run's state outside the environment; ``published`` is None in fast or non-HTML builds."""
 
     published: ClipManifest | None = None  #: from :func:`scenes.clips.publish_clips`
-    #: The pages whose clip was rendered anew, which this run asked Sphinx to write again, with
-    #: their HTML file's ``st_mtime_ns`` before the writing (None: no such file yet).
-    rewrite: dict[str, int | None] = field(default_factory=dict)
+    #: The pages whose clip was rendered anew, which this run asked Sphinx to write again.
+    rewrite: set[str] = field(default_factory=set)

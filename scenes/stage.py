@@ -29,8 +29,9 @@ import attention
 
 from . import builders, layout, palette, screen_words
 
-#: The weights, softmax(QK^T / sqrt(d_k)): the right-hand side of the formula, but for its V.
-SOFTMAX_TEX = r"\mathrm{softmax}\left(\frac{QK^{T}}{\sqrt{d_k}}\right)"
+#: The scores, QK^T, and the weights, softmax(QK^T / sqrt(d_k)): the formula's right-hand side but its V.
+SCORES_RHS = "QK^{T}"
+SOFTMAX_TEX = rf"\mathrm{{softmax}}\left(\frac{{{SCORES_RHS}}}{{\sqrt{{d_k}}}}\right)"
 #: Glyph slices of the formula's single MathTex (one LaTeX run), checked by the tests.
 FORMULA_TEX = rf"\mathrm{{Attention}}(Q,K,V)={SOFTMAX_TEX}V"
 FORMULA_GLYPHS = 35
@@ -46,15 +47,21 @@ FORMULA_PARTS = {
 }
 #: The formula so far, in the formula band as phases 3 and 4 end: what the heatmap holds, in the
 #: letters the pages use (S, the scores; A, the weights), coloured as the full formula colours them.
-SCORES_TEX = r"S=QK^{T}"
-SCORES_PARTS = {"q": slice(2, 3), "k": slice(3, 5)}
+#: Each is named by one letter and "=", 2 glyphs, before the formula's own glyphs for it.
+SCORES_TEX = f"S={SCORES_RHS}"
 WEIGHTS_TEX = f"A={SOFTMAX_TEX}"
-#: The formula's parts, moved to where the softmax starts after the 2 glyphs of ``A=``.
-_SHIFT = 2 - FORMULA_PARTS["softmax"].start
-WEIGHTS_PARTS = {
-    part: slice(FORMULA_PARTS[part].start + _SHIFT, FORMULA_PARTS[part].stop + _SHIFT)
-    for part in ("q", "k", "sqrt")
-}
+
+
+def _moved(parts: tuple[str, ...], first: str) -> dict[str, slice]:
+    """The formula's glyph slices of ``parts``, moved so that part ``first`` starts after ``S=`` or ``A=``."""
+    shift = 2 - FORMULA_PARTS[first].start
+    return {
+        part: slice(FORMULA_PARTS[part].start + shift, FORMULA_PARTS[part].stop + shift) for part in parts
+    }
+
+
+SCORES_PARTS = _moved(("q", "k"), first="q")
+WEIGHTS_PARTS = _moved(("q", "k", "sqrt"), first="softmax")
 #: The hue of each coloured part, in every formula.
 PART_HUES = {"q": palette.QUERY, "k": palette.KEY, "v": palette.VALUE, "sqrt": palette.SCALE}
 

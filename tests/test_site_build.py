@@ -238,20 +238,38 @@ def test_headings_draw_their_maths_and_keep_their_anchors(site, zh_site):
 
 
 def test_a_headings_anchors_leave_no_hole_where_its_maths_is(site, zh_site):
-    """MyST's slug skips maths ("why--and-not-"); a later "$X$ or $Y$" would collide with "-or-"."""
+    """MyST's slug skipped maths ("why--and-not-"); a later "$X$ or $Y$" would have collided with
+    "-or-". A translated page has the English page's anchors."""
     anchors = re.compile(
         r'<section id="([^"]*)">\s*((?:<span id="[^"]*"></span>)*)\s*<h[1-6]>(.*?)</h[1-6]>', re.S
     )
-    checked = 0
-    for root in (site, zh_site):
-        for page in [*root.glob("*.html"), *root.glob("*/*.html")]:
-            for first, spans, heading in anchors.findall(page.read_text(encoding="utf-8")):
-                if "<math" not in heading:
-                    continue
-                ids = [first, *re.findall(r'id="([^"]*)"', spans)]
-                checked += 1
-                assert not [i for i in ids if "--" in i or i.startswith("-") or i.endswith("-")], (page, ids)
-    assert checked >= 2 * sum(map(len, HEADINGS_WITH_MATHS.values()))
+
+    def maths_headings(root: Path, page: str) -> list[list[str]]:
+        found = anchors.findall((root / page).read_text(encoding="utf-8"))
+        return [
+            [first, *re.findall(r'id="([^"]*)"', spans)]
+            for first, spans, heading in found
+            if "<math" in heading
+        ]
+
+    for page, labels in HEADINGS_WITH_MATHS.items():
+        english = maths_headings(site, page)
+        assert maths_headings(zh_site, page) == english
+        assert [ids[0] for ids in english] == labels
+        holes = [i for ids in english for i in ids if "--" in i or i.startswith("-") or i.endswith("-")]
+        assert not holes, (page, holes)
+    assert "why-sqrt-d-k-and-not-d-k" in maths_headings(site, "confusions.html")[-1]
+
+
+def test_two_headings_of_maths_and_the_same_words_get_anchors_a_link_can_name(build_root):
+    """Without maths in their slugs, "$X$ or $Y$" and "$A$ or $B$" were "-or-" and "-or--1"."""
+    body = "# Page\n\n## $X$ or $Y$\n\nSee [the other](#a-or-b).\n\n## $A$ or $B$\n\nText.\n"
+    app = build_root("headings", body, tags=("fast",))
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r' id="([^"]*)"', page)
+    assert {"x-or-y", "a-or-b"} <= set(ids) and not [i for i in ids if i.startswith("-or-")], ids
+    assert app.statuscode == 0, app.warning.getvalue()  # the link found its heading
+    assert 'href="#a-or-b"' in page
 
 
 def test_the_search_lists_headings_with_their_maths_as_text(site):
@@ -406,7 +424,7 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
     monkeypatch.setattr(phase_clips, "publish_clips", publish)
     body = "# Page\n\n```{phase-clip} attention-scores\n```\n"
     app = build_root(
-        "clip-directive", body, suppress_warnings=["phase_clips"]
+        "clip-directive", body, suppress_warnings=["phase_clips.unshown"]
     )  # one page: clips.json says so
     assert app.statuscode == 0, app.warning.getvalue()
     written = (app.outdir / "index.html").stat().st_mtime_ns
@@ -417,6 +435,7 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
     app.build()  # nothing in the source changed
     page = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "b" * 64 in page and "a" * 64 not in page
+    assert app.statuscode == 0 and (app.outdir / "index.html").stat().st_mtime_ns > 0  # written, not stale
     [still] = [img for img in tags(app.outdir / "index.html", "img") if "still" in img.get("src", "")]
     assert (still["width"], still["height"]) == ("720", "600")
 
@@ -449,7 +468,10 @@ def test_a_page_a_build_of_named_files_left_stale_is_written_by_the_next_build(b
     drawn.update(sha256="b" * 64)
     app.build(filenames=[str(app.srcdir / "other.md")])
     assert "a" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")  # not written
-    assert "index show a clip rendered anew but this build did not write" in app.warning.getvalue()
+    assert (
+        "index shows a clip rendered anew, but this build wrote only the files named"
+        in app.warning.getvalue()
+    )
     app.build()  # nothing changed since, but index.html is out of date
     assert "b" * 64 in (app.outdir / "index.html").read_text(encoding="utf-8")
 
