@@ -91,7 +91,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("full-video", phase_clips.FullVideo)
     app.add_directive("phase-table", phase_clips.PhaseTable)
     app.connect("env-updated", partial(phase_clips.render_and_publish, build=build))
-    app.connect("html-page-context", phase_clips.preload_first_poster)
+    app.connect("html-page-context", phase_clips.preload_first_picture)
 
     # -- Versions: the site's version, its addresses, the version menu, versions.json --
     app.setup_extension("attention_site.versions")
@@ -166,5 +166,5 @@ def setup(app: Sphinx) -> dict:
         "version": attention.__version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 23,  # 23: a heading's slug from its English text; 22: a heading's slug spells its maths; 21: a display formula written "A, \\qquad B" set as two pieces; 20: headings searched with their maths as text; 19: directives note the Python they write from; 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
+        "env_version": 24,  # 24: on a phone the first still is preloaded, not the poster; 23: a heading's slug from its English text; 22: a heading's slug spells its maths; 21: a display formula written "A, \\qquad B" set as two pieces; 20: headings searched with their maths as text; 19: directives note the Python they write from; 18: scripts deferred; 17: the first still fetched at once on a phone, nothing fetched for it on a laptop; 16: pages that show clip words depend on registry.py and translations.py; 15: the explorer's 查詢 header; 14: a space between a phase's name and length; 13: values inside formulas; 12: the phase table's length under each name on a phone, explorer features named in the page's language; 11: one stylesheet, formulas held with their punctuation; 10: maths as MathML (Temml); 9: phone stills, caption numbers closed after a full-width colon; 8: the describe button laid out from the first paint; 7: WebP posters; 6: extended descriptions; 5: descriptions, OpenGraph
     }

@@ -148,9 +148,9 @@ def visit_video_html(translator, node: video_node) -> None:
     raise nodes.SkipNode
 
 
-#: Where the still is hidden: everywhere phase-clips.css does not show it (``max-width: 599px``),
-#: fractional widths included.
-STILL_HIDDEN = "not all and (max-width: 599px)"
+#: Where phase-clips.css shows the still, and where it is hidden (fractional widths included).
+STILL_SHOWN = "(max-width: 599px)"
+STILL_HIDDEN = f"not all and {STILL_SHOWN}"
 
 
 def _blank_image(width: int, height: int) -> str:
@@ -199,18 +199,31 @@ def first_clip(doctree: nodes.Node, still: bool = False) -> video_node | None:
     return next((node for node in shown if node.get("still") or not still), None)
 
 
-def preload_first_poster(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The first clip's poster, usually the largest thing a reader sees first, is fetched first.
+def preload_first_picture(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The first clip's picture, usually the largest thing a reader sees first, is fetched first.
 
     A ``poster`` attribute is found only once the page's body is parsed, and at a low priority;
-    a preload in the page's head at ``fetchpriority="high"`` starts it with the stylesheets.
+    a preload in the page's head at ``fetchpriority="high"`` starts it with the stylesheets. On a
+    phone, where the still of the clip's subject shows under it and is larger (what the reader
+    reads, and the largest paint), the still is preloaded instead and the poster left to the video.
     """
     first = first_clip(doctree) if doctree is not None else None
     if first is None:
         return
-    poster = relative_uri(app.builder.get_target_uri(pagename), clip_path(first["stem"], "page_poster"))
-    tag = f'<link rel="preload" as="image" href="{html.escape(poster)}" fetchpriority="high">\n'
-    context["metatags"] = context.get("metatags", "") + tag
+    page = app.builder.get_target_uri(pagename)
+    poster = relative_uri(page, clip_path(first["stem"], "page_poster"))
+    still = clip_path(first["stem"], "page_still")
+    if first.get("still") and (Path(app.outdir) / still).is_file():  # as _still_html writes it
+        tags = _preload(poster, STILL_HIDDEN) + _preload(relative_uri(page, still), STILL_SHOWN)
+    else:
+        tags = _preload(poster)
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def _preload(uri: str, media: str | None = None) -> str:
+    """A preload of the image at ``uri``, at high priority, where ``media`` matches (everywhere: None)."""
+    where = f' media="{media}"' if media else ""
+    return f'<link rel="preload" as="image" href="{html.escape(uri)}"{where} fetchpriority="high">\n'
 
 
 #: Run in <head>, before anything is drawn: controls that only scripts can work (the describe button)

@@ -21,6 +21,7 @@ import webvtt
 from conftest import ROOT, SITE_SETTINGS, build_site
 from PIL import Image
 
+from attention_site.phase_clips import STILL_HIDDEN, STILL_SHOWN
 from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
 
 pytestmark = pytest.mark.site
@@ -148,12 +149,18 @@ def test_every_clip_page_embeds_its_clip(site):
         metas = {m.get("property"): m.get("content") for m in tags(page, "meta")}
         assert metas["og:video"].endswith(f"/_clips/{phase.stem}.mp4")
         assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")
-        # The poster is the first large thing a reader sees: it is fetched with the stylesheets.
-        [preload] = [
-            link for link in tags(page, "link") if (link.get("rel"), link.get("as")) == ("preload", "image")
+        # The first large thing a reader sees is fetched with the stylesheets: the poster on a laptop,
+        # the still of the clip's subject (under the clip, and larger) on a phone.
+        preloads = {
+            link.get("media"): (page.parent / link["href"]).resolve()
+            for link in tags(page, "link")
+            if (link.get("rel"), link.get("as"), link.get("fetchpriority")) == ("preload", "image", "high")
+        }
+        poster = (page.parent / video["poster"]).resolve()
+        stills = [
+            (page.parent / img["src"]).resolve() for img in tags(page, "img") if ".still." in img["src"]
         ]
-        assert preload["fetchpriority"] == "high"
-        assert (page.parent / preload["href"]).resolve() == (page.parent / video["poster"]).resolve()
+        assert preloads == ({STILL_HIDDEN: poster, STILL_SHOWN: stills[0]} if stills else {None: poster})
 
 
 def code_blocks(page: str, language: str) -> list[str]:
