@@ -27,6 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .languages import pick
+from .math_text import plain_text
 
 CAPTION = 'class="caption" role="heading"'
 CODE = '<div class="highlight"><pre>'
@@ -88,7 +89,7 @@ class RepairWrappers(SphinxPostTransform):
                 titles = [
                     title for table in wrapper.findall(nodes.table) for title in table.findall(nodes.title)
                 ]
-                label = titles[0].astext().strip() if titles else names["table"]
+                label = plain_text(titles[0]).strip() if titles else names["table"]
             else:
                 label = names["formula"]
             region = scrolling_region(label=label)

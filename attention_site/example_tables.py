@@ -178,8 +178,13 @@ class ScalingTable(SphinxDirective):
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=caption(self))]
 
 
-def caption(directive: SphinxDirective) -> list[nodes.Node]:
-    """A table directive's ``:caption:`` option as inline nodes (none without the option)."""
+def caption(directive: SphinxDirective) -> nodes.title | None:
+    """A table directive's ``:caption:`` option as the table's title (None without the option).
+
+    The title keeps the option as its source, which gettext offers translators as written: maths
+    with its dollars (``$QK^\\top$``), so that a translation of it is read as maths again.
+    """
     if "caption" not in directive.options:
-        return []
-    return directive.state.inline_text(directive.options["caption"], directive.lineno)[0]
+        return None
+    text = directive.options["caption"]
+    return nodes.title(text, "", *directive.state.inline_text(text, directive.lineno)[0])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from docutils import nodes
+
 #: LaTeX the site's maths uses, as the text a reader would type; anything else is dropped with its braces.
 _SYMBOLS = {
     r"\top": "ᵀ",
@@ -21,6 +23,8 @@ _SYMBOLS = {
     r"\infty": "∞",
     r"\partial": "∂",
     r"\sum": "Σ",
+    r"\lVert": "‖",
+    r"\rVert": "‖",
 }
 
 
@@ -42,3 +46,18 @@ def math_text(latex: str) -> str:
     text = re.sub(r"\\[A-Za-z]+\s*", "", text)  # what is left unnamed above: dropped, not shown raw
     text = text.replace("{", "").replace("}", "")
     return re.sub(r"\s+", " ", text).strip()
+
+
+def plain_text(node: nodes.Node) -> str:
+    """A node's text as a reader sees it, its maths written as text (a heading's formula may keep
+    its LaTeX in ``latex``: :func:`.mathml.headings_searched_as_text`).
+
+    >>> from docutils import nodes
+    >>> plain_text(nodes.paragraph("", "", nodes.Text("Scores "), nodes.math("", r"QK^\\top")))
+    'Scores QKᵀ'
+    """
+    if isinstance(node, nodes.math):
+        return math_text(node.get("latex", node.astext()))
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(plain_text(child) for child in node.children)

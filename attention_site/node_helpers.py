@@ -11,12 +11,15 @@ def table(
     headers: Sequence[nodes.Node],
     rows: Sequence[Sequence[nodes.Node]],
     classes: list[str],
-    title: Sequence[nodes.Node] = (),
+    title: Sequence[nodes.Node] | nodes.title | None = (),
     widths: Sequence[int] | None = None,
 ) -> nodes.table:
-    """A docutils table: a header row, body rows of inline nodes, an optional title (its caption)."""
+    """A docutils table: a header row, body rows of inline nodes, an optional title (its caption):
+    a title node as it is, or the inline nodes to make one of."""
     result = nodes.table(classes=classes)
-    if title:
+    if isinstance(title, nodes.title):
+        result += title
+    elif title:
         result += nodes.title("", "", *title)
     group = nodes.tgroup(cols=len(headers))
     result += group

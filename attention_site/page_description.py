@@ -21,19 +21,10 @@ from sphinx.application import Sphinx
 from scenes import registry
 
 from .clip_words import clip_in, words_for
-from .math_text import math_text
+from .math_text import plain_text
 from .state import clip_pages
 
 LIMIT = 200  #: columns at most (a Chinese character is two): about what search results show
-
-
-def _plain(node: nodes.Node) -> str:
-    """A paragraph's text as a reader sees it: maths as text, lines joined."""
-    if isinstance(node, nodes.math):
-        return math_text(node.astext())
-    if isinstance(node, nodes.Text):
-        return node.astext()
-    return "".join(_plain(child) for child in node.children)
 
 
 def lead(doctree: nodes.document) -> str:
@@ -44,7 +35,7 @@ def lead(doctree: nodes.document) -> str:
     for paragraph in doctree.findall(nodes.paragraph):
         if isinstance(paragraph.parent, (nodes.section, nodes.document)):
             parts = [part for part in paragraph.children if part.astext().strip()]
-            text = "".join(_plain(part) for part in parts)
+            text = "".join(plain_text(part) for part in parts)
             if parts and isinstance(parts[0], nodes.strong):  # "**In short.** Text", "**簡而言之**。文字"
                 heading = re.match(re.escape(parts[0].astext().rstrip(".。")) + r"[.。]", text.lstrip())
                 text = text.lstrip()[heading.end() :] if heading else text

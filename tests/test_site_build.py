@@ -498,3 +498,17 @@ def test_the_saturation_figure_shows_what_the_table_below_it_says(site):
     assert re.findall(r'class="sat-value"[^>]*>([^<]*)<', page) == from_table
     assert page.index("saturation-figure") < page.index('class="scaling-table'), "the figure leads the page"
     assert '<details class="detail-block">' in page
+
+
+def test_a_table_caption_draws_its_maths_and_names_its_region_with_them_as_text(site, zh_site):
+    """The caption is MathML like the prose around it; a screen reader hears the region's name as
+    text (QKᵀ, not QK^\\top), in both languages."""
+    for root, name in [
+        (site, "Scaled scores QKᵀ / √d_k (row = query token, column = key token)"),
+        (zh_site, "縮放後的分數 QKᵀ / √d_k（列 = 查詢 token，行 = 鍵 token）"),
+    ]:
+        page = (root / "phases" / "04-scale-softmax.html").read_text(encoding="utf-8")
+        region = re.search(
+            rf'aria-label="{re.escape(name)}"[^>]*>\s*<table[^>]*>\s*<caption>(.*?)</caption>', page, re.S
+        )
+        assert region and "<math" in region[1], root.name
