@@ -35,7 +35,11 @@ def math_text(latex: str) -> str:
     ('√d_k', 'softmax(QKᵀ / √d_k)')
     >>> math_text(r"(B, h, n, d_\text{head})"), math_text(r"n \times n")
     ('(B, h, n, d_head)', 'n × n')
+    >>> math_text(r"\lVert \partial p / \partial z \rVert")  # no space inside a norm or after a ∂
+    '‖∂p / ∂z‖'
     """
+    latex = re.sub(r"\\(lVert|partial)(?![A-Za-z])\s*", lambda m: "\\" + m[1] + "{}", latex)
+    latex = re.sub(r"\s*\\rVert(?![A-Za-z])", r"\\rVert", latex)
     text = re.sub(r"\\(?:operatorname|text|mathrm|mathbf|mathit)\{([^{}]*)\}", r"\1", latex)
     text = re.sub(
         r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if re.fullmatch(r"\w+", m[1]) else f"({m[1]})"), text

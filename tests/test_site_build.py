@@ -151,16 +151,20 @@ def test_every_clip_page_embeds_its_clip(site):
         assert metas["og:image"].endswith(f"/_clips/{phase.stem}.png")
         # The first large thing a reader sees is fetched with the stylesheets: the poster on a laptop,
         # the still of the clip's subject (under the clip, and larger) on a phone.
-        preloads = {
-            link.get("media"): (page.parent / link["href"]).resolve()
+        preloads = sorted(
+            (link.get("media") or "", (page.parent / link["href"]).resolve())
             for link in tags(page, "link")
             if (link.get("rel"), link.get("as"), link.get("fetchpriority")) == ("preload", "image", "high")
-        }
+        )
         poster = (page.parent / video["poster"]).resolve()
         stills = [
             (page.parent / img["src"]).resolve() for img in tags(page, "img") if ".still." in img["src"]
         ]
-        assert preloads == ({STILL_HIDDEN: poster, STILL_SHOWN: stills[0]} if stills else {None: poster})
+        expected = [(STILL_HIDDEN, poster), (STILL_SHOWN, stills[0])] if stills else [("", poster)]
+        assert preloads == sorted(expected)
+    # STILL_SHOWN is where the stylesheet shows the still
+    css = (ROOT / "attention_site" / "static" / "phase-clips.css").read_text(encoding="utf-8")
+    assert re.search(rf"@media {re.escape(STILL_SHOWN)} \{{\s*\.clip-still \{{ display: block", css)
 
 
 def code_blocks(page: str, language: str) -> list[str]:
@@ -502,13 +506,24 @@ def test_the_saturation_figure_shows_what_the_table_below_it_says(site):
 
 def test_a_table_caption_draws_its_maths_and_names_its_region_with_them_as_text(site, zh_site):
     """The caption is MathML like the prose around it; a screen reader hears the region's name as
-    text (QKᵀ, not QK^\\top), in both languages."""
-    for root, name in [
-        (site, "Scaled scores QKᵀ / √d_k (row = query token, column = key token)"),
-        (zh_site, "縮放後的分數 QKᵀ / √d_k（列 = 查詢 token，行 = 鍵 token）"),
+    text (QKᵀ, not QK^\\top; ‖∂p / ∂s‖, not ‖ ∂ p / ∂ s ‖), in both languages."""
+    for root, path, name in [
+        (
+            site,
+            "phases/04-scale-softmax.html",
+            "Scaled scores QKᵀ / √d_k (row = query token, column = key token)",
+        ),
+        (
+            zh_site,
+            "phases/04-scale-softmax.html",
+            "縮放後的分數 QKᵀ / √d_k（列 = 查詢 token，行 = 鍵 token）",
+        ),
+        (site, "saturation.html", "the median over queries of ‖∂p / ∂s‖, s = q · k"),
     ]:
-        page = (root / "phases" / "04-scale-softmax.html").read_text(encoding="utf-8")
+        page = (root / path).read_text(encoding="utf-8")
         region = re.search(
-            rf'aria-label="{re.escape(name)}"[^>]*>\s*<table[^>]*>\s*<caption>(.*?)</caption>', page, re.S
+            rf'aria-label="[^"]*{re.escape(name)}"[^>]*>\s*<table[^>]*>\s*<caption>(.*?)</caption>',
+            page,
+            re.S,
         )
-        assert region and "<math" in region[1], root.name
+        assert region and "<math" in region[1], (root.name, path)
