@@ -37,7 +37,10 @@ def math_text(latex: str) -> str:
     ('(B, h, n, d_head)', 'n × n')
     >>> math_text(r"\lVert \partial p / \partial z \rVert")  # no space inside a norm or after a ∂
     '‖∂p / ∂z‖'
+    >>> math_text(r"\operatorname{Concat}(\operatorname{head}_1, \operatorname{head}_2)\, W_O")  # LaTeX's spacing: one space
+    'Concat(head_1, head_2) W_O'
     """
+    latex = re.sub(r" *\\[,:; ] *", " ", latex).replace("\\!", "")
     latex = re.sub(r"\\(lVert|partial)(?![A-Za-z])\s*", lambda m: "\\" + m[1] + "{}", latex)
     latex = re.sub(r"\s*\\rVert(?![A-Za-z])", r"\\rVert", latex)
     text = re.sub(r"\\(?:operatorname|text|mathrm|mathbf|mathit)\{([^{}]*)\}", r"\1", latex)
