@@ -22,7 +22,7 @@ from scenes.formats import format_magnitude, format_number, format_share, row_ma
 from scenes.screen_words import feature_name
 
 from .languages import language_of, pick
-from .node_helpers import table
+from .node_helpers import caption, table
 from .sources import NUMBER_FORMATS, NUMBERS, SCREEN_WORDS, note_sources
 
 #: For each array: what its rows and its columns are ("tokens" or "features").
@@ -176,15 +176,3 @@ class ScalingTable(SphinxDirective):
             for r in attention.scaling_demo()
         ]
         return [table([nodes.Text(h) for h in headers], body, ["scaling-table"], title=caption(self))]
-
-
-def caption(directive: SphinxDirective) -> nodes.title | None:
-    """A table directive's ``:caption:`` option as the table's title (None without the option).
-
-    The title keeps the option as its source, which gettext offers translators as written: maths
-    with its dollars (``$QK^\\top$``), so that a translation of it is read as maths again.
-    """
-    if "caption" not in directive.options:
-        return None
-    text = directive.options["caption"]
-    return nodes.title(text, "", *directive.state.inline_text(text, directive.lineno)[0])

@@ -55,16 +55,21 @@ def math_text(latex: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def latex_of(node: nodes.math) -> str:
+    """An inline formula's LaTeX: its text, or where a heading's formula keeps it
+    (:func:`.mathml.headings_searched_as_text`)."""
+    return node.get("latex", node.astext())
+
+
 def plain_text(node: nodes.Node) -> str:
-    """A node's text as a reader sees it, its maths written as text (a heading's formula may keep
-    its LaTeX in ``latex``: :func:`.mathml.headings_searched_as_text`).
+    """A node's text as a reader sees it, its maths written as text.
 
     >>> from docutils import nodes
     >>> plain_text(nodes.paragraph("", "", nodes.Text("Scores "), nodes.math("", r"QK^\\top")))
     'Scores QKᵀ'
     """
     if isinstance(node, nodes.math):
-        return math_text(node.get("latex", node.astext()))
+        return math_text(latex_of(node))
     if isinstance(node, nodes.Text):
         return node.astext()
     return "".join(plain_text(child) for child in node.children)

@@ -34,7 +34,7 @@ from sphinx.util.math import get_node_equation_number
 import attention
 
 from . import math_font
-from .math_text import math_text
+from .math_text import latex_of, math_text
 from .setting_errors import stop_on_setting
 
 logger = logging.getLogger(__name__)
@@ -312,11 +312,6 @@ def mathml_of(translator, formula: Formula) -> str:
     if formula not in mathml:  # Temml could not read it (warned): the reader sees the LaTeX
         return f'<code class="math-source">{translator.encode(formula.latex)}</code>'
     return mathml[formula]
-
-
-def latex_of(node: nodes.math) -> str:
-    """An inline formula's LaTeX: its text, or where a heading's formula keeps it (:func:`headings_searched_as_text`)."""
-    return node.get("latex", node.astext())
 
 
 def visit_math_html(translator, node: nodes.math) -> None:

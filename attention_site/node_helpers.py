@@ -5,22 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+
+def caption(directive: SphinxDirective) -> nodes.title | None:
+    """A table directive's ``:caption:`` option as the table's title (None without the option).
+
+    The title keeps the option as its source, which gettext offers translators as written: maths
+    with its dollars (``$QK^\\top$``), so that a translation of it is read as maths again.
+    """
+    if "caption" not in directive.options:
+        return None
+    text = directive.options["caption"]
+    return nodes.title(text, "", *directive.state.inline_text(text, directive.lineno)[0])
 
 
 def table(
     headers: Sequence[nodes.Node],
     rows: Sequence[Sequence[nodes.Node]],
     classes: list[str],
-    title: Sequence[nodes.Node] | nodes.title | None = (),
+    title: nodes.title | None = None,
     widths: Sequence[int] | None = None,
 ) -> nodes.table:
-    """A docutils table: a header row, body rows of inline nodes, an optional title (its caption):
-    a title node as it is, or the inline nodes to make one of."""
+    """A docutils table: a header row, body rows of inline nodes, an optional title (its caption)."""
     result = nodes.table(classes=classes)
-    if isinstance(title, nodes.title):
+    if title is not None:
         result += title
-    elif title:
-        result += nodes.title("", "", *title)
     group = nodes.tgroup(cols=len(headers))
     result += group
     for width in widths or [1] * len(headers):

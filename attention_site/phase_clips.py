@@ -163,6 +163,12 @@ def _blank_image(width: int, height: int) -> str:
     return "data:image/svg+xml," + urllib.parse.quote(svg)  # no space: srcset splits its URLs at spaces
 
 
+def _still_file(outdir, node: video_node) -> Path | None:
+    """The published still of ``node``'s clip, or None: the clip has none, or no clip was published."""
+    path = Path(outdir) / clip_path(node["stem"], "page_still")
+    return path if node.get("still") and path.is_file() else None
+
+
 def _still_html(translator, node: video_node, uri: str) -> str:
     """The phase's still (shown on narrow screens only, by phase-clips.css), sized so nothing shifts.
 
@@ -174,8 +180,8 @@ def _still_html(translator, node: video_node, uri: str) -> str:
     Empty when no clip was published: a build whose render failed writes its pages, then stops on
     the render's own error.
     """
-    path = Path(translator.builder.outdir) / clip_path(node["stem"], "page_still")
-    if not path.is_file():
+    path = _still_file(translator.builder.outdir, node)
+    if path is None:
         return ""
     with Image.open(path) as image:
         width, height = image.size
@@ -212,9 +218,9 @@ def preload_first_picture(app: Sphinx, pagename: str, templatename: str, context
         return
     page = app.builder.get_target_uri(pagename)
     poster = relative_uri(page, clip_path(first["stem"], "page_poster"))
-    still = clip_path(first["stem"], "page_still")
-    if first.get("still") and (Path(app.outdir) / still).is_file():  # as _still_html writes it
-        tags = _preload(poster, STILL_HIDDEN) + _preload(relative_uri(page, still), STILL_SHOWN)
+    if _still_file(app.outdir, first) is not None:
+        still = relative_uri(page, clip_path(first["stem"], "page_still"))
+        tags = _preload(poster, STILL_HIDDEN) + _preload(still, STILL_SHOWN)
     else:
         tags = _preload(poster)
     context["metatags"] = context.get("metatags", "") + tags
@@ -417,7 +423,7 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     whose clip changed since the last build here, which Sphinx then writes again although their
     sources did not change (their cite block and still show the clip's bytes).
     """
-    build.rewrite = set()
+    build.rewrite = []
     if app.config.phase_clips_fast:
         logger.info(bold("fast build (-t fast): clips are not rendered; each clip's place says so"))
         build.published = None
@@ -445,11 +451,12 @@ def render_and_publish(app: Sphinx, env, build: SiteBuild) -> list[str]:
     rendered = len(build.published.rendered)
     total = len(build.published.every_clip)
     logger.info(f"phase clips: {rendered} rendered, {total - rendered} from the cache")
-    build.rewrite = set(pages_showing_new_clips(app, build.published))
+    build.rewrite = pages_showing_new_clips(app, build.published)
     for docname in build.rewrite:  # out of date until written: see date_pages_left_stale
-        if _page_file(app, docname).is_file():
-            os.utime(_page_file(app, docname), ns=(0, 0))
-    return sorted(build.rewrite)
+        page = _page_file(app, docname)
+        if page.is_file():
+            os.utime(page, ns=(0, 0))
+    return list(build.rewrite)
 
 
 def _page_file(app: Sphinx, docname: str) -> Path:
@@ -469,11 +476,11 @@ def date_pages_left_stale(app: Sphinx, exception, build: SiteBuild) -> None:
     """
     if exception is not None:
         return
-    stale = [
-        docname
-        for docname in sorted(build.rewrite)
-        if _page_file(app, docname).is_file() and _page_file(app, docname).stat().st_mtime_ns == 0
-    ]
+    stale = []
+    for docname in build.rewrite:
+        page = _page_file(app, docname)
+        if page.is_file() and page.stat().st_mtime_ns == 0:
+            stale.append(docname)
     if stale:
         one = len(stale) == 1
         logger.warning(

@@ -62,4 +62,4 @@ class SiteBuild:
 
     published: ClipManifest | None = None  #: from :func:`scenes.clips.publish_clips`
     #: The pages whose clip was rendered anew, which this run asked Sphinx to write again.
-    rewrite: set[str] = field(default_factory=set)
+    rewrite: list[str] = field(default_factory=list)

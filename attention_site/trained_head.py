@@ -43,7 +43,7 @@ from scenes.formats import format_number, format_share, row_maximum
 from scenes.palette import HIGHLIGHT, viridis_hex
 
 from .languages import pick
-from .node_helpers import table
+from .node_helpers import caption, table
 from .sources import NUMBER_FORMATS, NUMBERS, note_sources
 
 #: What the directives write, by the build's language (the page's prose goes through the catalogs;
@@ -317,7 +317,4 @@ class TrainedHeadScores(SphinxDirective):
             ]
             for s in facts.scores
         ]
-        title: list[nodes.Node] = []
-        if "caption" in self.options:
-            title = self.state.inline_text(self.options["caption"], self.lineno)[0]
-        return [table([nodes.Text(h) for h in headers], rows, ["trained-head-scores"], title=title)]
+        return [table([nodes.Text(h) for h in headers], rows, ["trained-head-scores"], title=caption(self))]

@@ -21,8 +21,9 @@ import webvtt
 from conftest import ROOT, SITE_SETTINGS, build_site
 from PIL import Image
 
+from attention_site import phase_clips
 from attention_site.phase_clips import STILL_HIDDEN, STILL_SHOWN
-from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, total_duration
+from scenes.registry import ALL_CLIPS, FULL_STEM, PHASES, STANDALONE_CLIPS, total_duration
 
 pytestmark = pytest.mark.site
 FRAME = 1 / 15  # the coarsest frame of any quality
@@ -378,7 +379,6 @@ def test_builders_without_video_link_each_clip_and_say_so_once_per_page(build_ro
 
 
 def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatch):
-    from attention_site import phase_clips
     from scenes.render import RenderError
 
     def broken(*args, **kwargs):
@@ -397,10 +397,7 @@ def test_a_failed_render_fails_the_build_naming_the_phase(build_root, monkeypatc
 def clips_drawn_as(drawn: dict):
     """A stand-in for ``publish_clips`` whose every clip has ``drawn["sha256"]`` and a still of
     ``drawn["still"]`` pixels, or which fails as a render does when ``drawn["fails"]``."""
-    from PIL import Image
-
     from scenes.clips import ClipManifest, PublishedClip
-    from scenes.registry import STANDALONE_CLIPS
     from scenes.render import RenderError
 
     def publish(directory, quality, **kwargs):
@@ -428,8 +425,6 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
     """A scene's change re-renders its clip but leaves the page's source alone: the page is written
     again all the same, so its cite block and still show the new clip, not the last build's; after a
     failed render, the next build puts the clip back. Unchanged clips rewrite nothing."""
-    from attention_site import phase_clips
-
     drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
     publish = clips_drawn_as(drawn)
     monkeypatch.setattr(phase_clips, "publish_clips", publish)
@@ -463,8 +458,6 @@ def test_a_clip_rendered_anew_rewrites_its_page(build_root, monkeypatch):
 def test_a_page_a_build_of_named_files_left_stale_is_written_by_the_next_build(build_root, monkeypatch):
     """``sphinx-build docs out docs/other.md`` writes only other.md, though a clip of index.md was
     rendered anew: index.html is named in a warning and written again by the next build."""
-    from attention_site import phase_clips
-
     drawn = {"sha256": "a" * 64, "still": (720, 520), "fails": False}
     monkeypatch.setattr(phase_clips, "publish_clips", clips_drawn_as(drawn))
     app = build_root(
